@@ -1,0 +1,12 @@
+/**
+ * The subcommands that exist, in the order `--help` lists them.
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+import { validateCommand } from "./validate.ts";
+
+/** Every subcommand of `main.ts`. */
+export const COMMANDS: Command[] = [
+  validateCommand,
+];

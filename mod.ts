@@ -1,0 +1,7 @@
+/**
+ * ocibench: run the same OCI image under many container runtimes, measure CPU, memory, disk,
+ * network, start-up and footprint, analyse the samples and render a paper-like report.
+ *
+ * @module
+ */
+export * from "./model/mod.ts";
