@@ -8,3 +8,4 @@ export * from "./result_set.ts";
 export * from "./format_issues.ts";
 export * from "./read_result_set.ts";
 export * from "./write_result_set.ts";
+export * from "./analysis.ts";

@@ -1,0 +1,404 @@
+/**
+ * The shape of an analysis: what `analyze/` produces from one or more result sets and what
+ * `report/` and `compare` read. Per host group → per metric → per runtime summaries, ratios to a
+ * baseline, pairwise tests, rankings, category scores, wins and losses, desirability
+ * recommendations and sanity findings. Also the workload-profile file format.
+ *
+ * Numbers that cannot be computed are `null` with a note saying why; an analysis never holds NaN
+ * or an infinity.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { CategorySchema, DirectionSchema, IsolationClassSchema } from "./result_set.ts";
+
+/** Version of the analysis format; bumped on any incompatible change (additions keep it). */
+export const ANALYSIS_SCHEMA_VERSION = 1 as const;
+
+const Id = z.string().regex(
+  /^[a-z0-9][a-z0-9._-]*$/,
+  "must be lower-case letters, digits, '.', '_' or '-'",
+);
+/** A finite number (never NaN or ±Infinity). */
+const Num = z.number().refine(Number.isFinite, "must be a finite number");
+/** A finite number, or null when it cannot be computed (the reason is in a nearby note). */
+const NumOrNull = Num.nullable();
+
+/** A confidence interval of some estimate. */
+export const IntervalSchema = z.object({
+  low: Num,
+  high: Num,
+  /** Coverage, e.g. 0.95. */
+  level: Num,
+  /** How it was computed, e.g. "bootstrap percentile, 2000 resamples, seed 1". */
+  method: z.string(),
+});
+/** A confidence interval. */
+export type Interval = z.infer<typeof IntervalSchema>;
+
+/** Which outlier rule flagged a value. */
+export const OutlierRuleSchema = z.enum(["tukey", "mad"]);
+/** Which outlier rule flagged a value. */
+export type OutlierRule = z.infer<typeof OutlierRuleSchema>;
+
+/** A value flagged as an outlier (flagged only: it stays in every statistic). */
+export const OutlierSchema = z.object({
+  /** The sample's iteration index in its result set. */
+  iteration: z.number().int().nonnegative(),
+  value: Num,
+  rules: z.array(OutlierRuleSchema).min(1),
+  /** The result set it came from. */
+  runId: z.string(),
+});
+/** A flagged outlier. */
+export type Outlier = z.infer<typeof OutlierSchema>;
+
+/** Where the values behind a summary came from. */
+export const ValueKindSchema = z.enum(["sample", "summary"]);
+/** `sample` for raw measurements, `summary` for published values. */
+export type ValueKind = z.infer<typeof ValueKindSchema>;
+
+/** Descriptive statistics of one runtime on one metric. */
+export const RuntimeSummarySchema = z.object({
+  runtime: Id,
+  kind: ValueKindSchema,
+  /** Values used: raw non-warm-up samples, or published values (usually 1). */
+  n: z.number().int().nonnegative(),
+  /** For published values: the number of runs the source says it summarises. */
+  reportedN: z.number().int().positive().optional(),
+  /** For published values: which statistic the source prints. */
+  statistic: z.enum(["mean", "median", "best", "single"]).optional(),
+  /** Warm-up samples seen and left out of every statistic. */
+  warmupExcluded: z.number().int().nonnegative(),
+  mean: NumOrNull,
+  median: NumOrNull,
+  /** Sample standard deviation (n − 1 denominator). */
+  sd: NumOrNull,
+  /** Coefficient of variation sd ÷ |mean| (a fraction, 0.05 = 5 %). */
+  cv: NumOrNull,
+  min: NumOrNull,
+  max: NumOrNull,
+  /** The value comparisons use: the median of samples, or the published value. */
+  central: NumOrNull,
+  /** Confidence interval of `central`, or null (one value, or published data). */
+  ci: IntervalSchema.nullable(),
+  outliers: z.array(OutlierSchema),
+  /** Why there is no value, when `central` is null. */
+  missingReason: z.string().optional(),
+  /** Anything a reader must know, e.g. "single sample: no spread and no interval". */
+  notes: z.array(z.string()),
+});
+/** Descriptive statistics of one runtime on one metric. */
+export type RuntimeSummary = z.infer<typeof RuntimeSummarySchema>;
+
+/** A runtime compared with the reference runtime of its metric. */
+export const BaselineRatioSchema = z.object({
+  runtime: Id,
+  reference: Id,
+  /** central(runtime) ÷ central(reference). */
+  ratio: NumOrNull,
+  /**
+   * Cost relative to the reference in percent, positive = worse: (ratio − 1) × 100 when lower is
+   * better, (1 ÷ ratio − 1) × 100 when higher is better, (ratio − 1) × 100 when direction is none.
+   */
+  overheadPercent: NumOrNull,
+  /** Interval of `ratio`. */
+  ci: IntervalSchema.nullable(),
+  notes: z.array(z.string()),
+});
+/** A runtime compared with the reference runtime. */
+export type BaselineRatio = z.infer<typeof BaselineRatioSchema>;
+
+/** Two runtimes compared on one metric. */
+export const PairwiseTestSchema = z.object({
+  a: Id,
+  b: Id,
+  nA: z.number().int().nonnegative(),
+  nB: z.number().int().nonnegative(),
+  mannWhitney: z.object({
+    /** U statistic of sample a (pairs a > b plus half the ties). */
+    u: Num,
+    /** Two-sided p-value. */
+    p: Num,
+    method: z.enum(["exact", "normal-tie-corrected"]),
+  }).nullable(),
+  welch: z.object({
+    t: Num,
+    /** Welch–Satterthwaite degrees of freedom. */
+    df: Num,
+    /** Two-sided p-value. */
+    p: Num,
+  }).nullable(),
+  /** Mann–Whitney p after Holm's correction across the comparisons of this metric. */
+  pAdjusted: NumOrNull,
+  /** pAdjusted < alpha; null when untested. */
+  significant: z.boolean().nullable(),
+  /** Cliff's delta in [−1, 1]: P(a > b) − P(a < b). */
+  cliffsDelta: NumOrNull,
+  /** Hodges–Lehmann shift: median of all differences a − b, in the metric's unit. */
+  hodgesLehmann: NumOrNull,
+  notes: z.array(z.string()),
+});
+/** Two runtimes compared on one metric. */
+export type PairwiseTest = z.infer<typeof PairwiseTestSchema>;
+
+/** One line of a ranking. */
+export const RankEntrySchema = z.object({
+  runtime: Id,
+  /** 1 = best; runtimes that share a rank have the same number (competition ranking 1, 1, 3). */
+  rank: z.number().int().positive().nullable(),
+  value: NumOrNull,
+  /** Runtimes that share this rank (excluding itself). */
+  tiedWith: z.array(Id),
+  notes: z.array(z.string()),
+});
+/** One line of a ranking. */
+export type RankEntry = z.infer<typeof RankEntrySchema>;
+
+/** The ranking of runtimes on one metric. */
+export const MetricRankingSchema = z.object({
+  /** `tested`: shared ranks come from Holm-corrected tests; `unknown`: plain order by value. */
+  significance: z.enum(["tested", "unknown"]),
+  method: z.string(),
+  entries: z.array(RankEntrySchema),
+});
+/** The ranking of runtimes on one metric. */
+export type MetricRanking = z.infer<typeof MetricRankingSchema>;
+
+/** Everything about one metric in one host group. */
+export const MetricAnalysisSchema = z.object({
+  metric: Id,
+  benchmark: Id,
+  name: z.string(),
+  category: CategorySchema,
+  unit: z.string(),
+  direction: DirectionSchema,
+  /** runIds of the result sets that hold values of this metric. */
+  sources: z.array(z.string()),
+  /** `mixed` when some runtimes have raw samples and others only published values. */
+  kind: z.enum(["sample", "summary", "mixed"]),
+  summaries: z.array(RuntimeSummarySchema),
+  /** The runtime ratios are taken against, and why it was chosen. */
+  reference: z.object({
+    runtime: Id,
+    mode: z.enum(["baseline", "best"]),
+    note: z.string(),
+  }).nullable(),
+  ratios: z.array(BaselineRatioSchema),
+  pairwise: z.array(PairwiseTestSchema),
+  /** Null for direction `none` (reported, not ranked). */
+  ranking: MetricRankingSchema.nullable(),
+  notes: z.array(z.string()),
+});
+/** Everything about one metric in one host group. */
+export type MetricAnalysis = z.infer<typeof MetricAnalysisSchema>;
+
+/** A runtime's score in one category (or overall). */
+export const CategoryScoreSchema = z.object({
+  runtime: Id,
+  /** A category, or `overall`. */
+  category: z.union([CategorySchema, z.literal("overall")]),
+  /**
+   * Geometric mean of normalised ratios, oriented so that 1 = the reference and larger is
+   * better; null when the runtime has no ranked metric in the category.
+   */
+  score: NumOrNull,
+  metricsUsed: z.number().int().nonnegative(),
+  metricsMissing: z.number().int().nonnegative(),
+});
+/** A runtime's score in one category. */
+export type CategoryScore = z.infer<typeof CategoryScoreSchema>;
+
+/** How often a runtime came first and last across ranked metrics. */
+export const WinLossSchema = z.object({
+  runtime: Id,
+  /** Metrics on which it holds rank 1 (shared or not). */
+  wins: z.number().int().nonnegative(),
+  /** Metrics on which it holds the last rank (shared or not) while not also holding rank 1. */
+  losses: z.number().int().nonnegative(),
+  /** Ranked metrics on which it has a value. */
+  ranked: z.number().int().nonnegative(),
+});
+/** Wins and losses of a runtime. */
+export type WinLoss = z.infer<typeof WinLossSchema>;
+
+/** A security-posture score of an isolation class, with its rationale. */
+export const SecurityPostureSchema = z.object({
+  isolation: IsolationClassSchema,
+  /** In (0, 1]; 1 = strongest separation from the host kernel. */
+  score: Num,
+  rationale: z.string(),
+});
+/** A security-posture score. */
+export type SecurityPosture = z.infer<typeof SecurityPostureSchema>;
+
+/** Explicit Derringer–Suich bounds for one metric of a profile. */
+export const DesirabilityBoundsSchema = z.object({
+  /** Value with desirability 0 (at or beyond it the runtime is unacceptable). */
+  unacceptable: Num,
+  /** Value with desirability 1 (at or beyond it, no better is needed). */
+  target: Num,
+  /** Shape exponent s (1 = linear); default 1. */
+  shape: Num.positive().optional(),
+});
+/** Explicit desirability bounds. */
+export type DesirabilityBounds = z.infer<typeof DesirabilityBoundsSchema>;
+
+const Weight = Num.nonnegative();
+
+/** A workload profile: how much each category and security matter. */
+export const ProfileSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  description: z.string(),
+  /** Weight per category; a category left out weighs 0. */
+  weights: z.partialRecord(CategorySchema, Weight),
+  /** Weight of the security-posture score. */
+  security: Weight,
+  /** Per-metric weights (override the category weight for that metric's share). */
+  metricWeights: z.record(z.string(), Weight).optional(),
+  /** Per-metric explicit bounds; otherwise bounds come from the data. */
+  bounds: z.record(z.string(), DesirabilityBoundsSchema).optional(),
+}).strict();
+/** A workload profile. */
+export type Profile = z.infer<typeof ProfileSchema>;
+
+/** A file of workload profiles. */
+export const ProfileFileSchema = z.object({
+  schemaVersion: z.literal(1),
+  profiles: z.array(ProfileSchema).min(1),
+}).strict();
+/** A file of workload profiles. */
+export type ProfileFile = z.infer<typeof ProfileFileSchema>;
+
+/** One runtime's place in a profile's recommendation. */
+export const RecommendationEntrySchema = z.object({
+  runtime: Id,
+  rank: z.number().int().positive().nullable(),
+  /** Overall desirability D in [0, 1] (weighted geometric mean), null when not computable. */
+  desirability: NumOrNull,
+  security: Num,
+  /** Desirability per category the profile weighs (geometric mean over its metrics). */
+  categories: z.array(z.object({
+    category: CategorySchema,
+    desirability: NumOrNull,
+    weight: Num,
+    metricsUsed: z.number().int().nonnegative(),
+  })),
+  reasons: z.array(z.string()),
+});
+/** One runtime's place in a recommendation. */
+export type RecommendationEntry = z.infer<typeof RecommendationEntrySchema>;
+
+/** A ranked recommendation for one workload profile. */
+export const RecommendationSchema = z.object({
+  profile: z.object({ id: Id, name: z.string(), description: z.string() }),
+  method: z.string(),
+  entries: z.array(RecommendationEntrySchema),
+  notes: z.array(z.string()),
+});
+/** A ranked recommendation. */
+export type Recommendation = z.infer<typeof RecommendationSchema>;
+
+/** How serious a sanity finding is. */
+export const SeveritySchema = z.enum(["error", "warning", "info"]);
+/** `error`: impossible; `warning`: inconsistent or unreliable; `info`: worth a look. */
+export type Severity = z.infer<typeof SeveritySchema>;
+
+/** One value a finding is about. */
+export const FindingValueSchema = z.object({
+  runtime: Id.optional(),
+  metric: z.string().optional(),
+  value: NumOrNull,
+  unit: z.string().optional(),
+  /** runId of the result set it came from. */
+  runId: z.string().optional(),
+  /** Where the source printed it, e.g. "Table 8". */
+  source: z.string().optional(),
+});
+/** One value a finding is about. */
+export type FindingValue = z.infer<typeof FindingValueSchema>;
+
+/** Something in the data that is impossible, inconsistent, missing or unreliable. */
+export const SanityFindingSchema = z.object({
+  /** Stable rule id, e.g. `disk-throughput-above-device-max`. */
+  rule: z.string(),
+  severity: SeveritySchema,
+  message: z.string(),
+  values: z.array(FindingValueSchema),
+  /** runIds (and file labels when given) the values come from. */
+  where: z.array(z.string()),
+});
+/** A sanity finding. */
+export type SanityFinding = z.infer<typeof SanityFindingSchema>;
+
+/** A result set that went into a group. */
+export const SourceInfoSchema = z.object({
+  runId: z.string(),
+  title: z.string().optional(),
+  /** The file it was read from, when the caller said. */
+  label: z.string().optional(),
+  hostId: z.string(),
+  status: z.string(),
+});
+/** A result set that went into a group. */
+export type SourceInfo = z.infer<typeof SourceInfoSchema>;
+
+/** All result sets of one host (or all of them, when pooled). */
+export const HostGroupSchema = z.object({
+  /** The host id, or `pooled` when hosts were pooled on request. */
+  id: z.string(),
+  description: z.string(),
+  hostIds: z.array(z.string()),
+  pooled: z.boolean(),
+  sources: z.array(SourceInfoSchema),
+  runtimes: z.array(z.object({
+    id: Id,
+    name: z.string(),
+    isolation: IsolationClassSchema,
+    historical: z.boolean(),
+  })),
+  /** What was asked for and what ratios were actually taken against. */
+  baseline: z.object({
+    requested: z.string(),
+    /** The runtime used, or null when ratios are to the best runtime of each metric. */
+    used: Id.nullable(),
+    note: z.string(),
+  }),
+  metrics: z.array(MetricAnalysisSchema),
+  categories: z.array(CategoryScoreSchema),
+  winsLosses: z.array(WinLossSchema),
+  recommendations: z.array(RecommendationSchema),
+  sanity: z.array(SanityFindingSchema),
+});
+/** All result sets of one host. */
+export type HostGroup = z.infer<typeof HostGroupSchema>;
+
+/** The options an analysis ran with, recorded in its output. */
+export const AnalysisSettingsSchema = z.object({
+  baseline: z.string(),
+  /** True when the baseline was given explicitly (then it must exist in every group). */
+  baselineExplicit: z.boolean(),
+  seed: z.number().int(),
+  confidenceLevel: Num,
+  alpha: Num,
+  bootstrapResamples: z.number().int().positive(),
+  pooled: z.boolean(),
+  profiles: z.array(z.string()),
+  cvWarningThreshold: Num,
+});
+/** The options an analysis ran with. */
+export type AnalysisSettings = z.infer<typeof AnalysisSettingsSchema>;
+
+/** The result of analysing one or more result sets. */
+export const AnalysisSchema = z.object({
+  schemaVersion: z.literal(ANALYSIS_SCHEMA_VERSION),
+  settings: AnalysisSettingsSchema,
+  /** The security-posture scores used, with their rationale. */
+  securityPosture: z.array(SecurityPostureSchema),
+  groups: z.array(HostGroupSchema),
+  /** Notes about the analysis as a whole (e.g. hosts kept apart). */
+  notes: z.array(z.string()),
+});
+/** The result of analysing one or more result sets. */
+export type Analysis = z.infer<typeof AnalysisSchema>;
