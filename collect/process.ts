@@ -1,0 +1,351 @@
+/**
+ * The one process runner of ocibench: spawns an argv array (never a shell string) in its own
+ * process group, captures bounded tails of stdout and stderr, measures monotonic wall time, and
+ * kills the whole process tree on timeout or abort.
+ *
+ * Effects are passed in: code that runs processes takes a {@link ProcessEffects} so that tests can
+ * swap the real runner for one that replays recorded outputs.
+ *
+ * @module
+ */
+import type { ProcessResult } from "./types.ts";
+
+/** Default cap on the captured stdout tail, in bytes (fio/iperf3 JSON fits easily). */
+export const DEFAULT_STDOUT_LIMIT_BYTES = 8 * 1024 * 1024;
+/** Default cap on the captured stderr tail, in bytes. */
+export const DEFAULT_STDERR_LIMIT_BYTES = 256 * 1024;
+/** How long a process group gets between SIGTERM and SIGKILL when stopped, in milliseconds. */
+export const KILL_GRACE_MS = 2000;
+
+/** Options of {@link runProcess} and {@link startBackground}. */
+export interface RunProcessOptions {
+  /** Kill the process tree after this long, in milliseconds. No timeout when absent. */
+  timeoutMs?: number;
+  /** Aborting kills the process tree. */
+  signal?: AbortSignal;
+  /** Extra environment variables (the parent's environment is inherited). */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Text written to the process's stdin, which is then closed. Stdin is empty when absent. */
+  stdin?: string;
+  /** Keep at most this many trailing bytes of stdout (default {@link DEFAULT_STDOUT_LIMIT_BYTES}). */
+  stdoutLimitBytes?: number;
+  /** Keep at most this many trailing bytes of stderr (default {@link DEFAULT_STDERR_LIMIT_BYTES}). */
+  stderrLimitBytes?: number;
+  /**
+   * Send stdout/stderr to these files instead of capturing them (the result's stdout/stderr are
+   * then empty). Used for daemons that outlive a step.
+   */
+  logFile?: string;
+}
+
+/** A process started by {@link startBackground}. */
+export interface BackgroundProcess {
+  pid: number;
+  /** Resolves when the process exits (or is killed). */
+  result: Promise<ProcessResult>;
+  /** Whether it has exited. */
+  exited(): boolean;
+  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves to its result. Safe twice. */
+  stop(graceMs?: number): Promise<ProcessResult>;
+}
+
+/** Runs an argv array to completion. */
+export type ProcessRunner = (argv: string[], options?: RunProcessOptions) => Promise<ProcessResult>;
+/** Starts an argv array in the background. */
+export type BackgroundStarter = (argv: string[], options?: RunProcessOptions) => BackgroundProcess;
+
+/** The process effects code in `collect/` receives; tests may pass their own. */
+export interface ProcessEffects {
+  run: ProcessRunner;
+  start: BackgroundStarter;
+}
+
+/** A bounded byte sink that keeps the last `limit` bytes. */
+class Tail {
+  #chunks: Uint8Array[] = [];
+  #size = 0;
+  #limit: number;
+  #dropped = false;
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+  push(chunk: Uint8Array): void {
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    while (this.#size > this.#limit && this.#chunks.length > 0) {
+      const first = this.#chunks[0];
+      const excess = this.#size - this.#limit;
+      if (first.length <= excess) {
+        this.#chunks.shift();
+        this.#size -= first.length;
+      } else {
+        this.#chunks[0] = first.subarray(excess);
+        this.#size -= excess;
+      }
+      this.#dropped = true;
+    }
+  }
+  text(): string {
+    const all = new Uint8Array(this.#size);
+    let at = 0;
+    for (const c of this.#chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    const text = new TextDecoder().decode(all);
+    // A cut may land inside a multi-byte character or line: say so rather than hide it.
+    return this.#dropped ? `[… earlier output dropped]\n${text}` : text;
+  }
+}
+
+async function drain(stream: ReadableStream<Uint8Array> | null, tail: Tail): Promise<void> {
+  if (!stream) return;
+  for await (const chunk of stream) tail.push(chunk);
+}
+
+/** Pids of every descendant of `root` (children first found by scanning `/proc/<pid>/stat`). */
+export function descendantPids(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  try {
+    for (const entry of Deno.readDirSync("/proc")) {
+      if (!/^\d+$/.test(entry.name)) continue;
+      try {
+        const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        parentOf.set(Number(entry.name), Number(fields[1]));
+      } catch {
+        // The process exited while we looked.
+      }
+    }
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    for (const [child, parent] of parentOf) {
+      if (parent === pid && !found.includes(child)) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+function signalTree(pid: number, signal: Deno.Signal): void {
+  // Descendants first: some (e.g. daemons' children) left the process group with setsid.
+  const all = [...descendantPids(pid).reverse(), pid];
+  try {
+    Deno.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+  for (const p of all) {
+    try {
+      Deno.kill(p, signal);
+    } catch {
+      // Exited already.
+    }
+  }
+}
+
+function spawn(argv: string[], options: RunProcessOptions): {
+  child: Deno.ChildProcess;
+  result: Promise<ProcessResult>;
+  kill: (signal: Deno.Signal) => void;
+  exited: () => boolean;
+  markTimedOut: () => void;
+} {
+  if (argv.length === 0 || argv[0] === "") {
+    throw new TypeError("runProcess: argv must not be empty");
+  }
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  let log: Deno.FsFile | undefined;
+  if (options.logFile) {
+    log = Deno.openSync(options.logFile, { create: true, append: true, write: true });
+  }
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    env: options.env,
+    cwd: options.cwd,
+    stdin: options.stdin !== undefined ? "piped" : "null",
+    stdout: "piped",
+    stderr: "piped",
+    // A new session and process group, so the whole tree can be signalled at once.
+    detached: true,
+  }).spawn();
+  let done = false;
+  let timedOut = false;
+  const outTail = new Tail(options.stdoutLimitBytes ?? DEFAULT_STDOUT_LIMIT_BYTES);
+  const errTail = new Tail(options.stderrLimitBytes ?? DEFAULT_STDERR_LIMIT_BYTES);
+  let drains: Promise<unknown>;
+  if (log) {
+    const file = log;
+    const copy = async (s: ReadableStream<Uint8Array>) => {
+      for await (const chunk of s) {
+        try {
+          file.writeSync(chunk);
+        } catch {
+          // The log file vanished with the work dir; keep draining so the process never blocks.
+        }
+      }
+    };
+    drains = Promise.all([copy(child.stdout), copy(child.stderr)]);
+  } else {
+    drains = Promise.all([drain(child.stdout, outTail), drain(child.stderr, errTail)]);
+  }
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    writer.write(new TextEncoder().encode(options.stdin)).then(() => writer.close()).catch(
+      () => {},
+    );
+  }
+  const result = (async (): Promise<ProcessResult> => {
+    const status = await child.status;
+    const wallMs = performance.now() - t0;
+    const finishedAt = new Date().toISOString();
+    done = true;
+    // Grandchildren may hold the pipes open; do not wait for them forever.
+    await Promise.race([drains, new Promise((r) => setTimeout(r, 1000))]);
+    log?.close();
+    return {
+      exitCode: status.signal ? null : status.code,
+      ...(status.signal ? { signal: status.signal } : {}),
+      stdout: outTail.text(),
+      stderr: errTail.text(),
+      timedOut,
+      wallMs,
+      startedAt,
+      finishedAt,
+    };
+  })();
+  return {
+    child,
+    result,
+    kill: (signal) => signalTree(child.pid, signal),
+    exited: () => done,
+    markTimedOut: () => {
+      timedOut = true;
+    },
+  };
+}
+
+/**
+ * Runs `argv` to completion and resolves to its {@link ProcessResult}; never rejects for a non-zero
+ * exit, a timeout or an abort (those are in the result). Rejects only when the binary cannot be
+ * spawned at all (e.g. `NotFound`, `PermissionDenied`).
+ *
+ * @example
+ * ```ts
+ * const r = await runProcess(["true"], { timeoutMs: 5000 });
+ * console.log(r.exitCode, r.wallMs);
+ * ```
+ */
+export async function runProcess(
+  argv: string[],
+  options: RunProcessOptions = {},
+): Promise<ProcessResult> {
+  if (options.signal?.aborted) {
+    const now = new Date().toISOString();
+    return {
+      exitCode: null,
+      signal: "SIGKILL",
+      stdout: "",
+      stderr: "aborted before start",
+      timedOut: false,
+      wallMs: 0,
+      startedAt: now,
+      finishedAt: now,
+    };
+  }
+  const p = spawn(argv, options);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (options.timeoutMs !== undefined) {
+    timer = setTimeout(() => {
+      p.markTimedOut();
+      p.kill("SIGKILL");
+    }, options.timeoutMs);
+  }
+  const onAbort = () => p.kill("SIGKILL");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const result = await p.result;
+    // Anything of the tree that is still alive once the leader exited is killed too.
+    try {
+      Deno.kill(-p.child.pid, "SIGKILL");
+    } catch {
+      // No such group any more: nothing left.
+    }
+    return result;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * Starts `argv` in the background in its own process group (detached from our terminal), for
+ * servers, daemons and idle containers. `timeoutMs` and `signal` kill it as in {@link runProcess}.
+ */
+export function startBackground(
+  argv: string[],
+  options: RunProcessOptions = {},
+): BackgroundProcess {
+  const p = spawn(argv, options);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (options.timeoutMs !== undefined) {
+    timer = setTimeout(() => {
+      p.markTimedOut();
+      p.kill("SIGKILL");
+    }, options.timeoutMs);
+  }
+  const onAbort = () => p.kill("SIGKILL");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const result = p.result.finally(() => {
+    if (timer !== undefined) clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  });
+  return {
+    pid: p.child.pid,
+    result,
+    exited: p.exited,
+    async stop(graceMs = KILL_GRACE_MS): Promise<ProcessResult> {
+      if (!p.exited()) {
+        p.kill("SIGTERM");
+        const t = setTimeout(() => p.kill("SIGKILL"), graceMs);
+        try {
+          return await result;
+        } finally {
+          clearTimeout(t);
+        }
+      }
+      return await result;
+    },
+  };
+}
+
+/** The real process effects: {@link runProcess} and {@link startBackground}. */
+export const REAL_PROCESS_EFFECTS: ProcessEffects = { run: runProcess, start: startBackground };
+
+/** The last `maxChars` characters of `text`, for error messages. */
+export function tailOf(text: string, maxChars = 2000): string {
+  return text.length <= maxChars ? text : `…${text.slice(text.length - maxChars)}`;
+}
+
+/** Runs `argv` and resolves to trimmed stdout, or throws an Error naming the command and its stderr. */
+export async function runChecked(
+  argv: string[],
+  options: RunProcessOptions & { runner?: ProcessRunner } = {},
+): Promise<string> {
+  const runner = options.runner ?? runProcess;
+  const r = await runner(argv, { timeoutMs: 60_000, ...options });
+  if (r.exitCode !== 0) {
+    const why = r.timedOut ? "timed out" : `exited with ${r.exitCode ?? r.signal}`;
+    throw new Error(`"${argv.join(" ")}" ${why}: ${tailOf(r.stderr.trim() || r.stdout.trim())}`);
+  }
+  return r.stdout.trim();
+}
