@@ -1,0 +1,88 @@
+/**
+ * The benchmark registry: every benchmark definition ocibench can run, and the named suites that
+ * `collect --benchmarks` accepts.
+ *
+ * Suites: `quick` and `full`, plus one per category (`cpu`, `memory`, `startup`, `syscalls`,
+ * `disk`, `network`, `footprint`), derived from each benchmark's `info.category`.
+ *
+ * @module
+ */
+import type { BenchmarkDefinition } from "../types.ts";
+import { startupBenchmark } from "./startup.ts";
+import { piSingleBenchmark } from "./pi_single.ts";
+import { piMultiBenchmark } from "./pi_multi.ts";
+import { sysbenchCpuBenchmark } from "./sysbench_cpu.ts";
+import { streamBenchmark } from "./stream.ts";
+import { sysbenchMemoryBenchmark } from "./sysbench_memory.ts";
+import { syscallsBenchmark } from "./syscalls.ts";
+
+/** Every benchmark, in the order a report lists them. */
+export const BENCHMARKS: BenchmarkDefinition[] = [
+  startupBenchmark,
+  piSingleBenchmark,
+  piMultiBenchmark,
+  sysbenchCpuBenchmark,
+  streamBenchmark,
+  sysbenchMemoryBenchmark,
+  syscallsBenchmark,
+];
+
+/**
+ * Named suites other than the category ones: `full` is every benchmark; `quick` the ones a
+ * `--quick` collection runs by default (with their small sizes).
+ */
+export const NAMED_SUITES: Record<string, string[]> = {
+  full: BENCHMARKS.map((b) => b.info.id),
+  quick: [
+    "startup",
+    "pi_single",
+    "pi_multi",
+    "sysbench_cpu",
+    "stream",
+    "sysbench_memory",
+    "syscalls",
+  ],
+};
+
+/** Every suite name with its benchmark ids: the named suites plus one per category. */
+export function listSuites(): Record<string, string[]> {
+  const suites: Record<string, string[]> = {};
+  for (const benchmark of BENCHMARKS) {
+    (suites[benchmark.info.category] ??= []).push(benchmark.info.id);
+  }
+  return { ...suites, ...NAMED_SUITES, full: BENCHMARKS.map((b) => b.info.id) };
+}
+
+/** Looks a benchmark up by id. */
+export function findBenchmark(id: string): BenchmarkDefinition | undefined {
+  return BENCHMARKS.find((b) => b.info.id === id);
+}
+
+/**
+ * Turns a list of benchmark ids and suite names into definitions, in registry order, each once.
+ * Raises RangeError naming an unknown entry and listing what exists.
+ *
+ * @example
+ * ```ts
+ * resolveBenchmarks(["cpu", "startup"]).map((b) => b.info.id);
+ * // ["startup", "pi_single", "pi_multi", "sysbench_cpu"]
+ * ```
+ */
+export function resolveBenchmarks(names: string[]): BenchmarkDefinition[] {
+  const suites = listSuites();
+  const wanted = new Set<string>();
+  for (const name of names) {
+    if (findBenchmark(name)) {
+      wanted.add(name);
+    } else if (suites[name]) {
+      for (const id of suites[name]) wanted.add(id);
+    } else {
+      throw new RangeError(
+        `unknown benchmark or suite "${name}"; benchmarks: ${
+          BENCHMARKS.map((b) => b.info.id).join(", ")
+        }; suites: ${Object.keys(suites).join(", ")}`,
+      );
+    }
+  }
+  return BENCHMARKS.filter((b) => wanted.has(b.info.id));
+}
