@@ -1,0 +1,166 @@
+/**
+ * The sandbox that runs notebook cells: a Deno worker started with no permissions at all (no
+ * file, network, environment, subprocess or FFI access). It receives the validated result sets,
+ * runs each cell as a module imported from a `data:` URL, renders Plot figures with jsdom and
+ * answers with plain data ({@link CellOutput}). Started by `run_cells.ts`.
+ *
+ * @module
+ */
+import "./_worker_env.ts";
+import { JSDOM } from "jsdom";
+import type { ResultSet } from "../model/result_set.ts";
+import { type CellContext, makeCellContext, toCellOutputs } from "./cell_context.ts";
+import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
+
+/** What the builder asks the worker. */
+export type WorkerRequestBody =
+  | { type: "init"; sets: ResultSet[]; meta: Record<string, unknown> }
+  | { type: "cell"; code: string }
+  | { type: "inline"; code: string };
+
+/** A request with the id its answer will carry. */
+export type WorkerRequest = WorkerRequestBody & { id: number };
+
+/** The worker's answer to a request with the same id. */
+export type WorkerResponse =
+  | { id: number; ok: true; outputs: CellOutput[] }
+  | { id: number; ok: false; error: CellErrorOutput };
+
+let context: CellContext | undefined;
+/** Names declared at the top level of earlier cells, visible to later ones. */
+const scope: Record<string, unknown> = {};
+const document = new JSDOM("").window.document;
+
+/** Lines the module wrapper adds before a cell's first line. */
+const HEADER_LINES = 4;
+
+/**
+ * Names a cell declares at its top level (lines starting in column 0): `const`, `let`, `var`,
+ * `function`, `class`, and simple destructuring.
+ */
+export function topLevelNames(code: string): string[] {
+  const names = new Set<string>();
+  const declaration =
+    /^(?:export\s+)?(?:(?:const|let|var)\s+(?:([A-Za-z_$][\w$]*)|[{[]([^=]*)[}\]])|(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)|class\s+([A-Za-z_$][\w$]*))/gm;
+  for (const m of code.matchAll(declaration)) {
+    if (m[1]) names.add(m[1]);
+    if (m[3]) names.add(m[3]);
+    if (m[4]) names.add(m[4]);
+    if (m[2]) {
+      for (const part of m[2].split(",")) {
+        const name = part.split(":").pop()!.replace(/^\s*\.\.\./, "").split("=")[0].trim();
+        if (/^[A-Za-z_$][\w$]*$/.test(name)) names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
+function wrap(code: string, asExpression: boolean): string {
+  const declared = topLevelNames(code);
+  const fromContext = Object.keys(context!).filter((n) => !declared.includes(n));
+  const fromScope = Object.keys(scope).filter((n) =>
+    !declared.includes(n) && !fromContext.includes(n)
+  );
+  const keep = declared.map((n) => `try { __scope[${JSON.stringify(n)}] = ${n}; } catch {}`);
+  const body = asExpression ? `return (\n${code.replace(/[\s;]+$/, "")}\n);` : code;
+  // Exactly HEADER_LINES lines before the cell's code (one more for the expression form).
+  return [
+    "export default async function (__ctx, __scope, __keep) {",
+    `const { ${fromContext.join(", ")} } = __ctx;`,
+    `const { ${fromScope.join(", ")} } = __scope;`,
+    `__keep(() => { ${keep.join(" ")} });`,
+    body,
+    "}",
+  ].join("\n");
+}
+
+async function load(code: string, asExpression: boolean) {
+  const url = `data:application/typescript;base64,${base64(wrap(code, asExpression))}`;
+  const module = await import(url);
+  return { run: module.default as (ctx: unknown, s: unknown, k: unknown) => Promise<unknown>, url };
+}
+
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+async function runCell(code: string): Promise<unknown> {
+  // A cell that is one expression is its own value; otherwise it is a function body whose
+  // `return` gives the value. The expression form is tried first and dropped if it does not parse.
+  let loaded: { run: (ctx: unknown, s: unknown, k: unknown) => Promise<unknown>; url: string };
+  let offset = HEADER_LINES + 1;
+  try {
+    loaded = await load(code, true);
+  } catch {
+    offset = HEADER_LINES;
+    try {
+      loaded = await load(code, false);
+    } catch (error) {
+      throw located(error, offset);
+    }
+  }
+  let keep: (() => void) | undefined;
+  try {
+    return await loaded.run(context, scope, (f: () => void) => (keep = f));
+  } catch (error) {
+    throw located(error, offset);
+  } finally {
+    keep?.();
+  }
+}
+
+class LocatedError extends Error {
+  constructor(readonly original: unknown, readonly line?: number, readonly column?: number) {
+    super(original instanceof Error ? original.message : String(original));
+  }
+}
+
+function located(error: unknown, offset: number): LocatedError {
+  const text = error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error);
+  const m = /data:application\/typescript;base64,[A-Za-z0-9+/=.]+:(\d+):(\d+)/.exec(text);
+  if (!m) return new LocatedError(error);
+  const line = Number(m[1]) - offset;
+  return new LocatedError(error, line >= 1 ? line : undefined, Number(m[2]));
+}
+
+function describe(error: unknown): CellErrorOutput {
+  const inner = error instanceof LocatedError ? error.original : error;
+  const name = inner instanceof Error ? inner.name : "Error";
+  let message = inner instanceof Error ? inner.message : String(inner);
+  // Syntax errors quote the whole data: URL; keep only the first line of the message.
+  message = message.split("\n")[0].replace(/data:application\/typescript;base64,[^\s:]+/g, "cell");
+  if (name === "NotCapable") {
+    message = `${message.replace(/, run again with.*$/, "")} (cells run without permissions: ` +
+      "no files, network, environment or programs; the data they need is in their context)";
+  }
+  const out: CellErrorOutput = { name, message };
+  if (error instanceof LocatedError && error.line !== undefined) {
+    out.line = error.line;
+    if (error.column !== undefined) out.column = error.column;
+  }
+  return out;
+}
+
+async function handle(request: WorkerRequest): Promise<WorkerResponse> {
+  try {
+    if (request.type === "init") {
+      context = makeCellContext(request.sets, request.meta, document);
+      return { id: request.id, ok: true, outputs: [] };
+    }
+    if (!context) throw new Error("the worker was not initialised");
+    const value = await runCell(request.code);
+    return { id: request.id, ok: true, outputs: toCellOutputs(value, document) };
+  } catch (error) {
+    return { id: request.id, ok: false, error: describe(error) };
+  }
+}
+
+self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
+  self.postMessage(await handle(event.data));
+};
