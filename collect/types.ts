@@ -79,6 +79,8 @@ export interface Detection {
   reason?: string;
   /** What to do about it, e.g. "apt-get install crun" or the hybrid-cgroup mount. */
   fix?: string;
+  /** How it runs when that differs from the plain way (e.g. a workaround in effect). */
+  notes?: string;
 }
 
 /** Shared state every adapter receives: where the image is, where to put temporary files. */

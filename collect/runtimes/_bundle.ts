@@ -1,0 +1,262 @@
+/**
+ * The base of the bundle runtimes (runc, crun, runsc): each step gets an OCI bundle under the
+ * run's work dir whose root is an overlay (the image's rootfs read-only below, a writable upper
+ * layer per container, as an engine's writable layer) and whose `config.json` comes from
+ * {@link ociConfig}. The runtime runs it in the foreground (`<rt> run --bundle B ID`), with stdout
+ * piped (runsc can lose lines written to a file). Everything is removed after the step.
+ *
+ * @module
+ */
+import type {
+  AdapterContext,
+  Detection,
+  ProcessResult,
+  RunningContainer,
+  RuntimeAdapter,
+  StepSpec,
+} from "../types.ts";
+import type { IsolationClass } from "../../model/result_set.ts";
+import { hostNofileLimit, ociConfig } from "../oci_config.ts";
+import { descendantPids, type ProcessEffects, tailOf } from "../process.ts";
+import {
+  type AdapterOptions,
+  effectsOf,
+  findExecutable,
+  pathExists,
+  tryTrueRun,
+  uniqueName,
+} from "./_common.ts";
+
+/** One prepared bundle. */
+export interface Bundle {
+  id: string;
+  dir: string;
+  rootfs: string;
+}
+
+/** Creates a bundle for `step` named `id` under `ctx.workDir/bundles/`, overlay root mounted. */
+export async function createBundle(
+  step: StepSpec,
+  ctx: AdapterContext,
+  options: {
+    id: string;
+    effects: ProcessEffects;
+    /** `host` for runsc, which keeps its own netstack out of the namespace we give it. */
+    network?: "new" | "host";
+  },
+): Promise<Bundle> {
+  const dir = `${ctx.workDir}/bundles/${options.id}`;
+  const rootfs = `${dir}/rootfs`;
+  for (const d of [rootfs, `${dir}/upper`, `${dir}/work`]) Deno.mkdirSync(d, { recursive: true });
+  const mount = await options.effects.run([
+    "mount",
+    "-t",
+    "overlay",
+    // The source names the container, so a leftover mount is recognisable by our prefix.
+    options.id,
+    "-o",
+    `lowerdir=${ctx.image.rootfs},upperdir=${dir}/upper,workdir=${dir}/work`,
+    rootfs,
+  ], { timeoutMs: 30_000 });
+  if (mount.exitCode !== 0) {
+    Deno.removeSync(dir, { recursive: true });
+    throw new Error(`cannot mount the overlay root of ${options.id}: ${mount.stderr.trim()}`);
+  }
+  const network = step.network?.kind === "netns"
+    ? { path: `/var/run/netns/${step.network.name}` }
+    : options.network ?? "new";
+  const config = ociConfig({
+    argv: step.argv,
+    env: step.env,
+    cwd: step.cwd,
+    rootfs,
+    mounts: step.mounts,
+    network,
+    hostname: options.id.slice(0, 63),
+    memoryBytes: step.limits?.memoryBytes,
+    cpus: step.limits?.cpus,
+    nofile: hostNofileLimit(),
+  });
+  Deno.writeTextFileSync(`${dir}/config.json`, JSON.stringify(config, null, 2));
+  return { id: options.id, dir, rootfs };
+}
+
+/** Unmounts and removes a bundle; safe to call twice. */
+export async function removeBundle(bundle: Bundle, effects: ProcessEffects): Promise<void> {
+  if (!pathExists(bundle.dir)) return;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const r = await effects.run(["umount", bundle.rootfs], { timeoutMs: 30_000 });
+    if (r.exitCode === 0 || /not mounted|no mount point/.test(r.stderr)) break;
+    await new Promise((res) => setTimeout(res, 100 * (attempt + 1)));
+  }
+  try {
+    Deno.removeSync(bundle.dir, { recursive: true });
+  } catch (error) {
+    throw new Error(`cannot remove bundle ${bundle.dir}: ${(error as Error).message}`);
+  }
+}
+
+/** Whether the runtime still keeps state for container `id` under `root` (runc/crun: a directory
+ * named `id`; runsc: files whose names start with `id`). */
+export function hasState(root: string, id: string): boolean {
+  try {
+    for (const e of Deno.readDirSync(root)) if (e.name.startsWith(id)) return true;
+  } catch {
+    // No state root: no state.
+  }
+  return false;
+}
+
+/** What distinguishes one bundle runtime from another. */
+export interface BundleRuntimeSpec {
+  id: string;
+  name: string;
+  isolation: IsolationClass;
+  /** Binary name or path. */
+  binary: string;
+  /** apt package that provides it. */
+  aptPackage: string;
+  /** Where it keeps container state (to find leftovers and to skip `delete` when gone). */
+  stateRoot: string;
+  /** Global flags before the subcommand, e.g. runsc's `--platform=ptrace`. */
+  globalArgs(step: StepSpec): string[];
+  /** The argv prefix that runs the binary, e.g. `unshare -m …` around crun. */
+  wrap?(argv: string[]): Promise<string[]>;
+  /** Network setting of the bundle when the step has no netns. */
+  bundleNetwork?: "new" | "host";
+  /** The version from `<binary> --version`. */
+  version(binary: string, effects: ProcessEffects): Promise<
+    { version?: string; components?: Record<string, string> }
+  >;
+  /** The fix for a failed trial, from its reason. */
+  fix(reason: string): string | undefined;
+}
+
+/** Builds a {@link RuntimeAdapter} for a bundle runtime. */
+export function bundleRuntimeAdapter(
+  spec: BundleRuntimeSpec,
+  options: AdapterOptions = {},
+): RuntimeAdapter {
+  const effects = effectsOf(options);
+  const binary = options.binary ?? spec.binary;
+  const live = new Map<string, Bundle>();
+
+  async function argvFor(sub: string[], step: StepSpec): Promise<string[]> {
+    const base = [binary, ...spec.globalArgs(step), ...sub];
+    return spec.wrap ? await spec.wrap(base) : base;
+  }
+
+  async function teardown(bundle: Bundle, step: StepSpec): Promise<void> {
+    if (hasState(spec.stateRoot, bundle.id)) {
+      await effects.run(await argvFor(["kill", bundle.id, "KILL"], step), { timeoutMs: 15_000 });
+      await effects.run(await argvFor(["delete", "--force", bundle.id], step), {
+        timeoutMs: 30_000,
+      });
+    }
+    await removeBundle(bundle, effects);
+    live.delete(bundle.id);
+  }
+
+  const adapter: RuntimeAdapter = {
+    id: spec.id,
+    name: spec.name,
+    isolation: spec.isolation,
+    lowLevelRuntime: spec.binary,
+    async detect(ctx: AdapterContext): Promise<Detection> {
+      const found = findExecutable(binary);
+      if (!found.path) {
+        return {
+          usable: false,
+          reason: found.reason,
+          fix: options.binary
+            ? `point ${spec.id} at a working ${spec.binary}`
+            : `apt-get install ${spec.aptPackage}`,
+        };
+      }
+      const { version, components } = await spec.version(found.path, effects);
+      if (!version) {
+        return {
+          usable: false,
+          reason: `"${found.path} --version" did not answer`,
+          fix: `reinstall ${spec.aptPackage}`,
+        };
+      }
+      const failed = await tryTrueRun(adapter, ctx, spec.fix);
+      return failed ? { ...failed, version, components } : { usable: true, version, components };
+    },
+    prepare(ctx: AdapterContext): Promise<void> {
+      if (!pathExists(ctx.image.rootfs)) {
+        return Promise.reject(
+          new Error(`the image rootfs ${ctx.image.rootfs} is missing: run "deno task image"`),
+        );
+      }
+      return Promise.resolve();
+    },
+    async run(step: StepSpec, ctx: AdapterContext): Promise<ProcessResult> {
+      const id = uniqueName(ctx, spec.id);
+      const bundle = await createBundle(step, ctx, {
+        id,
+        effects,
+        network: spec.bundleNetwork,
+      });
+      live.set(id, bundle);
+      try {
+        return await effects.run(await argvFor(["run", "--bundle", bundle.dir, id], step), {
+          timeoutMs: step.timeoutMs,
+          signal: step.signal,
+        });
+      } finally {
+        await teardown(bundle, step);
+      }
+    },
+    async start(step: StepSpec, ctx: AdapterContext): Promise<RunningContainer> {
+      const id = uniqueName(ctx, spec.id);
+      const bundle = await createBundle(step, ctx, {
+        id,
+        effects,
+        network: spec.bundleNetwork,
+      });
+      live.set(id, bundle);
+      const bg = effects.start(await argvFor(["run", "--bundle", bundle.dir, id], step), {
+        timeoutMs: step.timeoutMs,
+        signal: step.signal,
+      });
+      let stopped: Promise<ProcessResult> | undefined;
+      return {
+        name: id,
+        pids() {
+          if (bg.exited()) return Promise.resolve([]);
+          return Promise.resolve([bg.pid, ...descendantPids(bg.pid)]);
+        },
+        stop() {
+          stopped ??= (async () => {
+            if (!bg.exited() && hasState(spec.stateRoot, id)) {
+              await effects.run(await argvFor(["kill", id, "KILL"], step), { timeoutMs: 15_000 });
+            }
+            const r = await Promise.race([
+              bg.result,
+              new Promise<undefined>((res) => setTimeout(() => res(undefined), 5000)),
+            ]) ?? await bg.stop();
+            await teardown(bundle, step);
+            return r;
+          })();
+          return stopped;
+        },
+      };
+    },
+    async cleanup(): Promise<void> {
+      const errors: string[] = [];
+      for (const bundle of [...live.values()]) {
+        try {
+          await teardown(bundle, { argv: ["true"], timeoutMs: 1 });
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+      }
+      if (errors.length > 0) {
+        throw new Error(`${spec.id} cleanup: ${tailOf(errors.join("; "), 1000)}`);
+      }
+    },
+  };
+  return adapter;
+}

@@ -1,0 +1,80 @@
+/**
+ * `crun`: the OCI runtime in C, run directly on a bundle (`crun run --bundle B ID`).
+ *
+ * crun 1.8 refuses to run on a hybrid cgroup host whose cgroup2 `unified` mount holds a
+ * controller ("cgroups in hybrid mode not supported"). When the host is like that, the adapter
+ * runs crun in a private mount namespace (`unshare -m`) where `/sys/fs/cgroup/unified` is
+ * unmounted, so crun sees plain cgroup v1; the host is not changed. The fix for the whole
+ * machine is to mount the controller as v1 (see {@link CRUN_HYBRID_FIX}).
+ *
+ * @module
+ */
+import type { RuntimeAdapter } from "../types.ts";
+import { bundleRuntimeAdapter } from "./_bundle.ts";
+import { type AdapterOptions, readVersion } from "./_common.ts";
+
+/** The machine-wide fix for crun's hybrid-cgroup refusal (the controller here is hugetlb). */
+export const CRUN_HYBRID_FIX =
+  "mkdir -p /sys/fs/cgroup/hugetlb && mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb " +
+  "(moves the controller held by the cgroup2 'unified' mount to v1)";
+
+/**
+ * Whether the host is in the hybrid layout crun refuses: cgroup v1 hierarchies plus a cgroup2
+ * mount at `/sys/fs/cgroup/unified` that holds at least one controller.
+ */
+export function crunNeedsUnifiedUnmount(): boolean {
+  try {
+    const mounts = Deno.readTextFileSync("/proc/self/mountinfo");
+    if (!/ \/sys\/fs\/cgroup\/unified .* - cgroup2 /.test(mounts)) return false;
+    const controllers = Deno.readTextFileSync("/sys/fs/cgroup/unified/cgroup.controllers").trim();
+    return controllers !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** Options of {@link crunAdapter}. */
+export interface CrunAdapterOptions extends AdapterOptions {
+  /** Force (true) or forbid (false) the `unshare -m` workaround; detected when absent. */
+  unmountUnified?: boolean;
+}
+
+/** The `crun` adapter (isolation class `os-container`). */
+export function crunAdapter(options: CrunAdapterOptions = {}): RuntimeAdapter {
+  const workaround = options.unmountUnified ?? crunNeedsUnifiedUnmount();
+  const adapter = bundleRuntimeAdapter({
+    id: "crun",
+    name: "crun",
+    isolation: "os-container",
+    binary: "crun",
+    aptPackage: "crun",
+    stateRoot: "/run/crun",
+    globalArgs: () => [],
+    wrap: workaround
+      ? (argv) =>
+        // argv goes through "$@", never into the script text.
+        Promise.resolve([
+          "unshare",
+          "-m",
+          "--",
+          "sh",
+          "-c",
+          'umount /sys/fs/cgroup/unified && exec "$@"',
+          "ocibench-crun",
+          ...argv,
+        ])
+      : undefined,
+    async version(binary, effects) {
+      const version = await readVersion([binary, "--version"], effects, /crun version (\S+)/);
+      return { version, components: version ? { crun: version } : undefined };
+    },
+    fix: (reason) => /hybrid mode/.test(reason) ? CRUN_HYBRID_FIX : undefined,
+  }, options);
+  if (!workaround) return adapter;
+  const detect = adapter.detect.bind(adapter);
+  adapter.detect = async (ctx) => ({
+    ...await detect(ctx),
+    notes: "runs under unshare -m with /sys/fs/cgroup/unified unmounted (hybrid cgroups)",
+  });
+  return adapter;
+}
