@@ -5,8 +5,10 @@
  */
 import type { Command } from "./command.ts";
 import { validateCommand } from "./validate.ts";
+import { reportCommand } from "./report.ts";
 
 /** Every subcommand of `main.ts`. */
 export const COMMANDS: Command[] = [
   validateCommand,
+  reportCommand,
 ];

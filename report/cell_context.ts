@@ -9,6 +9,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Category, Direction, IsolationClass, ResultSet } from "../model/result_set.ts";
+import type { Analysis } from "../model/analysis.ts";
+import { type AnalyzeOptions, analyzeResultSets } from "../analyze/mod.ts";
 import type {
   CellOutput,
   FigureOutput,
@@ -389,6 +391,13 @@ export interface CellContext {
   html: typeof html;
   md: typeof md;
   fmt: typeof fmt;
+  /**
+   * The analysis of `sets` (`analyzeResultSets` with seed 1, each set labelled with its file
+   * name, plus the front matter's `analysis:` options); computed on first use.
+   */
+  analysis: Analysis;
+  /** Analyses `sets` again with other options (the seed stays 1 unless given). */
+  analyze: (options?: AnalyzeOptions) => Analysis;
 }
 
 /** Builds the context of a notebook's cells. */
@@ -396,11 +405,16 @@ export function makeCellContext(
   sets: ResultSet[],
   meta: Record<string, unknown>,
   document: Document,
+  labels: string[] = [],
 ): CellContext {
   // Plot renders into the worker's jsdom document; cells need not pass one.
   const plot =
     ((options: Plot.PlotOptions = {}) => Plot.plot({ ...options, document })) as typeof Plot.plot;
-  return {
+  const fromMeta = (meta.analysis ?? {}) as AnalyzeOptions;
+  const analyze = (options: AnalyzeOptions = {}) =>
+    analyzeResultSets(sets, { seed: 1, labels, ...fromMeta, ...options });
+  let analysis: Analysis | undefined;
+  const context = {
     sets,
     observations: observationRows(sets),
     meta,
@@ -410,5 +424,11 @@ export function makeCellContext(
     html,
     md,
     fmt,
-  };
+    analyze,
+  } as Omit<CellContext, "analysis">;
+  Object.defineProperty(context, "analysis", {
+    enumerable: true,
+    get: () => (analysis ??= analyze()),
+  });
+  return context as CellContext;
 }

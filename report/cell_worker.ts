@@ -14,7 +14,7 @@ import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
 
 /** What the builder asks the worker. */
 export type WorkerRequestBody =
-  | { type: "init"; sets: ResultSet[]; meta: Record<string, unknown> }
+  | { type: "init"; sets: ResultSet[]; meta: Record<string, unknown>; labels: string[] }
   | { type: "cell"; code: string }
   | { type: "inline"; code: string };
 
@@ -58,9 +58,12 @@ export function topLevelNames(code: string): string[] {
 
 function wrap(code: string, asExpression: boolean): string {
   const declared = topLevelNames(code);
-  const fromContext = Object.keys(context!).filter((n) => !declared.includes(n));
+  // Only the names the code mentions are bound, so that `analysis` is computed only if used.
+  const mentioned = (n: string) =>
+    new RegExp(`(?<![\\w$.])${n.replace(/\$/g, "\\$")}(?![\\w$])`).test(code);
+  const fromContext = Object.keys(context!).filter((n) => !declared.includes(n) && mentioned(n));
   const fromScope = Object.keys(scope).filter((n) =>
-    !declared.includes(n) && !fromContext.includes(n)
+    !declared.includes(n) && !Object.hasOwn(context!, n) && mentioned(n)
   );
   const keep = declared.map((n) => `try { __scope[${JSON.stringify(n)}] = ${n}; } catch {}`);
   const body = asExpression ? `return (\n${code.replace(/[\s;]+$/, "")}\n);` : code;
@@ -150,7 +153,7 @@ function describe(error: unknown): CellErrorOutput {
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   try {
     if (request.type === "init") {
-      context = makeCellContext(request.sets, request.meta, document);
+      context = makeCellContext(request.sets, request.meta, document, request.labels);
       return { id: request.id, ok: true, outputs: [] };
     }
     if (!context) throw new Error("the worker was not initialised");

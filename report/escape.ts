@@ -26,17 +26,21 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Escapes text for Markdown prose and table cells: every ASCII punctuation character that
- * Markdown gives a meaning to gets a backslash, `<`, `>` and `&` become entities (so no raw HTML
+ * Escapes text for Markdown prose and table cells: the characters that make emphasis, code,
+ * links, tables and strike-through get a backslash, and so does a leading heading, list or rule
+ * marker; `<`, `>` and `&` become entities (so no raw HTML
  * survives), and line breaks become spaces (a table cell is one line).
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\r?\n/g, " ")
-    .replace(/[\\`*_{}\[\]()#+\-.!|~$]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_\[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+    .replace(/>/g, "&gt;")
+    // What means something only at the start of a line: headings, lists, quotes.
+    .replace(/^(\s*)([#+\-=])/, "$1\\$2")
+    .replace(/^(\s*\d+)([.)])(?=\s|$)/, "$1\\$2");
 }
 
 /**

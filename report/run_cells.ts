@@ -61,6 +61,8 @@ export interface ExecutedNotebook {
 export interface RunCellsOptions {
   /** Show failures in place and go on instead of stopping at the first one. */
   keepGoing?: boolean;
+  /** A label per set (its file name), passed to the analysis. */
+  labels?: string[];
   /** Per cell, in milliseconds (default {@link CELL_TIMEOUT_MS}). */
   timeoutMs?: number;
 }
@@ -90,7 +92,12 @@ export async function runCells(
   };
   try {
     const { extra, ...known } = notebook.meta;
-    await sandbox.request({ type: "init", sets, meta: { ...extra, ...known } });
+    await sandbox.request({
+      type: "init",
+      sets,
+      meta: { ...extra, ...known },
+      labels: options.labels ?? [],
+    });
     const blocks: (ExecutedProse | ExecutedCell)[] = [];
     const prose = async (text: string, line: number): Promise<ExecutedProse> => {
       const found = findInlineExpressions(text);

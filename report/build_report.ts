@@ -1,0 +1,242 @@
+/**
+ * Builds one notebook into a report: resolves its datasets, reads and validates them, runs its
+ * cells in the sandbox, and writes `<name>.html`, `<name>.md` and, beside them, one SVG per
+ * figure and one CSV per table. The only function of `report/` that writes files.
+ *
+ * @module
+ */
+import { readResultSet } from "../model/read_result_set.ts";
+import type { ResultSet } from "../model/result_set.ts";
+import { writeFileAtomic } from "../model/write_result_set.ts";
+import { composeReport } from "./compose_report.ts";
+import { parseNotebook } from "./parse_notebook.ts";
+import { renderCsv } from "./render_csv.ts";
+import { renderHtml } from "./render_html.ts";
+import { renderMarkdown } from "./render_markdown.ts";
+import { type CellError, runCells } from "./run_cells.ts";
+
+/** Options of {@link buildReport}. */
+export interface BuildReportOptions {
+  /** Where to write; created when missing. */
+  outDir: string;
+  /** Result files (paths or globs) read instead of the notebook's `datasets`. */
+  data?: string[];
+  /** Show failing cells in place and go on (default: stop at the first). */
+  keepGoing?: boolean;
+  /** Where collected runs live, for `latest-run` (default `results`). */
+  resultsDir?: string;
+  /** Per-cell time limit in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** What {@link buildReport} wrote. */
+export interface BuiltReport {
+  notebook: string;
+  /** Every file written, HTML first, then Markdown, SVGs and CSVs. */
+  files: string[];
+  /** The result files that were read. */
+  datasets: string[];
+  /** Failures shown in place (only with `keepGoing`). */
+  errors: CellError[];
+  /** Size of the HTML file in bytes. */
+  htmlBytes: number;
+}
+
+/**
+ * Builds the notebook at `path`.
+ *
+ * @example
+ * ```ts
+ * await buildReport("notebooks/replication.md", { outDir: "site" });
+ * ```
+ */
+export async function buildReport(path: string, options: BuildReportOptions): Promise<BuiltReport> {
+  const notebook = parseNotebook(await readText(path), path);
+  const name = baseName(path).replace(/\.md$/, "");
+  let files: string[];
+  let dataNote: string | undefined;
+  if (options.data?.length) {
+    files = await resolveDatasets(options.data, ".", options.resultsDir);
+    if (files.length === 0) {
+      throw new Error(`--data ${options.data.join(" ")} matches no file`);
+    }
+  } else {
+    const dir = dirName(path);
+    files = await resolveDatasets(notebook.meta.datasets, dir, options.resultsDir);
+    if (files.length === 0 && notebook.meta.fallbackDatasets.length) {
+      files = await resolveDatasets(notebook.meta.fallbackDatasets, dir, options.resultsDir);
+      dataNote = `No collected run was found (${
+        notebook.meta.datasets.join(", ")
+      }); this report was built from the example data above.`;
+    }
+    if (files.length === 0) {
+      throw new Error(
+        `${path}: its datasets (${notebook.meta.datasets.join(", ") || "none listed"}) match ` +
+          `no file; pass --data FILES or collect a run first`,
+      );
+    }
+  }
+  const sets: ResultSet[] = [];
+  for (const file of files) sets.push(await readResultSet(file));
+  const executed = await runCells(notebook, sets, {
+    keepGoing: options.keepGoing,
+    timeoutMs: options.timeoutMs,
+    labels: files.map(baseName),
+  });
+  const doc = composeReport(executed, {
+    name,
+    datasets: files.map((f, i) => `${baseName(f)} (${sets[i].runId})`),
+    dataNote,
+  });
+  const html = renderHtml(doc);
+  const markdown = renderMarkdown(doc);
+  await Deno.mkdir(options.outDir, { recursive: true });
+  const out = (file: string) => `${options.outDir.replace(/\/+$/, "")}/${file}`;
+  const written: string[] = [];
+  const write = async (file: string, text: string) => {
+    await writeFileAtomic(out(file), text);
+    written.push(out(file));
+  };
+  await write(`${name}.html`, html);
+  await write(`${name}.md`, markdown);
+  for (const block of doc.blocks) {
+    if (block.kind === "figure") await write(block.file, block.svg + "\n");
+    if (block.kind === "table") await write(block.file, renderCsv(block));
+  }
+  return {
+    notebook: path,
+    files: written,
+    datasets: files,
+    errors: executed.errors,
+    htmlBytes: new TextEncoder().encode(html).length,
+  };
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Error(`Cannot read notebook "${path}": no such file`);
+    }
+    throw new Error(`Cannot read notebook "${path}": ${(error as Error).message}`);
+  }
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function dirName(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "." : path.slice(0, slash) || "/";
+}
+
+/** The keyword in `datasets` for the newest collected run. */
+export const LATEST_RUN = "latest-run";
+
+/**
+ * Resolves dataset entries to files, in order, without duplicates: `latest-run` (the newest
+ * `<resultsDir>/<run-id>/<run-id>.json`, or `<resultsDir>/<run-id>.json`), or a path relative
+ * to `base` in which `*` and `?` match within one path segment (matches sorted by name).
+ */
+export async function resolveDatasets(
+  entries: string[],
+  base: string,
+  resultsDir = "results",
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of entries) {
+    const files = entry === LATEST_RUN ? await latestRun(resultsDir) : await glob(
+      normalizePath(entry.startsWith("/") || base === "." ? entry : `${base}/${entry}`),
+    );
+    for (const f of files) if (!found.includes(f)) found.push(f);
+  }
+  return found;
+}
+
+/** Collapses `.` and `dir/..` segments: `notebooks/../fixtures/a.json` → `fixtures/a.json`. */
+function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "." || (segment === "" && out.length > 0)) continue;
+    if (
+      segment === ".." && out.length > 0 && out[out.length - 1] !== ".." &&
+      out[out.length - 1] !== ""
+    ) {
+      out.pop();
+    } else out.push(segment);
+  }
+  return out.join("/") || ".";
+}
+
+async function latestRun(resultsDir: string): Promise<string[]> {
+  const candidates: { path: string; time: number }[] = [];
+  try {
+    for await (const entry of Deno.readDir(resultsDir)) {
+      const path = entry.isDirectory
+        ? `${resultsDir}/${entry.name}/${entry.name}.json`
+        : entry.name.endsWith(".json")
+        ? `${resultsDir}/${entry.name}`
+        : undefined;
+      if (!path) continue;
+      const info = await Deno.stat(path).catch(() => undefined);
+      if (info?.isFile) candidates.push({ path, time: info.mtime?.getTime() ?? 0 });
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  candidates.sort((a, b) => b.time - a.time || (a.path < b.path ? 1 : -1));
+  return candidates.length ? [candidates[0].path] : [];
+}
+
+async function glob(pattern: string): Promise<string[]> {
+  const absolute = pattern.startsWith("/");
+  const segments = pattern.split("/").filter((s) => s !== "");
+  // A prefix is null for "here" (a relative pattern's start), "" for the root.
+  let prefixes: (string | null)[] = [absolute ? "" : null];
+  const join = (
+    prefix: string | null,
+    name: string,
+  ) => (prefix === null ? name : `${prefix}/${name}`);
+  for (const segment of segments) {
+    const next: (string | null)[] = [];
+    for (const prefix of prefixes) {
+      if (!/[*?]/.test(segment)) {
+        next.push(join(prefix, segment));
+        continue;
+      }
+      const dir = prefix === null ? "." : prefix === "" ? "/" : prefix;
+      for (const name of await matchSegment(dir, segment)) next.push(join(prefix, name));
+    }
+    prefixes = next;
+  }
+  const files: string[] = [];
+  for (const p of prefixes) {
+    if (p === null) continue;
+    const info = await Deno.stat(p).catch(() => undefined);
+    if (info?.isFile) files.push(p);
+  }
+  return files;
+}
+
+async function matchSegment(dir: string, segment: string): Promise<string[]> {
+  const regex = new RegExp(
+    "^" +
+      segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]") +
+      "$",
+  );
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (regex.test(entry.name) && !entry.name.startsWith(".")) names.push(entry.name);
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return [];
+    }
+    throw error;
+  }
+  return names.sort();
+}
