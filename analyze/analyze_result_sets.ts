@@ -10,14 +10,23 @@ import {
   type HostGroup,
   type Profile,
 } from "../model/analysis.ts";
+import { groupValues } from "./_group_values.ts";
+import { analyzeMetric } from "./analyze_metric.ts";
+import { categoryScores, winsAndLosses } from "./category_scores.ts";
+import { checkSanity } from "./check_sanity.ts";
+import { recommend } from "./desirability.ts";
+import { BUILTIN_PROFILES } from "./profiles.ts";
+import { createRandom } from "./random.ts";
+import { SECURITY_POSTURE } from "./security_posture.ts";
 
 /** Options of {@link analyzeResultSets}. */
 export interface AnalyzeOptions {
   /** Runtime id that ratios are taken against; default `native`. */
   baseline?: string;
   /**
-   * True when the caller named the baseline: then a group without it is an error listing the
-   * ids it has. When false (the default `native` absent), ratios are to the best runtime.
+   * True when the caller named the baseline (default: true when `baseline` is given): then a
+   * group without it is an error listing the ids it has. When false and the baseline is absent,
+   * ratios are to the best runtime of each metric.
    */
   baselineExplicit?: boolean;
   /** Seed of the pseudo-random generator used by the bootstrap; default 1. */
@@ -51,23 +60,115 @@ export interface AnalyzeOptions {
  * ```
  */
 export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {}): Analysis {
-  const groups: HostGroup[] = [];
-  void sets;
+  const baseline = options.baseline ?? DEFAULT_BASELINE;
+  const baselineExplicit = options.baselineExplicit ?? options.baseline !== undefined;
+  const seed = Math.trunc(options.seed ?? 1);
+  const level = options.confidenceLevel ?? 0.95;
+  const alpha = options.alpha ?? 0.05;
+  const maxResamples = Math.max(1, Math.trunc(options.bootstrapResamples ?? 2000));
+  const pool = options.pool ?? false;
+  const profiles = options.profiles ?? BUILTIN_PROFILES;
+  const cvThreshold = options.cvWarningThreshold ?? 0.1;
+  if (!(level > 0 && level < 1)) {
+    throw new RangeError(`confidence level must be in (0, 1), got ${level}`);
+  }
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  if (options.labels && options.labels.length !== sets.length) {
+    throw new RangeError(
+      `got ${options.labels.length} labels for ${sets.length} result sets; give one per set`,
+    );
+  }
+  const labelled = sets.map((set, i) => ({
+    set,
+    ...(options.labels ? { label: options.labels[i] } : {}),
+  }));
+  const grouped = groupValues(labelled, pool);
+  const notes: string[] = [];
+  if (sets.length === 0) notes.push("no result sets given: nothing to analyse");
+  if (!pool && grouped.length > 1) {
+    notes.push(
+      `${grouped.length} hosts (${grouped.map((g) => g.id).join(", ")}) are analysed as ` +
+        "separate groups; pass pool to compare across hosts",
+    );
+  }
+  if (pool && new Set(sets.map((s) => s.host.id)).size > 1) {
+    notes.push("hosts were pooled on request: differences between hosts are mixed into every " +
+      "comparison of runtimes");
+  }
+  const groups: HostGroup[] = grouped.map((g) => {
+    const ids = g.runtimes.map((r) => r.id);
+    const has = ids.includes(baseline);
+    if (!has && baselineExplicit) {
+      throw new RangeError(
+        `baseline "${baseline}" is not a runtime of host group "${g.id}"; its runtimes are: ` +
+          `${ids.join(", ")}`,
+      );
+    }
+    const metrics = g.metrics.map((m) =>
+      analyzeMetric(m, {
+        baseline: has ? baseline : null,
+        level,
+        alpha,
+        random: createRandom(seed ^ hashString(`${g.id}\u0000${m.info.id}`)),
+        seed,
+        maxResamples,
+      })
+    );
+    return {
+      id: g.id,
+      description: g.description,
+      hostIds: g.hostIds,
+      pooled: g.pooled,
+      sources: g.sources,
+      runtimes: g.runtimes.map((r) => ({
+        id: r.id,
+        name: r.name,
+        isolation: r.isolation,
+        historical: r.historical,
+      })),
+      baseline: {
+        requested: baseline,
+        used: has ? baseline : null,
+        note: has
+          ? `ratios are to "${baseline}"`
+          : `no runtime "${baseline}" in this group: ratios and category scores are to the ` +
+            "best runtime of each metric (scores ≤ 1, 1 = best)",
+      },
+      metrics,
+      categories: categoryScores(metrics, ids),
+      winsLosses: winsAndLosses(metrics, ids),
+      recommendations: profiles.map((p) => recommend(g, metrics, p)),
+      sanity: checkSanity(g, metrics, { cvThreshold }),
+    };
+  });
   return {
     schemaVersion: ANALYSIS_SCHEMA_VERSION,
     settings: {
-      baseline: options.baseline ?? "native",
-      baselineExplicit: options.baselineExplicit ?? false,
-      seed: options.seed ?? 1,
-      confidenceLevel: options.confidenceLevel ?? 0.95,
-      alpha: options.alpha ?? 0.05,
-      bootstrapResamples: options.bootstrapResamples ?? 2000,
-      pooled: options.pool ?? false,
-      profiles: (options.profiles ?? []).map((p) => p.id),
-      cvWarningThreshold: options.cvWarningThreshold ?? 0.1,
+      baseline,
+      baselineExplicit,
+      seed,
+      confidenceLevel: level,
+      alpha,
+      bootstrapResamples: maxResamples,
+      pooled: pool,
+      profiles: profiles.map((p) => p.id),
+      cvWarningThreshold: cvThreshold,
     },
-    securityPosture: [],
+    securityPosture: [...SECURITY_POSTURE],
     groups,
-    notes: [],
+    notes,
   };
+}
+
+/** The baseline runtime id used when none is given. */
+export const DEFAULT_BASELINE = "native";
+
+/** FNV-1a hash of a string (32 bits), to give each metric its own reproducible random stream. */
+function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }

@@ -1,0 +1,195 @@
+/**
+ * Gathers the observations of several result sets into host groups: per group, per metric,
+ * per runtime. Internal to `analyze/`.
+ *
+ * @module
+ */
+import type { HostInfo, MetricInfo, ResultSet, RuntimeInfo } from "../model/result_set.ts";
+import type { SanityFinding, SourceInfo } from "../model/analysis.ts";
+
+/** One raw sample kept with where it came from. */
+export interface SampleValue {
+  value: number;
+  iteration: number;
+  runId: string;
+}
+
+/** One published value kept with where it came from. */
+export interface PublishedValue {
+  value: number | null;
+  statistic: "mean" | "median" | "best" | "single";
+  n?: number;
+  missingReason?: string;
+  printed?: string;
+  source?: string;
+  runId: string;
+}
+
+/** Everything one runtime has for one metric. */
+export interface RuntimeValues {
+  runtime: string;
+  samples: SampleValue[];
+  warmup: number;
+  published: PublishedValue[];
+  /** Failure messages of this runtime's runs of the metric's benchmark. */
+  failures: string[];
+}
+
+/** One metric's values in a group. */
+export interface MetricValues {
+  info: MetricInfo;
+  sources: string[];
+  runtimes: Map<string, RuntimeValues>;
+}
+
+/** One result set with the label the caller gave it. */
+export interface LabelledSet {
+  set: ResultSet;
+  label?: string;
+}
+
+/** A host group before analysis. */
+export interface GroupValues {
+  id: string;
+  description: string;
+  hostIds: string[];
+  pooled: boolean;
+  hosts: HostInfo[];
+  sets: LabelledSet[];
+  sources: SourceInfo[];
+  runtimes: RuntimeInfo[];
+  metrics: MetricValues[];
+  /** Problems found while merging (conflicting definitions). */
+  findings: SanityFinding[];
+}
+
+/** Where a set came from, for messages: `label (runId)` or `runId`. */
+export function describeSet(s: LabelledSet): string {
+  return s.label ? `${s.label} (${s.set.runId})` : s.set.runId;
+}
+
+/**
+ * Splits sets into groups by `host.id` (or one group when `pool`), merging runtimes and
+ * metrics by id. A metric or runtime defined differently in two sets is reported as a finding
+ * and the later set's values for it are left out rather than mixed.
+ */
+export function groupValues(sets: LabelledSet[], pool: boolean): GroupValues[] {
+  const byHost = new Map<string, LabelledSet[]>();
+  for (const s of sets) {
+    const key = pool ? "pooled" : s.set.host.id;
+    if (!byHost.has(key)) byHost.set(key, []);
+    byHost.get(key)!.push(s);
+  }
+  return [...byHost.entries()].map(([key, members]) => buildGroup(key, members, pool));
+}
+
+function buildGroup(key: string, members: LabelledSet[], pool: boolean): GroupValues {
+  const hostIds = [...new Set(members.map((m) => m.set.host.id))];
+  const hosts = hostIds.map((id) => members.find((m) => m.set.host.id === id)!.set.host);
+  const findings: SanityFinding[] = [];
+  const runtimes = new Map<string, RuntimeInfo>();
+  const metrics = new Map<string, MetricValues>();
+  const excluded = new Set<string>(); // `${runId}\u0000${metricId}` left out after a conflict
+  for (const m of members) {
+    const { set } = m;
+    const first = members.find((o) => o.set.host.id === set.host.id)!.set.host;
+    if (first !== set.host && (first.cores !== set.host.cores || first.memoryBytes !== set.host.memoryBytes)) {
+      findings.push({
+        rule: "host-description-conflict",
+        severity: "warning",
+        message: `Host "${set.host.id}" is described with ${set.host.cores} cores and ` +
+          `${set.host.memoryBytes} bytes in ${describeSet(m)} but ${first.cores} cores and ` +
+          `${first.memoryBytes} bytes elsewhere: the same id may name different machines.`,
+        values: [],
+        where: [describeSet(m)],
+      });
+    }
+    for (const r of set.runtimes) {
+      const known = runtimes.get(r.id);
+      if (!known) runtimes.set(r.id, r);
+      else if (known.isolation !== r.isolation) {
+        findings.push({
+          rule: "runtime-definition-conflict",
+          severity: "warning",
+          message: `Runtime "${r.id}" has isolation "${r.isolation}" in ${describeSet(m)} but ` +
+            `"${known.isolation}" in an earlier set; the first definition is used.`,
+          values: [],
+          where: [describeSet(m)],
+        });
+      }
+    }
+    for (const info of set.metrics) {
+      const known = metrics.get(info.id);
+      if (!known) {
+        metrics.set(info.id, { info, sources: [], runtimes: new Map() });
+      } else if (known.info.unit !== info.unit || known.info.direction !== info.direction) {
+        excluded.add(`${set.runId}\u0000${info.id}`);
+        findings.push({
+          rule: "metric-definition-conflict",
+          severity: "error",
+          message: `Metric "${info.id}" is ${info.unit}/${info.direction} in ${describeSet(m)} ` +
+            `but ${known.info.unit}/${known.info.direction} in an earlier set; this set's ` +
+            "values of it are left out rather than mixed.",
+          values: [],
+          where: [describeSet(m)],
+        });
+      }
+    }
+    for (const o of set.samples) {
+      if (excluded.has(`${set.runId}\u0000${o.metric}`)) continue;
+      const metric = metrics.get(o.metric)!;
+      if (!metric.sources.includes(set.runId)) metric.sources.push(set.runId);
+      let rv = metric.runtimes.get(o.runtime);
+      if (!rv) {
+        rv = { runtime: o.runtime, samples: [], warmup: 0, published: [], failures: [] };
+        metric.runtimes.set(o.runtime, rv);
+      }
+      if (o.kind === "sample") {
+        if (o.warmup) rv.warmup++;
+        else rv.samples.push({ value: o.value, iteration: o.iteration, runId: set.runId });
+      } else {
+        rv.published.push({
+          value: o.value,
+          statistic: o.statistic,
+          runId: set.runId,
+          ...(o.n !== undefined ? { n: o.n } : {}),
+          ...(o.missingReason !== undefined ? { missingReason: o.missingReason } : {}),
+          ...(o.printed !== undefined ? { printed: o.printed } : {}),
+          ...(o.source !== undefined ? { source: o.source } : {}),
+        });
+      }
+    }
+    for (const f of set.failures) {
+      for (const metric of metrics.values()) {
+        if (metric.info.benchmark !== f.benchmark) continue;
+        let rv = metric.runtimes.get(f.runtime);
+        if (!rv) {
+          rv = { runtime: f.runtime, samples: [], warmup: 0, published: [], failures: [] };
+          metric.runtimes.set(f.runtime, rv);
+        }
+        rv.failures.push(f.message);
+      }
+    }
+  }
+  const description = pool
+    ? `pooled: ${hosts.map((h) => `${h.id} (${h.description})`).join("; ")}`
+    : hosts[0].description;
+  return {
+    id: key,
+    description,
+    hostIds,
+    pooled: pool,
+    hosts,
+    sets: members,
+    sources: members.map((m) => ({
+      runId: m.set.runId,
+      hostId: m.set.host.id,
+      status: m.set.status,
+      ...(m.set.title !== undefined ? { title: m.set.title } : {}),
+      ...(m.label !== undefined ? { label: m.label } : {}),
+    })),
+    runtimes: [...runtimes.values()],
+    metrics: [...metrics.values()],
+    findings,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Workload profiles: the built-in ones (`profiles.json` beside this file) and parsing of a
+ * user's profile file, with messages that name the file, the JSON path, what was expected and
+ * what was found.
+ *
+ * @module
+ */
+import {
+  type Profile,
+  type ProfileFile,
+  ProfileFileSchema,
+  ProfileSchema,
+} from "../model/analysis.ts";
+import { formatIssues } from "../model/format_issues.ts";
+import { InvalidInputError } from "../model/read_result_set.ts";
+import BUILTIN from "./profiles.json" with { type: "json" };
+
+/**
+ * Validates parsed JSON as a profile file (`{ schemaVersion: 1, profiles: [...] }`) or as one
+ * bare profile object; raises {@link InvalidInputError} naming `path` and each problem.
+ * Also rejects duplicate ids and profiles whose weights are all zero.
+ */
+export function parseProfiles(data: unknown, path: string): Profile[] {
+  const isFile = data !== null && typeof data === "object" && "profiles" in data;
+  const result = isFile ? ProfileFileSchema.safeParse(data) : ProfileSchema.safeParse(data);
+  if (!result.success) {
+    throw new InvalidInputError("profile", path, formatIssues(result.error.issues, data));
+  }
+  const profiles = isFile ? (result.data as ProfileFile).profiles : [result.data as Profile];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  profiles.forEach((p, i) => {
+    const at = isFile ? `profiles[${i}]` : "(top level)";
+    if (seen.has(p.id)) problems.push(`${at}.id: duplicate profile id "${p.id}"`);
+    seen.add(p.id);
+    const total = Object.values(p.weights).reduce((s: number, w) => s + (w ?? 0), 0) + p.security;
+    if (!(total > 0)) {
+      problems.push(`${at}.weights: expected at least one weight above 0, got all 0`);
+    }
+    for (const [metric, b] of Object.entries(p.bounds ?? {})) {
+      if (b.unacceptable === b.target) {
+        problems.push(
+          `${at}.bounds.${metric}: expected unacceptable ≠ target, got both ${b.target}`,
+        );
+      }
+    }
+  });
+  if (problems.length > 0) throw new InvalidInputError("profile", path, problems);
+  return profiles;
+}
+
+/** The built-in workload profiles (CPU batch, network microservice, I/O heavy, …). */
+export const BUILTIN_PROFILES: readonly Profile[] = parseProfiles(BUILTIN, "analyze/profiles.json");
+
+/**
+ * The profile with id `name` among `profiles`; a RangeError listing the known ids otherwise.
+ */
+export function findProfile(name: string, profiles: readonly Profile[] = BUILTIN_PROFILES): Profile {
+  const found = profiles.find((p) => p.id === name);
+  if (!found) {
+    throw new RangeError(
+      `unknown profile "${name}"; known profiles: ${profiles.map((p) => p.id).join(", ")} ` +
+        "(or give a profile file)",
+    );
+  }
+  return found;
+}
