@@ -48,6 +48,8 @@ export interface BackgroundProcess {
   exited(): boolean;
   /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves to its result. Safe twice. */
   stop(graceMs?: number): Promise<ProcessResult>;
+  /** Lets this process exit while the background one still runs (daemons shared across runs). */
+  unref(): void;
 }
 
 /** Runs an argv array to completion. */
@@ -313,6 +315,7 @@ export function startBackground(
     pid: p.child.pid,
     result,
     exited: p.exited,
+    unref: () => p.child.unref(),
     async stop(graceMs = KILL_GRACE_MS): Promise<ProcessResult> {
       if (!p.exited()) {
         p.kill("SIGTERM");

@@ -1,0 +1,262 @@
+/**
+ * The base of the engine adapters (docker and podman with runc, crun or runsc): the image is
+ * imported lazily into the engine, a step becomes `<engine> run --rm --name <prefix>-… IMAGE argv`
+ * with the same ulimits, mounts, network and limits for every engine, and a background step
+ * `run -d`, whose host pids are the shim's process tree.
+ *
+ * @module
+ */
+import type {
+  AdapterContext,
+  Detection,
+  ImagePaths,
+  ProcessResult,
+  RunningContainer,
+  RuntimeAdapter,
+  StepSpec,
+} from "../types.ts";
+import type { IsolationClass } from "../../model/result_set.ts";
+import { descendantPids, type ProcessEffects, runChecked, tailOf } from "../process.ts";
+import { hostNofileLimit } from "../oci_config.ts";
+import {
+  type AdapterOptions,
+  effectsOf,
+  findExecutable,
+  pathExists,
+  tryTrueRun,
+  uniqueName,
+} from "./_common.ts";
+
+/** `--ulimit nproc` given to every engine container (podman fails without an explicit one). */
+export const ENGINE_NPROC_LIMIT = 32768;
+
+/** What an engine needs from its concrete adapter. */
+export interface EngineSpec {
+  id: string;
+  name: string;
+  isolation: IsolationClass;
+  engine: "docker" | "podman";
+  lowLevelRuntime: string;
+  /** The CLI binary (name or path). */
+  binary: string;
+  aptPackage: string;
+  /** Global CLI flags, e.g. docker's `-H unix:///var/run/docker.sock`. */
+  cliArgs: string[];
+  /** Starts what the engine needs (daemon) and returns a function that undoes it. */
+  up(ctx: AdapterContext, cli: string[]): Promise<() => Promise<void>>;
+  /** The value of `--runtime` (a name known to the engine, or a path). */
+  runtimeFlag(): string;
+  /** Checks the low-level runtime is known to the engine; returns why not. */
+  checkRuntime?(cli: string[], effects: ProcessEffects): Promise<string | undefined>;
+  importImage(
+    paths: ImagePaths,
+    cli: string[],
+    effects: ProcessEffects,
+    log: (m: string) => void,
+  ): Promise<void>;
+  imageRef(paths: ImagePaths): string;
+  /** The default bridge network's name. */
+  defaultBridge: string;
+  versions(cli: string[], effects: ProcessEffects): Promise<Record<string, string>>;
+  fix(reason: string): string | undefined;
+}
+
+/** The `run` flags a step becomes (shared by docker and podman). */
+export function engineRunFlags(
+  step: StepSpec,
+  spec: Pick<EngineSpec, "engine" | "defaultBridge">,
+): string[] {
+  const nofile = hostNofileLimit();
+  const flags = [
+    "--ulimit",
+    `nofile=${nofile}:${nofile}`,
+    "--ulimit",
+    `nproc=${ENGINE_NPROC_LIMIT}:${ENGINE_NPROC_LIMIT}`,
+  ];
+  const net = step.network ?? { kind: "none" };
+  if (net.kind === "none") flags.push("--network", "none");
+  else if (net.kind === "bridge") flags.push("--network", net.network ?? spec.defaultBridge);
+  else if (spec.engine === "podman") flags.push("--network", `ns:/var/run/netns/${net.name}`);
+  else {
+    throw new Error(
+      `${spec.engine} cannot join the network namespace "${net.name}" by path: use a bridge network`,
+    );
+  }
+  for (const m of step.mounts ?? []) {
+    if (m.hostPath.includes(",") || m.containerPath.includes(",")) {
+      throw new TypeError(`mount paths must not contain ",": ${m.hostPath} → ${m.containerPath}`);
+    }
+    flags.push(
+      "--mount",
+      `type=bind,source=${m.hostPath},target=${m.containerPath}${m.readonly ? ",readonly" : ""}`,
+    );
+  }
+  for (const [k, v] of Object.entries(step.env ?? {})) flags.push("--env", `${k}=${v}`);
+  if (step.cwd) flags.push("--workdir", step.cwd);
+  if (step.limits?.memoryBytes) flags.push("--memory", `${Math.round(step.limits.memoryBytes)}b`);
+  if (step.limits?.cpus) flags.push("--cpus", String(step.limits.cpus));
+  return flags;
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds a {@link RuntimeAdapter} for an engine + low-level runtime. */
+export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): RuntimeAdapter {
+  const effects = effectsOf(options);
+  const binary = options.binary ?? spec.binary;
+  const cli = [binary, ...spec.cliArgs];
+  let prepared: Promise<void> | undefined;
+  let down: (() => Promise<void>) | undefined;
+
+  async function remove(name: string): Promise<ProcessResult> {
+    return await effects.run([...cli, "rm", "--force", name], { timeoutMs: 60_000 });
+  }
+
+  const adapter: RuntimeAdapter = {
+    id: spec.id,
+    name: spec.name,
+    isolation: spec.isolation,
+    engine: spec.engine,
+    lowLevelRuntime: spec.lowLevelRuntime,
+    async detect(ctx: AdapterContext): Promise<Detection> {
+      const found = findExecutable(binary);
+      if (!found.path) {
+        return {
+          usable: false,
+          reason: found.reason,
+          fix: options.binary
+            ? `point ${spec.id} at a working ${spec.binary}`
+            : `apt-get install ${spec.aptPackage}`,
+        };
+      }
+      let components: Record<string, string> = {};
+      try {
+        await adapter.prepare(ctx);
+        components = await spec.versions(cli, effects);
+      } catch (error) {
+        const reason = tailOf(String((error as Error).message).replace(/\s+/g, " "), 400);
+        return { usable: false, reason, fix: spec.fix(reason) };
+      }
+      const version = components[spec.engine];
+      const bad = await spec.checkRuntime?.(cli, effects);
+      if (bad) return { usable: false, version, components, reason: bad, fix: spec.fix(bad) };
+      const failed = await tryTrueRun(adapter, ctx, spec.fix);
+      return failed ? { ...failed, version, components } : { usable: true, version, components };
+    },
+    prepare(ctx: AdapterContext): Promise<void> {
+      prepared ??= (async () => {
+        if (!pathExists(ctx.image.rootfsTar)) {
+          throw new Error(`the image ${ctx.image.rootfsTar} is missing: run "deno task image"`);
+        }
+        down = await spec.up(ctx, cli);
+        await spec.importImage(ctx.image, cli, effects, ctx.log);
+      })();
+      prepared.catch(() => {
+        prepared = undefined;
+      });
+      return prepared;
+    },
+    async run(step: StepSpec, ctx: AdapterContext): Promise<ProcessResult> {
+      const name = uniqueName(ctx, spec.id);
+      const argv = [
+        ...cli,
+        "run",
+        "--rm",
+        "--name",
+        name,
+        "--runtime",
+        spec.runtimeFlag(),
+        ...engineRunFlags(step, spec),
+        spec.imageRef(ctx.image),
+        ...step.argv,
+      ];
+      const r = await effects.run(argv, { timeoutMs: step.timeoutMs, signal: step.signal });
+      // A killed client leaves the container behind: remove it.
+      if (r.exitCode === null || r.exitCode === 125) await remove(name);
+      return r;
+    },
+    async start(step: StepSpec, ctx: AdapterContext): Promise<RunningContainer> {
+      const name = uniqueName(ctx, spec.id);
+      const argv = [
+        ...cli,
+        "run",
+        "--detach",
+        "--name",
+        name,
+        "--runtime",
+        spec.runtimeFlag(),
+        ...engineRunFlags(step, spec),
+        spec.imageRef(ctx.image),
+        ...step.argv,
+      ];
+      const r = await effects.run(argv, { timeoutMs: 120_000, signal: step.signal });
+      if (r.exitCode !== 0) {
+        await remove(name);
+        throw new Error(`${spec.id}: cannot start ${name}: ${tailOf(r.stderr.trim(), 600)}`);
+      }
+      let address: string | undefined;
+      if (step.network?.kind === "bridge") {
+        address = (await runChecked([
+          ...cli,
+          "inspect",
+          "--format",
+          "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}",
+          name,
+        ], { runner: effects.run })).split(" ").find((a) => a !== "") ?? undefined;
+      }
+      let stopped: Promise<ProcessResult> | undefined;
+      return {
+        name,
+        address,
+        async pids() {
+          const out = await effects.run([...cli, "inspect", "--format", "{{.State.Pid}}", name], {
+            timeoutMs: 30_000,
+          });
+          const pid = Number(out.stdout.trim());
+          if (out.exitCode !== 0 || !(pid > 0)) return [];
+          // The shim (containerd-shim or conmon) is the workload's parent; its tree holds the
+          // runtime's sandbox processes too (gVisor's sentry and gofer).
+          const shim = parentOf(pid);
+          if (shim === undefined || shim <= 1) return [pid, ...descendantPids(pid)];
+          return [shim, ...descendantPids(shim)];
+        },
+        stop() {
+          stopped ??= remove(name);
+          return stopped;
+        },
+      };
+    },
+    async cleanup(ctx: AdapterContext): Promise<void> {
+      const problems: string[] = [];
+      if (prepared) {
+        const list = await effects.run([
+          ...cli,
+          "ps",
+          "--all",
+          "--quiet",
+          "--filter",
+          `name=${ctx.namePrefix}-${spec.id}-`,
+        ], { timeoutMs: 60_000 });
+        for (const id of list.stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "")) {
+          const r = await remove(id);
+          if (r.exitCode !== 0) problems.push(`cannot remove ${id}: ${r.stderr.trim()}`);
+        }
+      }
+      prepared = undefined;
+      if (down) {
+        const d = down;
+        down = undefined;
+        await d();
+      }
+      if (problems.length > 0) throw new Error(`${spec.id} cleanup: ${problems.join("; ")}`);
+    },
+  };
+  return adapter;
+}

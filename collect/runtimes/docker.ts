@@ -1,0 +1,134 @@
+/**
+ * docker with runc, crun or runsc. When no dockerd answers on `/var/run/docker.sock`, ocibench
+ * starts one with its own `--config-file` that declares the `ocibench-crun` and
+ * `ocibench-runsc-ptrace` runtimes (log in the run's work dir) and stops it when the last
+ * ocibench process using it is done. A dockerd found running is used as is: it must declare
+ * those runtimes itself (doctor says how).
+ *
+ * `/usr/bin/docker` (docker.io, the same 20.10 API as Debian's dockerd) is used, not a newer
+ * CLI elsewhere in `PATH` that would ask for an API version dockerd 20.10 lacks.
+ *
+ * @module
+ */
+import type { RuntimeAdapter } from "../types.ts";
+import { importIntoDocker } from "../image.ts";
+import { REAL_PROCESS_EFFECTS } from "../process.ts";
+import { engineAdapter } from "./_engine.ts";
+import { type AdapterOptions, effectsOf, findExecutable, readVersion } from "./_common.ts";
+import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
+import { crunHybridWrapper, runscWrapper } from "./_wrappers.ts";
+import { CRUN_HYBRID_FIX, crunNeedsUnifiedUnmount } from "./crun.ts";
+
+/** The docker CLI used (API 1.41, as Debian's dockerd 20.10). */
+export const DOCKER_CLI = "/usr/bin/docker";
+/** The socket ocibench talks to. */
+export const DOCKER_SOCKET = "/var/run/docker.sock";
+
+/** Low-level runtimes docker drives here. */
+export type DockerRuntime = "runc" | "crun" | "runsc";
+
+/** The name docker knows a runtime by. */
+export function dockerRuntimeName(runtime: DockerRuntime): string {
+  return runtime === "runc"
+    ? "runc"
+    : runtime === "crun"
+    ? "ocibench-crun"
+    : "ocibench-runsc-ptrace";
+}
+
+/** The daemon.json ocibench gives a dockerd it starts. */
+export function dockerDaemonConfig(): Record<string, unknown> {
+  const runtimes: Record<string, { path: string }> = {};
+  const crun = findExecutable("crun").path;
+  if (crun) {
+    runtimes["ocibench-crun"] = {
+      path: crunNeedsUnifiedUnmount() ? crunHybridWrapper(crun) : crun,
+    };
+  }
+  const runsc = findExecutable("runsc").path;
+  if (runsc) runtimes["ocibench-runsc-ptrace"] = { path: runscWrapper(runsc, "ptrace") };
+  return { runtimes, "exec-opts": ["native.cgroupdriver=cgroupfs"] };
+}
+
+/** The `docker-<runtime>` adapter. */
+export function dockerAdapter(
+  runtime: DockerRuntime,
+  options: AdapterOptions = {},
+): RuntimeAdapter {
+  const effects = effectsOf(options);
+  const cliArgs = ["--host", `unix://${DOCKER_SOCKET}`];
+  return engineAdapter({
+    id: `docker-${runtime}`,
+    name: `docker + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
+    isolation: runtime === "runsc" ? "syscall-sandbox" : "os-container",
+    engine: "docker",
+    lowLevelRuntime: runtime,
+    binary: DOCKER_CLI,
+    aptPackage: "docker.io",
+    cliArgs,
+    defaultBridge: "bridge",
+    async up(ctx, cli) {
+      const dockerd = findExecutable("dockerd");
+      if (!dockerd.path) throw new Error("dockerd is not installed");
+      const dir = `${DAEMON_STATE_DIR}/dockerd`;
+      Deno.mkdirSync(dir, { recursive: true });
+      const config = `${dir}/daemon.json`;
+      Deno.writeTextFileSync(config, JSON.stringify(dockerDaemonConfig(), null, 2) + "\n");
+      const lease = await ensureDaemon({
+        name: "dockerd",
+        argv: [dockerd.path, "--config-file", config, "--host", `unix://${DOCKER_SOCKET}`],
+        async ready() {
+          const r = await (effects ?? REAL_PROCESS_EFFECTS).run(
+            [...cli, "version", "--format", "{{.Server.Version}}"],
+            { timeoutMs: 10_000 },
+          );
+          return r.exitCode === 0;
+        },
+        logFile: `${ctx.workDir}/dockerd.log`,
+        effects,
+        log: ctx.log,
+      });
+      return () => lease.release();
+    },
+    runtimeFlag: () => dockerRuntimeName(runtime),
+    async checkRuntime(cli, effects) {
+      const r = await effects.run([...cli, "info", "--format", "{{json .Runtimes}}"], {
+        timeoutMs: 30_000,
+      });
+      if (r.exitCode !== 0) return `docker info failed: ${r.stderr.trim()}`;
+      const name = dockerRuntimeName(runtime);
+      if (!(name in JSON.parse(r.stdout || "{}"))) {
+        return `the running dockerd does not know the runtime "${name}"`;
+      }
+      return undefined;
+    },
+    importImage: (paths, cli, effects, log) => importIntoDocker(paths, cli, { effects, log }),
+    imageRef: (paths) => paths.refs.docker,
+    async versions(cli, effects) {
+      const components: Record<string, string> = {};
+      const server = await readVersion(
+        [...cli, "version", "--format", "{{.Server.Version}}"],
+        effects,
+      );
+      if (server) components.docker = server;
+      const containerd = await readVersion(["containerd", "--version"], effects, / v?(\d[^\s]*)/);
+      if (containerd) components.containerd = containerd;
+      const low = await readVersion([runtime, "--version"], effects, /version (\S+)/);
+      if (low) components[runtime] = low;
+      return components;
+    },
+    fix(reason) {
+      if (/does not know the runtime/.test(reason)) {
+        return `declare it in /etc/docker/daemon.json, e.g. ${
+          JSON.stringify({ runtimes: dockerDaemonConfig().runtimes })
+        }, then reload dockerd (kill -HUP $(pidof dockerd))`;
+      }
+      if (/dockerd is not installed/.test(reason)) return "apt-get install docker.io";
+      if (/hybrid mode/.test(reason)) return CRUN_HYBRID_FIX;
+      if (/dockerd (exited|did not answer)/.test(reason)) {
+        return "see the dockerd log in the run's work dir; start dockerd by hand to check";
+      }
+      return undefined;
+    },
+  }, options);
+}
