@@ -93,7 +93,10 @@ function buildGroup(key: string, members: LabelledSet[], pool: boolean): GroupVa
   for (const m of members) {
     const { set } = m;
     const first = members.find((o) => o.set.host.id === set.host.id)!.set.host;
-    if (first !== set.host && (first.cores !== set.host.cores || first.memoryBytes !== set.host.memoryBytes)) {
+    if (
+      first !== set.host &&
+      (first.cores !== set.host.cores || first.memoryBytes !== set.host.memoryBytes)
+    ) {
       findings.push({
         rule: "host-description-conflict",
         severity: "warning",

@@ -67,8 +67,10 @@ function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Pre
     if (s.n === 1) notes.push("single sample: no spread, no interval and no test");
     else if (s.n < 4) notes.push(`only ${s.n} samples: outliers are not looked for below 4`);
     if (rv.published.length > 0) {
-      notes.push(`${rv.published.length} published value(s) for this runtime were not mixed ` +
-        "with its samples");
+      notes.push(
+        `${rv.published.length} published value(s) for this runtime were not mixed ` +
+          "with its samples",
+      );
     }
     if (rv.failures.length > 0) notes.push(`${rv.failures.length} failed run(s) besides`);
     return {
@@ -128,13 +130,17 @@ function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Pre
   const central = values.reduce((a, b) => a + b, 0) / values.length;
   const reported = present.map((p) => p.n).filter((n): n is number => n !== undefined);
   if (present.length > 1) {
-    notes.push(`${present.length} published values (${present.map((p) => p.runId).join(", ")}); ` +
-      "the central value is their mean");
+    notes.push(
+      `${present.length} published values (${present.map((p) => p.runId).join(", ")}); ` +
+        "the central value is their mean",
+    );
   }
   if (!sameStatistic) notes.push("the published values are of different statistics");
   notes.push(
     `published ${statistic}` +
-      (reported.length > 0 ? ` of ${reported.join(" + ")} run(s)` : " of an unstated number of runs") +
+      (reported.length > 0
+        ? ` of ${reported.join(" + ")} run(s)`
+        : " of an unstated number of runs") +
       ": no spread, so no interval and no test",
   );
   return {
@@ -291,8 +297,10 @@ export function analyzeMetric(values: MetricValues, options: AnalyzeMetricOption
   const kinds = new Set(summaries.filter((s) => s.n > 0).map((s) => s.kind));
   const kind = kinds.size > 1 ? "mixed" : kinds.has("summary") ? "summary" : "sample";
   if (kind === "mixed") {
-    notes.push("some runtimes have raw samples and others only published values; the ranking " +
-      "orders them by value without significance");
+    notes.push(
+      "some runtimes have raw samples and others only published values; the ranking " +
+        "orders them by value without significance",
+    );
   }
   // The reference of the ratios.
   let reference: MetricAnalysis["reference"] = null;
@@ -300,7 +308,11 @@ export function analyzeMetric(values: MetricValues, options: AnalyzeMetricOption
     ? undefined
     : prepared.find((p) => p.summary.runtime === options.baseline && p.summary.central !== null);
   if (baseline) {
-    reference = { runtime: baseline.summary.runtime, mode: "baseline", note: "the baseline runtime" };
+    reference = {
+      runtime: baseline.summary.runtime,
+      mode: "baseline",
+      note: "the baseline runtime",
+    };
   } else if (info.direction !== "none") {
     const candidates = prepared.filter((p) => p.summary.central !== null && p.summary.central > 0);
     const best = candidates.reduce<Prepared | undefined>(
@@ -349,7 +361,9 @@ export function analyzeMetric(values: MetricValues, options: AnalyzeMetricOption
           maxResamples: options.maxResamples,
           seed: options.seed,
         });
-        if (ci === null) rNotes.push("no interval: fewer than 2 samples on a side or a zero median");
+        if (ci === null) {
+          rNotes.push("no interval: fewer than 2 samples on a side or a zero median");
+        }
       } else rNotes.push("no interval: published values carry no spread");
       ratios.push({
         runtime: p.summary.runtime,

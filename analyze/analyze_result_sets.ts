@@ -9,6 +9,7 @@ import {
   ANALYSIS_SCHEMA_VERSION,
   type HostGroup,
   type Profile,
+  type Recommendation,
 } from "../model/analysis.ts";
 import { groupValues } from "./_group_values.ts";
 import { analyzeMetric } from "./analyze_metric.ts";
@@ -92,8 +93,10 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
     );
   }
   if (pool && new Set(sets.map((s) => s.host.id)).size > 1) {
-    notes.push("hosts were pooled on request: differences between hosts are mixed into every " +
-      "comparison of runtimes");
+    notes.push(
+      "hosts were pooled on request: differences between hosts are mixed into every " +
+        "comparison of runtimes",
+    );
   }
   const groups: HostGroup[] = grouped.map((g) => {
     const ids = g.runtimes.map((r) => r.id);
@@ -114,7 +117,7 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
         maxResamples,
       })
     );
-    return {
+    const group: HostGroup = {
       id: g.id,
       description: g.description,
       hostIds: g.hostIds,
@@ -137,9 +140,13 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
       metrics,
       categories: categoryScores(metrics, ids),
       winsLosses: winsAndLosses(metrics, ids),
-      recommendations: profiles.map((p) => recommend(g, metrics, p)),
+      recommendations: [],
       sanity: checkSanity(g, metrics, { cvThreshold }),
     };
+    group.recommendations = profiles.map((p) =>
+      flagDoubtfulValues(recommend(g, metrics, p), group)
+    );
+    return group;
   });
   return {
     schemaVersion: ANALYSIS_SCHEMA_VERSION,
@@ -158,6 +165,35 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
     groups,
     notes,
   };
+}
+
+/**
+ * Adds a reason to each recommended runtime whose values in the profile's categories are
+ * flagged by an error or warning of the sanity checks, so a recommendation never hides that it
+ * rests on doubtful data.
+ */
+function flagDoubtfulValues(rec: Recommendation, group: HostGroup): Recommendation {
+  for (const entry of rec.entries) {
+    const weighed = new Set(
+      entry.categories.filter((c) => c.metricsUsed > 0).map((c) => c.category),
+    );
+    const rules = new Set<string>();
+    for (const f of group.sanity) {
+      if (f.severity === "info") continue;
+      const hit = f.values.some((v) => {
+        if (v.runtime !== entry.runtime || v.metric === undefined) return false;
+        const metric = group.metrics.find((m) => m.metric === v.metric);
+        return metric !== undefined && weighed.has(metric.category);
+      });
+      if (hit) rules.add(f.rule);
+    }
+    if (rules.size > 0) {
+      entry.reasons.push(
+        `rests partly on values the sanity checks doubt (${[...rules].join(", ")})`,
+      );
+    }
+  }
+  return rec;
 }
 
 /** The baseline runtime id used when none is given. */

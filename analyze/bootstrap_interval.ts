@@ -38,7 +38,10 @@ export interface IntervalOptions {
 /** Resamples used for `n` values: clamp(400 000 ÷ n, 200, max), so cost stays linear in n. */
 export function bootstrapResamplesFor(n: number, maxResamples = 2000): number {
   const byBudget = Math.floor(BOOTSTRAP_DRAW_BUDGET / Math.max(1, n));
-  return Math.max(Math.min(BOOTSTRAP_MIN_RESAMPLES, maxResamples), Math.min(maxResamples, byBudget));
+  return Math.max(
+    Math.min(BOOTSTRAP_MIN_RESAMPLES, maxResamples),
+    Math.min(maxResamples, byBudget),
+  );
 }
 
 /** Quickselect: the k-th smallest (0-based) of `a`, reordering `a` in place (Hoare 1961). */
@@ -102,7 +105,10 @@ function percentile(sortedStats: Float64Array, p: number): number {
  * Distribution-free interval of the median from order statistics: ranks n/2 ∓ z·√n/2 of the
  * sorted values (normal approximation to Binomial(n, ½); Conover 1999, §3.2). Valid for large n.
  */
-export function orderStatisticMedianInterval(sorted: Float64Array, level: number): IntervalEstimate {
+export function orderStatisticMedianInterval(
+  sorted: Float64Array,
+  level: number,
+): IntervalEstimate {
   const n = sorted.length;
   const z = normalQuantile(1 - (1 - level) / 2);
   const j = Math.max(1, Math.floor(n / 2 - (z * Math.sqrt(n)) / 2));
@@ -111,7 +117,8 @@ export function orderStatisticMedianInterval(sorted: Float64Array, level: number
     low: sorted[j - 1],
     high: sorted[k - 1],
     level,
-    method: `distribution-free order-statistic interval of the median (ranks ${j} and ${k} of ${n}; ` +
+    method:
+      `distribution-free order-statistic interval of the median (ranks ${j} and ${k} of ${n}; ` +
       `used instead of the bootstrap above n = ${BOOTSTRAP_MAX_N})`,
   };
 }
@@ -121,7 +128,10 @@ export function orderStatisticMedianInterval(sorted: Float64Array, level: number
  * {@link bootstrapResamplesFor} resamples for n ≤ 2000, the order-statistic interval above.
  * Returns null for n < 2 (no spread to resample).
  */
-export function medianInterval(sorted: Float64Array, options: IntervalOptions): IntervalEstimate | null {
+export function medianInterval(
+  sorted: Float64Array,
+  options: IntervalOptions,
+): IntervalEstimate | null {
   const n = sorted.length;
   if (n < 2) return null;
   if (n > BOOTSTRAP_MAX_N) return orderStatisticMedianInterval(sorted, options.level);

@@ -18,7 +18,8 @@ function geometricMean(values: number[]): number {
 export function normalisedRatio(metric: MetricAnalysis, runtime: string): number | null {
   if (metric.direction === "none" || metric.reference === null) return null;
   const value = metric.summaries.find((s) => s.runtime === runtime)?.central ?? null;
-  const ref = metric.summaries.find((s) => s.runtime === metric.reference!.runtime)?.central ?? null;
+  const ref = metric.summaries.find((s) => s.runtime === metric.reference!.runtime)?.central ??
+    null;
   if (value === null || ref === null || !(value > 0) || !(ref > 0)) return null;
   return metric.direction === "higher" ? value / ref : ref / value;
 }

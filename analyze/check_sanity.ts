@@ -5,12 +5,7 @@
  *
  * @module
  */
-import type {
-  FindingValue,
-  MetricAnalysis,
-  SanityFinding,
-  Severity,
-} from "../model/analysis.ts";
+import type { FindingValue, MetricAnalysis, SanityFinding, Severity } from "../model/analysis.ts";
 import type { GroupValues, MetricValues } from "./_group_values.ts";
 import { describeSet } from "./_group_values.ts";
 
@@ -158,7 +153,9 @@ export function checkSanity(
           [r],
         );
       }
-      if (m.unit === "%" && /utili[sz]/i.test(`${m.metric} ${m.name}`) && host && v > host.cores * 100) {
+      if (
+        m.unit === "%" && /utili[sz]/i.test(`${m.metric} ${m.name}`) && host && v > host.cores * 100
+      ) {
         add(
           "utilisation-above-cores",
           "error",
@@ -403,7 +400,7 @@ function checkThroughputVsLatency(list: MetricAnalysis[], ref: Ref, add: Add): v
         "rr-throughput-unit",
         "warning",
         `${t.name} is given in ${t.unit}, but a request/response test measures transactions ` +
-          "per second (netperf TCP_RR/UDP_RR print \"Trans. Rate per sec\"); the unit or the " +
+          'per second (netperf TCP_RR/UDP_RR print "Trans. Rate per sec"); the unit or the ' +
           "column is suspect.",
         [],
         t.sources,
@@ -435,7 +432,12 @@ function checkThroughputVsLatency(list: MetricAnalysis[], ref: Ref, add: Add): v
 }
 
 const STREAM_KERNEL = /^(.*)(copy|scale|add|triad)_(best_rate|avg_time)$/;
-const STREAM_BYTES_PER_ELEMENT: Record<string, number> = { copy: 16, scale: 16, add: 24, triad: 24 };
+const STREAM_BYTES_PER_ELEMENT: Record<string, number> = {
+  copy: 16,
+  scale: 16,
+  add: 24,
+  triad: 24,
+};
 
 function checkStream(list: MetricAnalysis[], ref: Ref, add: Add): void {
   const kernels = new Map<string, { rate?: MetricAnalysis; time?: MetricAnalysis }>();

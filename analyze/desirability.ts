@@ -101,8 +101,10 @@ export function recommend(
   const withData = new Set(used.map((m) => m.category));
   const absent = weighted.filter((c) => !withData.has(c));
   if (absent.length > 0) {
-    notes.push(`the profile weighs ${absent.join(", ")} but this group has no ranked metric ` +
-      "there: left out for every runtime");
+    notes.push(
+      `the profile weighs ${absent.join(", ")} but this group has no ranked metric ` +
+        "there: left out for every runtime",
+    );
   }
   const entries: RecommendationEntry[] = group.runtimes.map((runtime) => {
     const posture = securityPostureOf(runtime.isolation);
@@ -113,7 +115,9 @@ export function recommend(
         .map((m) => {
           const value = m.summaries.find((s) => s.runtime === runtime.id)?.central ?? null;
           const b = bounds.get(m.metric);
-          return value === null || !b ? null : { d: desirability(value, m.direction, b), w: weightOf(m) };
+          return value === null || !b
+            ? null
+            : { d: desirability(value, m.direction, b), w: weightOf(m) };
         })
         .filter((p): p is { d: number; w: number } => p !== null);
       return {
@@ -132,9 +136,13 @@ export function recommend(
     if (scored.length > 0) {
       const best = scored.reduce((a, b) => (b.desirability! > a.desirability! ? b : a));
       const worst = scored.reduce((a, b) => (b.desirability! < a.desirability! ? b : a));
-      reasons.push(`strongest: ${best.category} (d = ${fmt(best.desirability!)}, weight ${best.weight})`);
+      reasons.push(
+        `strongest: ${best.category} (d = ${fmt(best.desirability!)}, weight ${best.weight})`,
+      );
       if (worst !== best) {
-        reasons.push(`weakest: ${worst.category} (d = ${fmt(worst.desirability!)}, weight ${worst.weight})`);
+        reasons.push(
+          `weakest: ${worst.category} (d = ${fmt(worst.desirability!)}, weight ${worst.weight})`,
+        );
       }
       const vetoed = scored.filter((c) => c.desirability === 0).map((c) => c.category);
       if (vetoed.length > 0) {
@@ -143,7 +151,9 @@ export function recommend(
     } else {
       reasons.push("no value on any metric this profile weighs");
     }
-    reasons.push(`security ${fmt(posture.score)} (${runtime.isolation}, weight ${profile.security})`);
+    reasons.push(
+      `security ${fmt(posture.score)} (${runtime.isolation}, weight ${profile.security})`,
+    );
     if (missing.length > 0) {
       reasons.push(`no data for ${missing.join(", ")}: scored without it`);
     }

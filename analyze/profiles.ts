@@ -55,7 +55,10 @@ export const BUILTIN_PROFILES: readonly Profile[] = parseProfiles(BUILTIN, "anal
 /**
  * The profile with id `name` among `profiles`; a RangeError listing the known ids otherwise.
  */
-export function findProfile(name: string, profiles: readonly Profile[] = BUILTIN_PROFILES): Profile {
+export function findProfile(
+  name: string,
+  profiles: readonly Profile[] = BUILTIN_PROFILES,
+): Profile {
   const found = profiles.find((p) => p.id === name);
   if (!found) {
     throw new RangeError(

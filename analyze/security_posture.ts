@@ -23,14 +23,16 @@ export const SECURITY_POSTURE: readonly SecurityPosture[] = [
   {
     isolation: "os-container",
     score: 0.4,
-    rationale: "Namespaces, cgroups, capabilities and a seccomp filter on the shared host kernel: " +
+    rationale:
+      "Namespaces, cgroups, capabilities and a seccomp filter on the shared host kernel: " +
       "the whole kernel system-call surface stays reachable, so one kernel flaw can break out " +
       "(e.g. CVE-2019-5736, CVE-2022-0185).",
   },
   {
     isolation: "syscall-sandbox",
     score: 0.7,
-    rationale: "A user-space kernel (gVisor's Sentry) answers the workload's system calls and uses " +
+    rationale:
+      "A user-space kernel (gVisor's Sentry) answers the workload's system calls and uses " +
       "only a small, seccomp-filtered set of host calls itself; an attacker must break the " +
       "Sentry and then the narrowed host interface.",
   },

@@ -7,7 +7,12 @@ import {
   normalSf,
   studentTTwoSided,
 } from "./_distributions.ts";
-import { medianAbsoluteDeviation, quantileSorted, sortedCopy, summarizeValues } from "./summarize_values.ts";
+import {
+  medianAbsoluteDeviation,
+  quantileSorted,
+  sortedCopy,
+  summarizeValues,
+} from "./summarize_values.ts";
 import { mannWhitneyU } from "./mann_whitney.ts";
 import { welchTTest } from "./welch_t_test.ts";
 import { holmAdjust } from "./holm_adjust.ts";
