@@ -34,6 +34,35 @@ export interface Bundle {
   rootfs: string;
 }
 
+/**
+ * Makes `ctx.workDir/bundles/<id>/rootfs` an overlay: the image's rootfs read-only below, a
+ * writable upper layer of this container's own (as an engine's writable layer).
+ */
+export async function createOverlayRoot(
+  ctx: AdapterContext,
+  id: string,
+  effects: ProcessEffects,
+): Promise<Bundle> {
+  const dir = `${ctx.workDir}/bundles/${id}`;
+  const rootfs = `${dir}/rootfs`;
+  for (const d of [rootfs, `${dir}/upper`, `${dir}/work`]) Deno.mkdirSync(d, { recursive: true });
+  const mount = await effects.run([
+    "mount",
+    "-t",
+    "overlay",
+    // The source names the container, so a leftover mount is recognisable by our prefix.
+    id,
+    "-o",
+    `lowerdir=${ctx.image.rootfs},upperdir=${dir}/upper,workdir=${dir}/work`,
+    rootfs,
+  ], { timeoutMs: 30_000 });
+  if (mount.exitCode !== 0) {
+    Deno.removeSync(dir, { recursive: true });
+    throw new Error(`cannot mount the overlay root of ${id}: ${mount.stderr.trim()}`);
+  }
+  return { id, dir, rootfs };
+}
+
 /** Creates a bundle for `step` named `id` under `ctx.workDir/bundles/`, overlay root mounted. */
 export async function createBundle(
   step: StepSpec,
@@ -45,23 +74,7 @@ export async function createBundle(
     network?: "new" | "host";
   },
 ): Promise<Bundle> {
-  const dir = `${ctx.workDir}/bundles/${options.id}`;
-  const rootfs = `${dir}/rootfs`;
-  for (const d of [rootfs, `${dir}/upper`, `${dir}/work`]) Deno.mkdirSync(d, { recursive: true });
-  const mount = await options.effects.run([
-    "mount",
-    "-t",
-    "overlay",
-    // The source names the container, so a leftover mount is recognisable by our prefix.
-    options.id,
-    "-o",
-    `lowerdir=${ctx.image.rootfs},upperdir=${dir}/upper,workdir=${dir}/work`,
-    rootfs,
-  ], { timeoutMs: 30_000 });
-  if (mount.exitCode !== 0) {
-    Deno.removeSync(dir, { recursive: true });
-    throw new Error(`cannot mount the overlay root of ${options.id}: ${mount.stderr.trim()}`);
-  }
+  const { dir, rootfs } = await createOverlayRoot(ctx, options.id, options.effects);
   const network = step.network?.kind === "netns"
     ? { path: `/var/run/netns/${step.network.name}` }
     : options.network ?? "new";

@@ -1,0 +1,276 @@
+/**
+ * containerd driven by `ctr`, with runc or runsc through the runc v2 shim
+ * (`io.containerd.runc.v2`; runsc through `--runc-binary` and a wrapper, since Debian 12 ships no
+ * `containerd-shim-runsc-v1`). A containerd answering on the system socket is used as is;
+ * otherwise ocibench starts its own on a private socket, root and state (so a dockerd never picks
+ * it up), and stops it when the last ocibench process using it is done. Containers live in the
+ * `ocibench` namespace.
+ *
+ * @module
+ */
+import type {
+  AdapterContext,
+  Detection,
+  ProcessResult,
+  RunningContainer,
+  RuntimeAdapter,
+  StepSpec,
+} from "../types.ts";
+import { importIntoContainerd } from "../image.ts";
+import { descendantPids, tailOf } from "../process.ts";
+import {
+  type AdapterOptions,
+  effectsOf,
+  findExecutable,
+  pathExists,
+  readVersion,
+  tryTrueRun,
+  uniqueName,
+} from "./_common.ts";
+import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
+import { runscWrapper } from "./_wrappers.ts";
+
+/** The system containerd socket, used when something answers there. */
+export const SYSTEM_CONTAINERD_SOCKET = "/run/containerd/containerd.sock";
+/** The private containerd ocibench starts when none answers. */
+export const OCIBENCH_CONTAINERD_DIR = `${DAEMON_STATE_DIR}/containerd`;
+/** The containerd namespace of our containers and image. */
+export const CONTAINERD_NAMESPACE = "ocibench";
+
+/** Low-level runtimes containerd drives here. */
+export type ContainerdRuntime = "runc" | "runsc";
+
+/** The `ctr run` flags of a step (before the image and the container id). */
+export function ctrRunFlags(step: StepSpec): string[] {
+  const flags: string[] = [];
+  const net = step.network ?? { kind: "none" };
+  if (net.kind === "netns") flags.push("--with-ns", `network:/var/run/netns/${net.name}`);
+  else if (net.kind === "bridge") {
+    throw new Error("containerd (ctr) has no bridge network: use a netns network");
+  }
+  for (const m of step.mounts ?? []) {
+    if (/[,:]/.test(m.hostPath) || /[,:]/.test(m.containerPath)) {
+      throw new TypeError(`mount paths must not contain "," or ":": ${m.hostPath}`);
+    }
+    flags.push(
+      "--mount",
+      `type=bind,src=${m.hostPath},dst=${m.containerPath},options=rbind:${
+        m.readonly ? "ro" : "rw"
+      }`,
+    );
+  }
+  for (const [k, v] of Object.entries(step.env ?? {})) flags.push("--env", `${k}=${v}`);
+  if (step.cwd) flags.push("--cwd", step.cwd);
+  if (step.limits?.memoryBytes) {
+    flags.push("--memory-limit", String(Math.round(step.limits.memoryBytes)));
+  }
+  if (step.limits?.cpus) flags.push("--cpus", String(step.limits.cpus));
+  return flags;
+}
+
+/** The `containerd-<runtime>` adapter. */
+export function containerdAdapter(
+  runtime: ContainerdRuntime,
+  options: AdapterOptions = {},
+): RuntimeAdapter {
+  const effects = effectsOf(options);
+  const binary = options.binary ?? "ctr";
+  let socket = SYSTEM_CONTAINERD_SOCKET;
+  const cli = () => [binary, "--address", socket, "--namespace", CONTAINERD_NAMESPACE];
+  let runtimeFlags: string[] = [];
+  let prepared: Promise<void> | undefined;
+  let release: (() => Promise<void>) | undefined;
+
+  async function answers(address: string): Promise<boolean> {
+    if (!pathExists(address)) return false;
+    const r = await effects.run([binary, "--address", address, "version"], { timeoutMs: 10_000 });
+    return r.exitCode === 0;
+  }
+
+  async function remove(name: string): Promise<void> {
+    await effects.run([...cli(), "task", "kill", "--signal", "SIGKILL", name], {
+      timeoutMs: 30_000,
+    });
+    for (let i = 0; i < 20; i++) {
+      const r = await effects.run([...cli(), "task", "delete", "--force", name], {
+        timeoutMs: 30_000,
+      });
+      if (r.exitCode === 0 || /not found/.test(r.stderr)) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    await effects.run([...cli(), "container", "delete", name], { timeoutMs: 30_000 });
+  }
+
+  const adapter: RuntimeAdapter = {
+    id: `containerd-${runtime}`,
+    name: `containerd (ctr) + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
+    isolation: runtime === "runsc" ? "syscall-sandbox" : "os-container",
+    engine: "containerd",
+    lowLevelRuntime: runtime,
+    async detect(ctx: AdapterContext): Promise<Detection> {
+      const found = findExecutable(binary);
+      if (!found.path) {
+        return {
+          usable: false,
+          reason: found.reason,
+          fix: options.binary
+            ? `point ${adapter.id} at a working ctr`
+            : "apt-get install containerd",
+        };
+      }
+      const components: Record<string, string> = {};
+      const failed = await tryTrueRun(adapter, ctx, (reason) => {
+        if (/containerd is not installed/.test(reason)) return "apt-get install containerd";
+        if (/runsc is not installed/.test(reason)) return "apt-get install runsc";
+        if (/containerd (exited|did not answer)/.test(reason)) {
+          return "see the containerd log in the run's work dir";
+        }
+        return undefined;
+      });
+      const server = await readVersion(
+        [...cli(), "version"],
+        effects,
+        /Server:\s+Version:\s+(\S+)/,
+      );
+      if (server) components.containerd = server;
+      const low = await readVersion([runtime, "--version"], effects, /version (\S+)/);
+      if (low) components[runtime] = low;
+      const version = components.containerd;
+      return failed ? { ...failed, version, components } : { usable: true, version, components };
+    },
+    prepare(ctx: AdapterContext): Promise<void> {
+      prepared ??= (async () => {
+        if (runtime === "runsc") {
+          const runsc = findExecutable("runsc").path;
+          if (!runsc) throw new Error("runsc is not installed");
+          runtimeFlags = ["--runc-binary", runscWrapper(runsc, "ptrace")];
+        }
+        if (await answers(SYSTEM_CONTAINERD_SOCKET)) {
+          socket = SYSTEM_CONTAINERD_SOCKET;
+        } else {
+          const containerd = findExecutable("containerd").path;
+          if (!containerd) throw new Error("containerd is not installed");
+          socket = `${OCIBENCH_CONTAINERD_DIR}/containerd.sock`;
+          Deno.mkdirSync(OCIBENCH_CONTAINERD_DIR, { recursive: true });
+          const config = `${OCIBENCH_CONTAINERD_DIR}/config.toml`;
+          Deno.writeTextFileSync(
+            config,
+            'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n',
+          );
+          const lease = await ensureDaemon({
+            name: "containerd",
+            argv: [
+              containerd,
+              "--config",
+              config,
+              "--address",
+              socket,
+              "--root",
+              "/var/lib/ocibench-containerd",
+              "--state",
+              `${OCIBENCH_CONTAINERD_DIR}/state`,
+            ],
+            ready: () => answers(socket),
+            logFile: `${ctx.workDir}/containerd.log`,
+            effects,
+            log: ctx.log,
+          });
+          release = () => lease.release();
+        }
+        if (!pathExists(`${ctx.image.ociLayout}.tar`)) {
+          throw new Error(`the image ${ctx.image.ociLayout}.tar is missing: run "deno task image"`);
+        }
+        await importIntoContainerd(ctx.image, cli(), { effects, log: ctx.log });
+      })();
+      prepared.catch(() => {
+        prepared = undefined;
+      });
+      return prepared;
+    },
+    async run(step: StepSpec, ctx: AdapterContext): Promise<ProcessResult> {
+      const name = uniqueName(ctx, adapter.id);
+      const r = await effects.run([
+        ...cli(),
+        "run",
+        "--rm",
+        ...runtimeFlags,
+        ...ctrRunFlags(step),
+        ctx.image.refs.containerd,
+        name,
+        ...step.argv,
+      ], { timeoutMs: step.timeoutMs, signal: step.signal });
+      if (r.exitCode === null || /ctr: /.test(r.stderr)) await remove(name);
+      return r;
+    },
+    async start(step: StepSpec, ctx: AdapterContext): Promise<RunningContainer> {
+      const name = uniqueName(ctx, adapter.id);
+      const r = await effects.run([
+        ...cli(),
+        "run",
+        "--detach",
+        ...runtimeFlags,
+        ...ctrRunFlags(step),
+        ctx.image.refs.containerd,
+        name,
+        ...step.argv,
+      ], { timeoutMs: 120_000, signal: step.signal });
+      if (r.exitCode !== 0) {
+        await remove(name);
+        throw new Error(`${adapter.id}: cannot start ${name}: ${tailOf(r.stderr.trim(), 600)}`);
+      }
+      let stopped: Promise<ProcessResult> | undefined;
+      return {
+        name,
+        async pids() {
+          const ls = await effects.run([...cli(), "task", "list"], { timeoutMs: 30_000 });
+          const line = ls.stdout.split("\n").find((l) => l.split(/\s+/)[0] === name);
+          const pid = Number(line?.split(/\s+/)[1]);
+          if (!(pid > 0)) return [];
+          const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+          const shim = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+          return shim > 1 ? [shim, ...descendantPids(shim)] : [pid, ...descendantPids(pid)];
+        },
+        stop() {
+          stopped ??= (async () => {
+            const t0 = performance.now();
+            const startedAt = new Date().toISOString();
+            await remove(name);
+            return {
+              exitCode: 0,
+              stdout: "",
+              stderr: "",
+              timedOut: false,
+              wallMs: performance.now() - t0,
+              startedAt,
+              finishedAt: new Date().toISOString(),
+            };
+          })();
+          return stopped;
+        },
+      };
+    },
+    async cleanup(ctx: AdapterContext): Promise<void> {
+      if (prepared) {
+        try {
+          await prepared;
+          const ls = await effects.run([...cli(), "container", "list", "--quiet"], {
+            timeoutMs: 30_000,
+          });
+          const ours = ls.stdout.split("\n").map((l) => l.trim()).filter((l) =>
+            l.startsWith(`${ctx.namePrefix}-${adapter.id}-`)
+          );
+          for (const name of ours) await remove(name);
+        } catch {
+          // prepare() failed: nothing of ours runs.
+        }
+      }
+      prepared = undefined;
+      if (release) {
+        const r = release;
+        release = undefined;
+        await r();
+      }
+    },
+  };
+  return adapter;
+}
