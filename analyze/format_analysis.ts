@@ -32,7 +32,8 @@ function signedPercent(x: number | null): string {
   return `${rounded > 0 ? "+" : ""}${rounded.toFixed(1)} %`;
 }
 
-interface Block {
+/** A titled table with notes, as {@link renderTable} prints it. */
+export interface Block {
   title: string;
   header: string[];
   rows: string[][];
@@ -144,7 +145,8 @@ function findingLines(findings: SanityFinding[]): string[] {
     .map((f) => `[${f.severity}] ${f.rule}: ${f.message}`);
 }
 
-function renderTable(block: Block, markdown: boolean): string[] {
+/** Renders a titled table as aligned plain text or as Markdown (with its notes). */
+export function renderTable(block: Block, markdown: boolean): string[] {
   if (markdown) {
     const esc = (s: string) => s.replaceAll("|", "\\|");
     return [
