@@ -37,8 +37,24 @@ export const OCIBENCH_CONTAINERD_DIR = `${DAEMON_STATE_DIR}/containerd`;
 /** The containerd namespace of our containers and image. */
 export const CONTAINERD_NAMESPACE = "ocibench";
 
-/** Low-level runtimes containerd drives here. */
-export type ContainerdRuntime = "runc" | "runsc";
+/** Low-level runtimes containerd drives here (kata and firecracker through their own shims). */
+export type ContainerdRuntime = "runc" | "runsc" | "kata" | "firecracker";
+
+/** Options of {@link containerdAdapter}. */
+export interface ContainerdAdapterOptions extends AdapterOptions {
+  /** Adapter id; default `containerd-<runtime>`. */
+  id?: string;
+  /** Use this socket and never start a containerd (e.g. firecracker-containerd's). */
+  socket?: string;
+}
+
+/** The containerd shim runtime name of each runtime (`ctr run --runtime`). */
+export const CONTAINERD_SHIMS: Record<ContainerdRuntime, string> = {
+  runc: "io.containerd.runc.v2",
+  runsc: "io.containerd.runc.v2",
+  kata: "io.containerd.kata.v2",
+  firecracker: "aws.firecracker",
+};
 
 /** The `ctr run` flags of a step (before the image and the container id). */
 export function ctrRunFlags(step: StepSpec): string[] {
@@ -71,13 +87,13 @@ export function ctrRunFlags(step: StepSpec): string[] {
 /** The `containerd-<runtime>` adapter. */
 export function containerdAdapter(
   runtime: ContainerdRuntime,
-  options: AdapterOptions = {},
+  options: ContainerdAdapterOptions = {},
 ): RuntimeAdapter {
   const effects = effectsOf(options);
   const binary = options.binary ?? "ctr";
-  let socket = SYSTEM_CONTAINERD_SOCKET;
+  let socket = options.socket ?? SYSTEM_CONTAINERD_SOCKET;
   const cli = () => [binary, "--address", socket, "--namespace", CONTAINERD_NAMESPACE];
-  let runtimeFlags: string[] = [];
+  let runtimeFlags: string[] = ["--runtime", CONTAINERD_SHIMS[runtime]];
   let prepared: Promise<void> | undefined;
   let release: (() => Promise<void>) | undefined;
 
@@ -102,9 +118,13 @@ export function containerdAdapter(
   }
 
   const adapter: RuntimeAdapter = {
-    id: `containerd-${runtime}`,
+    id: options.id ?? `containerd-${runtime}`,
     name: `containerd (ctr) + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
-    isolation: runtime === "runsc" ? "syscall-sandbox" : "os-container",
+    isolation: runtime === "runsc"
+      ? "syscall-sandbox"
+      : runtime === "runc"
+      ? "os-container"
+      : "microvm",
     engine: "containerd",
     lowLevelRuntime: runtime,
     async detect(ctx: AdapterContext): Promise<Detection> {
@@ -143,9 +163,13 @@ export function containerdAdapter(
         if (runtime === "runsc") {
           const runsc = findExecutable("runsc").path;
           if (!runsc) throw new Error("runsc is not installed");
-          runtimeFlags = ["--runc-binary", runscWrapper(runsc, "ptrace")];
+          runtimeFlags = [...runtimeFlags, "--runc-binary", runscWrapper(runsc, "ptrace")];
         }
-        if (await answers(SYSTEM_CONTAINERD_SOCKET)) {
+        if (options.socket) {
+          if (!(await answers(options.socket))) {
+            throw new Error(`nothing answers on ${options.socket}`);
+          }
+        } else if (await answers(SYSTEM_CONTAINERD_SOCKET)) {
           socket = SYSTEM_CONTAINERD_SOCKET;
         } else {
           const containerd = findExecutable("containerd").path;
