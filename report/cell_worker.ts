@@ -56,6 +56,28 @@ export function topLevelNames(code: string): string[] {
   return [...names];
 }
 
+/**
+ * Puts `return` before a cell's last top-level statement when it starts like an expression
+ * (the last line in column 0 that is not a closing bracket, a comment or a keyword), so that a
+ * cell ending in `table(…)` after some declarations shows the table. Undefined when there is no
+ * such statement; the caller falls back to the cell as written if the result does not parse.
+ */
+export function withImplicitReturn(code: string): string | undefined {
+  const lines = code.split("\n");
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i];
+    if (line.trim() === "" || /^\s/.test(line) || /^[}\])]/.test(line) || /^\/[/*]/.test(line)) {
+      continue;
+    }
+    const keyword =
+      /^(?:const|let|var|function|async\s+function|class|if|for|while|do|switch|try|return|throw|import|export|break|continue|\{)\b/;
+    if (keyword.test(line) || line.startsWith("{")) return undefined;
+    lines[i] = `return ${line}`;
+    return lines.join("\n");
+  }
+  return undefined;
+}
+
 function wrap(code: string, asExpression: boolean): string {
   const declared = topLevelNames(code);
   // Only the names the code mentions are bound, so that `analysis` is computed only if used.
@@ -102,10 +124,16 @@ async function runCell(code: string): Promise<unknown> {
     loaded = await load(code, true);
   } catch {
     offset = HEADER_LINES;
+    const implicit = withImplicitReturn(code);
     try {
-      loaded = await load(code, false);
-    } catch (error) {
-      throw located(error, offset);
+      if (implicit === undefined) throw new SyntaxError("no final expression");
+      loaded = await load(implicit, false);
+    } catch {
+      try {
+        loaded = await load(code, false);
+      } catch (error) {
+        throw located(error, offset);
+      }
     }
   }
   let keep: (() => void) | undefined;

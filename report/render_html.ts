@@ -155,7 +155,7 @@ body { margin: 0; font: 17px/1.5 "Latin Modern Roman", "CMU Serif", "STIX Two Te
 article { max-width: 46rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
 header { text-align: center; margin-bottom: 2rem; }
 h1.title { font-size: 1.75rem; line-height: 1.25; font-weight: 700; margin: 0 0 .75rem; }
-.authors { font-size: 1.05rem; margin: 0 0 1.5rem; }
+.authors { font-size: 1.05rem; margin: 0 0 1.5rem; text-align: center; }
 .abstract { text-align: justify; hyphens: auto; font-size: .92rem; margin: 0 2.5rem 1rem; }
 .abstract p { margin: .4rem 0; }
 .datasets { font-size: .8rem; color: var(--muted); margin: 0 2.5rem; text-align: left; }
@@ -184,7 +184,8 @@ table { border-collapse: collapse; margin: 0 auto; font-size: .86rem;
   font-variant-numeric: lining-nums tabular-nums; border-top: 1.5px solid var(--rule);
   border-bottom: 1.5px solid var(--rule); }
 thead th { border-bottom: 1px solid var(--rule); font-weight: 600; vertical-align: bottom; }
-th, td { padding: .28rem .7rem; }
+th, td { padding: .28rem .7rem; vertical-align: top; }
+thead th { vertical-align: bottom; }
 td { border-top: 1px solid var(--faint); }
 .left { text-align: left; }
 .right { text-align: right; }
