@@ -7,10 +7,12 @@ import type { Command } from "./command.ts";
 import { validateCommand } from "./validate.ts";
 import { reportCommand } from "./report.ts";
 import { analyzeCommand } from "./analyze.ts";
+import { compareCommand } from "./compare.ts";
 
 /** Every subcommand of `main.ts`. */
 export const COMMANDS: Command[] = [
   validateCommand,
   reportCommand,
   analyzeCommand,
+  compareCommand,
 ];

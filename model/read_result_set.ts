@@ -72,3 +72,50 @@ export async function readResultSet(path: string): Promise<ResultSet> {
   }
   return parseResultSet(parseJsonText(text, "results", path), path);
 }
+
+/**
+ * The result-set files a path stands for: a file stands for itself; a directory for every
+ * `*.json` file directly inside it (sorted by name, numbers in natural order), or — for a run
+ * directory `results/<run-id>/` holding only samples — for `results/<run-id>.json` beside it.
+ */
+export async function expandResultPaths(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const raw of paths) {
+    const path = raw.length > 1 ? raw.replace(/\/+$/, "") : raw;
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch {
+      throw new InvalidInputError("results", path, ["no such file or directory"]);
+    }
+    if (!info.isDirectory) {
+      out.push(path);
+      continue;
+    }
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(path)) {
+      if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name);
+    }
+    if (names.length === 0) {
+      const beside = `${path}.json`;
+      if (await Deno.stat(beside).then((i) => i.isFile, () => false)) {
+        out.push(beside);
+        continue;
+      }
+      throw new InvalidInputError("results", path, [
+        "the directory holds no *.json file (an unfinished run? try collect --resume)",
+      ]);
+    }
+    names.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+    out.push(...names.map((n) => `${path}/${n}`));
+  }
+  return out;
+}
+
+/** Reads every result set `paths` stand for (see {@link expandResultPaths}). */
+export async function readResultSets(
+  paths: string[],
+): Promise<{ path: string; set: ResultSet }[]> {
+  const files = await expandResultPaths(paths);
+  return await Promise.all(files.map(async (path) => ({ path, set: await readResultSet(path) })));
+}

@@ -1,0 +1,80 @@
+/**
+ * `compare`: a regression gate. A new run against a baseline run, per runtime × metric, with
+ * tolerances from a file; exit 1 on a significant regression beyond the tolerance.
+ *
+ * @module
+ */
+import {
+  type Command,
+  EXIT_FAILURE,
+  EXIT_OK,
+  parseCommandArgs,
+  positiveNumber,
+  UsageError,
+} from "./command.ts";
+import { readResultSets } from "../model/read_result_set.ts";
+import { DEFAULT_TOLERANCES_PATH, readTolerances } from "../model/tolerances.ts";
+import { compareResultSets } from "../analyze/compare_result_sets.ts";
+import { formatComparison } from "../analyze/format_comparison.ts";
+
+const FORMATS = ["table", "md", "json"] as const;
+
+const HELP = `Usage: ocibench compare <baseline> <new> [options]
+
+Compares a new run with a baseline run (each a result-set file, or a directory of them), per
+runtime and metric: medians with bootstrap 95 % intervals, the change in percent, and a
+Mann–Whitney test (Welch's t-test where samples are too few), Holm-corrected across all metrics.
+A change is a regression when it is worse than its tolerance AND significant; where no test is
+possible (one value per side, published averages) a change beyond the tolerance counts.
+
+Options:
+  --tolerances FILE  tolerance rules (default: config/tolerances.json): {"schemaVersion":1,
+                     "default":{"percent":5},"rules":[{"metric":"startup.*","percent":15}]}
+                     rules match metric/runtime ids with * wildcards; first match wins
+  --alpha A          significance level after Holm's correction (default 0.05)
+  --format FORMAT    table (default), md or json
+  --seed N           seed of the bootstrap (default 1)
+
+Exit codes: 0 no regression, 1 a regression (or unreadable input), 2 bad usage.`;
+
+/** The `compare` subcommand. */
+export const compareCommand: Command = {
+  name: "compare",
+  summary: "gate a new run against a baseline run with tolerances (exit 1 on regression)",
+  help: HELP,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs("compare", args, {
+      tolerances: { type: "string" },
+      alpha: { type: "string" },
+      format: { type: "string" },
+      seed: { type: "string" },
+    }, true);
+    if (values.help) {
+      console.log(HELP);
+      return EXIT_OK;
+    }
+    if (positionals.length !== 2) {
+      throw new UsageError(
+        `compare: give exactly two paths, <baseline> and <new> (got ${positionals.length})`,
+      );
+    }
+    const format = values.format ?? "table";
+    if (!(FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
+    }
+    const alpha = positiveNumber("alpha", values.alpha, 0.05);
+    if (alpha >= 1) throw new UsageError(`--alpha must be below 1, got "${values.alpha}"`);
+    const seed = positiveNumber("seed", values.seed, 1);
+    const tolerances = await readTolerances(values.tolerances ?? DEFAULT_TOLERANCES_PATH);
+    const [baseline, candidate] = await Promise.all(
+      positionals.map((p) => readResultSets([p]).then((r) => r.map((x) => x.set))),
+    );
+    const comparison = compareResultSets(baseline, candidate, { tolerances, alpha, seed });
+    console.log(
+      format === "json"
+        ? JSON.stringify(comparison, null, 2)
+        : formatComparison(comparison, format as "table" | "md"),
+    );
+    return comparison.regressions > 0 ? EXIT_FAILURE : EXIT_OK;
+  },
+};
