@@ -181,7 +181,7 @@ function pairwiseTests(
       const notes: string[] = [];
       if (welch === null) notes.push("Welch's t undefined: both samples have zero variance");
       if (hl.subsampled) {
-        notes.push("Hodges–Lehmann shift estimated on seeded subsamples of 500 values per side");
+        notes.push("Hodges–Lehmann shift estimated on seeded subsamples of 300 values per side");
       }
       tests.push({
         a: testable[i].summary.runtime,

@@ -8,6 +8,7 @@
 import { normalQuantile } from "./_distributions.ts";
 import type { Random } from "./random.ts";
 import { medianSorted } from "./summarize_values.ts";
+import { medianInPlace } from "./_select.ts";
 
 /** Largest n for which the median's interval is bootstrapped; above it, order statistics. */
 export const BOOTSTRAP_MAX_N = 2000;
@@ -42,40 +43,6 @@ export function bootstrapResamplesFor(n: number, maxResamples = 2000): number {
     Math.min(BOOTSTRAP_MIN_RESAMPLES, maxResamples),
     Math.min(maxResamples, byBudget),
   );
-}
-
-/** Quickselect: the k-th smallest (0-based) of `a`, reordering `a` in place (Hoare 1961). */
-function select(a: Float64Array, k: number, end: number): number {
-  let lo = 0;
-  let hi = end - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
-}
-
-function medianInPlace(a: Float64Array, n: number): number {
-  const hi = select(a, n >>> 1, n);
-  if (n % 2 === 1) return hi;
-  let lo = -Infinity;
-  for (let i = 0; i < n >>> 1; i++) if (a[i] > lo) lo = a[i];
-  return (lo + hi) / 2;
 }
 
 function resampledMedians(

@@ -4,12 +4,12 @@
  * @module
  */
 import type { Random } from "./random.ts";
-import { medianSorted } from "./summarize_values.ts";
+import { medianInPlace } from "./_select.ts";
 
 /** Largest m·n for which the Hodges–Lehmann shift uses every pair; above, subsamples. */
-export const HODGES_LEHMANN_MAX_PAIRS = 250_000;
+export const HODGES_LEHMANN_MAX_PAIRS = 90_000;
 /** Values drawn per side when the pairs are too many. */
-export const HODGES_LEHMANN_SUBSAMPLE = 500;
+export const HODGES_LEHMANN_SUBSAMPLE = 300;
 
 /**
  * Cliff's delta (Cliff 1993): P(a > b) − P(a < b) in [−1, 1], from the Mann–Whitney U of a
@@ -28,7 +28,8 @@ export interface ShiftEstimate {
 
 /**
  * The Hodges–Lehmann estimate of the shift a − b (Hodges & Lehmann 1963): the median of all m·n
- * differences aᵢ − bⱼ. Above 250 000 pairs, the median of the differences between 500 values
+ * differences aᵢ − bⱼ (found by quickselect). Above 90 000 pairs, the median of the differences
+ * between 300 values
  * drawn (with replacement, from `random`) from each side, and says so.
  */
 export function hodgesLehmannShift(
@@ -49,8 +50,7 @@ export function hodgesLehmannShift(
   for (let i = 0; i < xs.length; i++) {
     for (let j = 0; j < ys.length; j++) diffs[k++] = xs[i] - ys[j];
   }
-  diffs.sort();
-  return { shift: medianSorted(diffs), subsampled };
+  return { shift: medianInPlace(diffs, diffs.length), subsampled };
 }
 
 function draw(values: ArrayLike<number>, random: Random): Float64Array {

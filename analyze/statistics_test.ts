@@ -1,4 +1,10 @@
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../tests/assert.ts";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "../tests/assert.ts";
 import {
   erfc,
   incompleteBeta,
@@ -19,6 +25,8 @@ import { holmAdjust } from "./holm_adjust.ts";
 import { cliffsDeltaFromU, hodgesLehmannShift } from "./effect_size.ts";
 import { detectOutliers } from "./detect_outliers.ts";
 import { createRandom } from "./random.ts";
+import { medianInPlace } from "./_select.ts";
+import { bootstrapResamplesFor, medianInterval } from "./bootstrap_interval.ts";
 
 interface Reference {
   samples: Record<string, number[]>;
@@ -165,4 +173,35 @@ Deno.test("detectOutliers() flags the 45.0 timing by both rules and keeps the ot
 
 Deno.test("normalQuantile() rejects p outside (0, 1)", () => {
   assertThrows(() => normalQuantile(1), RangeError, "p must be in (0, 1)");
+});
+
+Deno.test("medianInPlace() equals the median of the sorted values, odd and even n, with ties", () => {
+  const random = createRandom(9);
+  for (const n of [1, 2, 3, 10, 11, 100, 1001]) {
+    for (let trial = 0; trial < 5; trial++) {
+      const values = Float64Array.from({ length: n }, () => Math.floor(random() * 20));
+      const expected = summarizeValues(values).median!;
+      assertEquals(medianInPlace(Float64Array.from(values), n), expected, `n = ${n}`);
+    }
+  }
+});
+
+Deno.test("hodgesLehmannShift() subsamples above the pair limit and still finds the shift", () => {
+  const random = createRandom(2);
+  const a = Array.from({ length: 2000 }, () => random() * 10 + 5);
+  const b = Array.from({ length: 2000 }, () => random() * 10);
+  const hl = hodgesLehmannShift(a, b, random);
+  assertEquals(hl.subsampled, true);
+  assertAlmostEquals(hl.shift, 5, 0.5);
+});
+
+Deno.test("bootstrapResamplesFor() caps the resamples so cost stays linear in n", () => {
+  assertEquals(bootstrapResamplesFor(10), 2000);
+  assertEquals(bootstrapResamplesFor(1000), 400);
+  assertEquals(bootstrapResamplesFor(100_000), 200);
+  const sorted = sortedCopy(Array.from({ length: 5000 }, (_, i) => i));
+  const ci = medianInterval(sorted, { level: 0.95, random: createRandom(1) })!;
+  assertStringIncludes(ci.method, "order-statistic");
+  assert(ci.low < 2499.5 && ci.high > 2499.5 && ci.high - ci.low < 200);
+  assertEquals(medianInterval(sortedCopy([3]), { level: 0.95, random: createRandom(1) }), null);
 });

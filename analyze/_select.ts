@@ -1,0 +1,40 @@
+/**
+ * Selection of order statistics in expected linear time, for medians of large arrays.
+ *
+ * @module
+ */
+
+/** Quickselect: the k-th smallest (0-based) of `a`, reordering `a` in place (Hoare 1961). */
+export function select(a: Float64Array, k: number, end: number): number {
+  let lo = 0;
+  let hi = end - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/** The median of the first `n` values of `a`, reordering them (O(n) expected). */
+export function medianInPlace(a: Float64Array, n: number): number {
+  const hi = select(a, n >>> 1, n);
+  if (n % 2 === 1) return hi;
+  let lo = -Infinity;
+  for (let i = 0; i < n >>> 1; i++) if (a[i] > lo) lo = a[i];
+  return (lo + hi) / 2;
+}
