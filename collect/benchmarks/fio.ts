@@ -1,0 +1,285 @@
+/**
+ * `fio_<placement>_<cache>`: fio's four classic jobs run one after the other on one file —
+ * sequential write and read with 1 MiB blocks, random write and read with 4 KiB blocks, one
+ * synchronous job at a time (`psync`, queue depth 1) — on the container's writable layer
+ * (`layer`) or a bind-mounted host directory (`bind`), with O_DIRECT (`direct`, the page cache
+ * bypassed) or through the page cache (`buffered`: fio invalidates the file's cached pages before
+ * each job and fsyncs at the end of each write job). → bandwidth, IOPS and the p50/p99
+ * completion latency (`clat`) of each job, from fio's JSON output.
+ *
+ * @module
+ */
+import type { BenchmarkDefinition, MeasureContext, MeasuredValue } from "../types.ts";
+import type { MetricInfo } from "../../model/result_set.ts";
+import { parseStepOutput } from "../errors.ts";
+import { runBenchmarkStep } from "./_run_step.ts";
+import { type DiskPlacement, prepareDiskTarget } from "./_disk.ts";
+
+/** File size of a full collection, in MiB: read once sequentially, larger than any disk cache. */
+export const FIO_SIZE_MIB = 1024;
+/** File size with `--quick`, in MiB. */
+export const FIO_QUICK_SIZE_MIB = 32;
+/** Time cap of each random job, in seconds. */
+export const FIO_RAND_RUNTIME_S = 10;
+/** Time cap of each random job with `--quick`, in seconds. */
+export const FIO_QUICK_RAND_RUNTIME_S = 1;
+
+/** The four jobs, in the order fio runs them (`stonewall` between them). */
+export const FIO_JOBS = [
+  { name: "seq-write", id: "seq_write", rw: "write", bs: "1M", direction: "write" },
+  { name: "seq-read", id: "seq_read", rw: "read", bs: "1M", direction: "read" },
+  { name: "rand-write", id: "rand_write", rw: "randwrite", bs: "4k", direction: "write" },
+  { name: "rand-read", id: "rand_read", rw: "randread", bs: "4k", direction: "read" },
+] as const;
+
+/** Page-cache use of a fio benchmark. */
+export type FioCache = "direct" | "buffered";
+
+/** What one fio job reports for the direction it ran. */
+export interface FioJobResult {
+  /** Bandwidth in MiB/s (fio's `bw_bytes` / 2^20). */
+  bandwidthMiBPerS: number;
+  /** I/O operations per second. */
+  iops: number;
+  /** Median completion latency, in microseconds. */
+  clatP50Us: number;
+  /** 99th-percentile completion latency, in microseconds. */
+  clatP99Us: number;
+  /** Bytes transferred. */
+  ioBytes: number;
+}
+
+/** fio's JSON output reduced to what ocibench keeps. */
+export interface FioResult {
+  /** e.g. "fio-3.33". */
+  version: string;
+  /** Per job name (`seq-write`, …). */
+  jobs: Record<string, FioJobResult>;
+}
+
+/** Options of {@link fioArgv}. */
+export interface FioArgvOptions {
+  /** Directory of the test file, as the container sees it. */
+  directory: string;
+  sizeMiB: number;
+  /** O_DIRECT (true) or buffered I/O. */
+  direct: boolean;
+  /** Time cap of each random job, in seconds. */
+  randRuntimeS: number;
+}
+
+/** The argv of one fio run of the four jobs. */
+export function fioArgv(options: FioArgvOptions): string[] {
+  const argv = [
+    "fio",
+    "--output-format=json",
+    `--directory=${options.directory}`,
+    "--filename=ocibench-fio.dat",
+    `--size=${options.sizeMiB}M`,
+    "--ioengine=psync",
+    `--direct=${options.direct ? 1 : 0}`,
+    "--invalidate=1",
+    "--end_fsync=1",
+  ];
+  for (const job of FIO_JOBS) {
+    argv.push(`--name=${job.name}`, `--rw=${job.rw}`, `--bs=${job.bs}`);
+    if (job.rw.startsWith("rand")) argv.push(`--runtime=${options.randRuntimeS}`);
+    argv.push("--stonewall");
+  }
+  argv.push("--unlink=1");
+  return argv;
+}
+
+interface FioJsonSide {
+  io_bytes: number;
+  bw_bytes: number;
+  iops: number;
+  clat_ns?: { percentile?: Record<string, number> };
+}
+
+/**
+ * Parses fio's `--output-format=json` output (fio 3.x). Lines fio prints before the JSON (its
+ * error messages) are skipped. Raises SyntaxError when there is no JSON or a field is missing,
+ * and Error naming the job when a job reports a non-zero `error` (an errno, e.g. 28 = no space).
+ */
+export function parseFioJson(stdout: string): FioResult {
+  const start = stdout.search(/^\{/m);
+  if (start < 0) {
+    throw new SyntaxError(`fio printed no JSON (first line: ${firstLine(stdout)})`);
+  }
+  let doc: { "fio version"?: string; jobs?: unknown[] };
+  try {
+    doc = JSON.parse(stdout.slice(start));
+  } catch (error) {
+    throw new SyntaxError(`fio's JSON output does not parse: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(doc.jobs)) throw new SyntaxError('fio\'s JSON output has no "jobs" array');
+  const jobs: Record<string, FioJobResult> = {};
+  for (const raw of doc.jobs as Record<string, unknown>[]) {
+    const name = String(raw.jobname);
+    if (typeof raw.error === "number" && raw.error !== 0) {
+      throw new Error(`fio job "${name}" failed with errno ${raw.error}${errnoName(raw.error)}`);
+    }
+    const read = raw.read as FioJsonSide | undefined;
+    const write = raw.write as FioJsonSide | undefined;
+    const side = (write?.io_bytes ?? 0) > (read?.io_bytes ?? 0) ? write : read;
+    if (!side || side.io_bytes === 0) {
+      throw new SyntaxError(`fio job "${name}" transferred no data`);
+    }
+    const percentile = side.clat_ns?.percentile;
+    const p50 = percentile?.["50.000000"];
+    const p99 = percentile?.["99.000000"];
+    if (typeof p50 !== "number" || typeof p99 !== "number") {
+      throw new SyntaxError(`fio job "${name}" has no 50th/99th clat percentile`);
+    }
+    jobs[name] = {
+      bandwidthMiBPerS: side.bw_bytes / 2 ** 20,
+      iops: side.iops,
+      clatP50Us: p50 / 1000,
+      clatP99Us: p99 / 1000,
+      ioBytes: side.io_bytes,
+    };
+  }
+  return { version: doc["fio version"] ?? "unknown", jobs };
+}
+
+function errnoName(errno: number): string {
+  const names: Record<number, string> = {
+    2: "ENOENT",
+    5: "EIO",
+    13: "EACCES",
+    22: "EINVAL",
+    28: "ENOSPC, no space left on device",
+    30: "EROFS",
+  };
+  return names[errno] ? ` (${names[errno]})` : "";
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split("\n")[0];
+  return line ? JSON.stringify(line) : "empty output";
+}
+
+/** Options of {@link fioBenchmark}. */
+export interface FioBenchmarkOptions {
+  placement: DiskPlacement;
+  cache: FioCache;
+}
+
+/** The metrics of the fio benchmark `id`: bandwidth, IOPS, p50 and p99 latency of each job. */
+export function fioMetrics(id: string): MetricInfo[] {
+  const metrics: MetricInfo[] = [];
+  for (const job of FIO_JOBS) {
+    const label = `${job.id.replace("_", " ")} (${job.bs})`;
+    const base = { benchmark: id, category: "disk" as const };
+    metrics.push(
+      {
+        ...base,
+        id: `${id}.${job.id}_bandwidth`,
+        name: `fio ${label} bandwidth`,
+        unit: "MiB/s",
+        direction: "higher",
+      },
+      {
+        ...base,
+        id: `${id}.${job.id}_iops`,
+        name: `fio ${label} IOPS`,
+        unit: "IO/s",
+        direction: "higher",
+      },
+      {
+        ...base,
+        id: `${id}.${job.id}_clat_p50`,
+        name: `fio ${label} median completion latency`,
+        unit: "µs",
+        direction: "lower",
+      },
+      {
+        ...base,
+        id: `${id}.${job.id}_clat_p99`,
+        name: `fio ${label} 99th-percentile completion latency`,
+        unit: "µs",
+        direction: "lower",
+      },
+    );
+  }
+  return metrics;
+}
+
+/** A fio benchmark for one placement and one page-cache mode, e.g. `fio_bind_direct`. */
+export function fioBenchmark(options: FioBenchmarkOptions): BenchmarkDefinition {
+  const id = `fio_${options.placement}_${options.cache}`;
+  const where = options.placement === "layer"
+    ? "the container's writable layer"
+    : "a bind-mounted host directory";
+  const how = options.cache === "direct"
+    ? "O_DIRECT (page cache bypassed)"
+    : "buffered (page cache invalidated before each job, fsync at the end of writes)";
+  return {
+    info: {
+      id,
+      name: `fio on ${
+        options.placement === "layer" ? "writable layer" : "bind mount"
+      }, ${options.cache}`,
+      category: "disk",
+      tool: "fio",
+      description:
+        `fio sequential write/read (1 MiB) then random write/read (4 KiB), psync, queue depth 1, on ${where}, ${how}.`,
+      parameters: {
+        placement: options.placement,
+        cache: options.cache,
+        direct: options.cache === "direct",
+        ioengine: "psync",
+        sizeMiB: FIO_SIZE_MIB,
+        sizeMiBQuick: FIO_QUICK_SIZE_MIB,
+        randRuntimeS: FIO_RAND_RUNTIME_S,
+        randRuntimeSQuick: FIO_QUICK_RAND_RUNTIME_S,
+      },
+    },
+    metrics: fioMetrics(id),
+    async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
+      const target = await prepareDiskTarget(ctx, options.placement);
+      try {
+        const argv = fioArgv({
+          directory: target.directory,
+          sizeMiB: ctx.quick ? FIO_QUICK_SIZE_MIB : FIO_SIZE_MIB,
+          direct: options.cache === "direct",
+          randRuntimeS: ctx.quick ? FIO_QUICK_RAND_RUNTIME_S : FIO_RAND_RUNTIME_S,
+        });
+        const result = await runBenchmarkStep(ctx, argv, {
+          timeoutMs: ctx.quick ? 180_000 : 900_000,
+          step: { mounts: target.mounts },
+        });
+        const parsed = parseStepOutput(result, `fio under ${ctx.runtime.id}`, (r) => {
+          const out = parseFioJson(r.stdout);
+          for (const job of FIO_JOBS) {
+            if (!out.jobs[job.name]) throw new SyntaxError(`fio reported no job "${job.name}"`);
+          }
+          return out;
+        });
+        const values: MeasuredValue[] = [];
+        for (const job of FIO_JOBS) {
+          const r = parsed.jobs[job.name];
+          const notes = target.notes;
+          values.push(
+            { metric: `${id}.${job.id}_bandwidth`, value: r.bandwidthMiBPerS, notes },
+            { metric: `${id}.${job.id}_iops`, value: r.iops, notes },
+            { metric: `${id}.${job.id}_clat_p50`, value: r.clatP50Us, notes },
+            { metric: `${id}.${job.id}_clat_p99`, value: r.clatP99Us, notes },
+          );
+        }
+        return values;
+      } finally {
+        await target.remove();
+      }
+    },
+  };
+}
+
+/** fio on the writable layer and on a bind mount, each with O_DIRECT and buffered. */
+export const FIO_BENCHMARKS: BenchmarkDefinition[] = [
+  fioBenchmark({ placement: "layer", cache: "direct" }),
+  fioBenchmark({ placement: "bind", cache: "direct" }),
+  fioBenchmark({ placement: "layer", cache: "buffered" }),
+  fioBenchmark({ placement: "bind", cache: "buffered" }),
+];

@@ -1,0 +1,87 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../tests/assert.ts";
+import { MetricInfoSchema } from "../../model/result_set.ts";
+import { readToolOutput } from "./_fixture.ts";
+import { FIO_BENCHMARKS, FIO_JOBS, fioArgv, parseFioJson } from "./fio.ts";
+
+Deno.test("parseFioJson() reads bandwidth, IOPS and clat percentiles of the four jobs (O_DIRECT)", () => {
+  const r = parseFioJson(readToolOutput("fio", "direct_64m.stdout"));
+  assertEquals(r.version, "fio-3.33");
+  assertEquals(Object.keys(r.jobs), FIO_JOBS.map((j) => j.name));
+  const seqWrite = r.jobs["seq-write"];
+  assertAlmostEquals(seqWrite.bandwidthMiBPerS, 475949390 / 2 ** 20, 1e-9);
+  assertAlmostEquals(seqWrite.clatP50Us, 970.752, 1e-9);
+  assertAlmostEquals(seqWrite.clatP99Us, 3686.4, 1e-9);
+  // 1 MiB blocks: IOPS equal MiB/s.
+  assertAlmostEquals(seqWrite.iops, seqWrite.bandwidthMiBPerS, 0.01);
+  assertEquals(seqWrite.ioBytes, 64 * 2 ** 20);
+  const randRead = r.jobs["rand-read"];
+  // 4 KiB blocks: IOPS × 4 KiB = bandwidth.
+  assertAlmostEquals(randRead.iops * 4096 / 2 ** 20, randRead.bandwidthMiBPerS, 0.05);
+  assertAlmostEquals(randRead.clatP50Us, 85.504, 1e-9);
+  for (const job of Object.values(r.jobs)) assert(job.clatP99Us >= job.clatP50Us);
+});
+
+Deno.test("parseFioJson() reads buffered runs, where random writes land in the page cache", () => {
+  const buffered = parseFioJson(readToolOutput("fio", "buffered_64m.stdout"));
+  const direct = parseFioJson(readToolOutput("fio", "direct_64m.stdout"));
+  assert(buffered.jobs["rand-write"].iops > 5 * direct.jobs["rand-write"].iops);
+  assertAlmostEquals(buffered.jobs["rand-write"].clatP50Us, 4.192, 1e-9);
+});
+
+Deno.test("parseFioJson() rejects fio's error outputs with what went wrong", () => {
+  assertThrows(
+    () => parseFioJson(readToolOutput("fio", "error_no_space.stdout")),
+    Error,
+    'fio job "seq-write" failed with errno 28 (ENOSPC',
+  );
+  assertThrows(
+    () => parseFioJson(readToolOutput("fio", "error_bad_option.stdout")),
+    SyntaxError,
+    "fio printed no JSON (first line: empty output)",
+  );
+  assertThrows(
+    () => parseFioJson(readToolOutput("fio", "error_no_dir.stderr")),
+    SyntaxError,
+    "is not a directory",
+  );
+  assertThrows(() => parseFioJson('{"jobs": [\n'), SyntaxError, "does not parse");
+});
+
+Deno.test("fioArgv() builds the command the fixtures were captured with", () => {
+  const readme = readToolOutput("fio", "README.md");
+  const argv = fioArgv({
+    directory: "/tmp/ocibench-h3cap/fio",
+    sizeMiB: 64,
+    direct: true,
+    randRuntimeS: 1,
+  });
+  const jobs = readme.match(
+    /`FIO_JOBS` below stands for the four jobs it always appends:\n`([^`]+)`/,
+  )
+    ?.[1];
+  assert(jobs, "README lists the jobs");
+  const command = readme.match(/`direct_64m\.\*` \| `([^`]+)`/)?.[1]?.replace("FIO_JOBS", jobs);
+  assertEquals(argv.join(" "), command);
+  assert(
+    fioArgv({ directory: "/d", sizeMiB: 1, direct: false, randRuntimeS: 1 }).includes("--direct=0"),
+  );
+});
+
+Deno.test("the fio benchmarks have distinct ids, and metrics with units and directions", () => {
+  const ids = FIO_BENCHMARKS.map((b) => b.info.id);
+  assertEquals(ids, [
+    "fio_layer_direct",
+    "fio_bind_direct",
+    "fio_layer_buffered",
+    "fio_bind_buffered",
+  ]);
+  for (const b of FIO_BENCHMARKS) {
+    assertEquals(b.metrics.length, 16);
+    for (const m of b.metrics) {
+      MetricInfoSchema.parse(m);
+      assertEquals(m.benchmark, b.info.id);
+      assertEquals(m.direction, m.id.includes("clat") ? "lower" : "higher", m.id);
+    }
+    assertEquals(b.info.parameters?.direct, b.info.id.endsWith("_direct"));
+  }
+});
