@@ -8,9 +8,11 @@ import { validateCommand } from "./validate.ts";
 import { reportCommand } from "./report.ts";
 import { analyzeCommand } from "./analyze.ts";
 import { compareCommand } from "./compare.ts";
+import { collectCommand } from "./collect.ts";
 
 /** Every subcommand of `main.ts`. */
 export const COMMANDS: Command[] = [
+  collectCommand,
   validateCommand,
   reportCommand,
   analyzeCommand,

@@ -90,9 +90,9 @@ export interface CollectionOutcome {
   leftovers: string[];
 }
 
-/** The name prefix of everything a run creates: `ocibench-` and the last 4 characters of its id. */
+/** The name prefix of everything a run creates: `ocibench-` and the last 6 characters of its id. */
 export function namePrefixOf(runId: string): string {
-  return `ocibench-${runId.replace(/[^a-z0-9]/g, "").slice(-4)}`;
+  return `ocibench-${runId.replace(/[^a-z0-9]/g, "").slice(-6)}`;
 }
 
 /** The paths of a run under `outDir`. */
@@ -107,11 +107,11 @@ export function runPaths(
   };
 }
 
-/** A new run id: UTC date and time and 4 random hex digits, e.g. `20261127-0755-3f9a`. */
+/** A new run id: UTC date and time and 6 random hex digits, e.g. `20261127-075501-3f9a0c`. */
 export function newRunId(now = new Date()): string {
   const iso = now.toISOString();
   const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
-  const random = crypto.getRandomValues(new Uint8Array(2));
+  const random = crypto.getRandomValues(new Uint8Array(3));
   return `${stamp}-${[...random].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 

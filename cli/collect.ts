@@ -1,0 +1,246 @@
+/**
+ * `collect`: runs the benchmarks under the container runtimes of this host and writes a result
+ * set (see collect/run_loop.ts for the files of a run).
+ *
+ * @module
+ */
+import {
+  type Command,
+  EXIT_FAILURE,
+  EXIT_OK,
+  parseCommandArgs,
+  positiveNumber,
+  UsageError,
+} from "./command.ts";
+import { BENCHMARKS, listSuites, resolveBenchmarks } from "../collect/benchmarks/mod.ts";
+import { buildImage } from "../collect/image.ts";
+import {
+  DEFAULT_STEP_TIMEOUT_MS,
+  newRunId,
+  readRunRecord,
+  runCollection,
+} from "../collect/run_loop.ts";
+import type { RunRecordOptions } from "../collect/samples_log.ts";
+import { DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME_S } from "../collect/adaptive.ts";
+import type { RuntimeAdapter } from "../collect/types.ts";
+import { allAdapters } from "../collect/runtimes/mod.ts";
+import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
+
+/** Measured repetitions per (runtime, benchmark) of a full collection. */
+export const DEFAULT_REPETITIONS = 5;
+/** Warm-up runs per (runtime, benchmark) of a full collection. */
+export const DEFAULT_WARMUPS = 1;
+
+const HELP = `Usage: ocibench collect [options]
+
+Runs the benchmarks in the same OCI image under each container runtime of this host (and
+natively, the baseline) and writes:
+  <out>/<run-id>/samples.jsonl   every value, appended and fsynced as it is measured
+  <out>/<run-id>.json            the result set (validated), written when the run ends,
+                                 also when it is interrupted (status "interrupted")
+
+Options:
+  --quick                  small sizes, 1 repetition, no warm-up, the "quick" suite
+  --runtimes a,b           runtime ids (default: every usable one; the unusable ones are
+                           skipped by name with the reason; one asked for by name that is
+                           unusable is recorded as a failure)
+  --benchmarks x,y|suite   benchmark ids and suites (default: "quick" with --quick, else "full")
+  --repetitions N          measured repetitions per (runtime, benchmark) (default ${DEFAULT_REPETITIONS}, --quick 1)
+  --warmups N              warm-up runs before them, flagged in the samples (default ${DEFAULT_WARMUPS}, --quick 0)
+  --target-ci P            adaptive: repeat a (runtime, benchmark) until the 95 % CI half-width
+                           of the mean of each metric is within P % of the mean (Student t) ...
+  --max-runs N             ... or N measured runs are made (default ${DEFAULT_MAX_RUNS})
+  --max-time S             ... or its runs took S seconds in total (default ${DEFAULT_MAX_TIME_S})
+  --resume RUN_ID          continue an interrupted or killed run without redoing finished steps
+  --out DIR                results directory (default results)
+  --seed N                 seed of the interleaved order (default: random, recorded in the log)
+  --step-timeout S         kill a step after S seconds (default ${DEFAULT_STEP_TIMEOUT_MS / 1000})
+  --rebuild                rebuild the benchmark image even when it is cached
+  --list                   list the runtimes, benchmarks and suites, then exit
+
+The order interleaves runtimes (a seeded shuffle in every round) so drift does not favour one.
+Ctrl-C stops the running container, keeps every finished sample and marks the run
+interrupted; a second Ctrl-C exits at once. Progress goes to stderr.
+Exit code 0 when the run completed (failed steps are recorded in the result), 1 when it was
+interrupted or nothing could be measured, 2 on bad usage.`;
+
+function splitList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (items.length === 0) throw new UsageError("collect: an empty list was given");
+  return items;
+}
+
+function integer(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be an integer of at least ${min}, got "${value}"`);
+  }
+  return n;
+}
+
+function resolveRuntimes(ids: string[], all: RuntimeAdapter[]): RuntimeAdapter[] {
+  return ids.map((id) => {
+    const adapter = all.find((a) => a.id === id);
+    if (!adapter) {
+      throw new UsageError(
+        `collect: unknown runtime "${id}"; known: ${all.map((a) => a.id).join(", ")}`,
+      );
+    }
+    return adapter;
+  });
+}
+
+function listing(all: RuntimeAdapter[]): string {
+  const suites = listSuites();
+  return [
+    "Runtimes:",
+    ...all.map((a) => `  ${a.id.padEnd(18)} ${a.isolation.padEnd(16)} ${a.name}`),
+    "Benchmarks:",
+    ...BENCHMARKS.map((b) =>
+      `  ${b.info.id.padEnd(18)} ${b.info.category.padEnd(16)} ${b.info.name}`
+    ),
+    "Suites:",
+    ...Object.entries(suites).map(([name, ids]) => `  ${name.padEnd(18)} ${ids.join(", ")}`),
+  ].join("\n");
+}
+
+/** The `collect` subcommand. */
+export const collectCommand: Command = {
+  name: "collect",
+  summary: "run the benchmarks under every runtime and write a result set",
+  help: HELP,
+  async run(args) {
+    const { values } = parseCommandArgs("collect", args, {
+      quick: { type: "boolean" },
+      runtimes: { type: "string" },
+      benchmarks: { type: "string" },
+      repetitions: { type: "string" },
+      warmups: { type: "string" },
+      "target-ci": { type: "string" },
+      "max-runs": { type: "string" },
+      "max-time": { type: "string" },
+      resume: { type: "string" },
+      out: { type: "string" },
+      seed: { type: "string" },
+      "step-timeout": { type: "string" },
+      rebuild: { type: "boolean" },
+      list: { type: "boolean" },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return EXIT_OK;
+    }
+    const all = allAdapters();
+    if (values.list) {
+      console.log(listing(all));
+      return EXIT_OK;
+    }
+    const outDir = (values.out ?? "results").replace(/\/+$/, "") || ".";
+    let runId: string;
+    let record: RunRecordOptions;
+    if (values.resume !== undefined) {
+      const ignored = Object.keys(values).filter((k) =>
+        !["resume", "out", "rebuild", "help"].includes(k)
+      );
+      if (ignored.length > 0) {
+        throw new UsageError(
+          `collect: --resume continues a run with its own options; drop ${
+            ignored.map((k) => `--${k}`).join(", ")
+          }`,
+        );
+      }
+      runId = values.resume;
+      record = await readRunRecord(outDir, runId);
+    } else {
+      const quick = values.quick ?? false;
+      const adaptive = values["target-ci"] !== undefined;
+      if (adaptive && values.repetitions !== undefined) {
+        throw new UsageError("collect: give either --repetitions or --target-ci, not both");
+      }
+      if (!adaptive && (values["max-runs"] !== undefined || values["max-time"] !== undefined)) {
+        throw new UsageError("collect: --max-runs and --max-time go with --target-ci");
+      }
+      const benchmarkNames = splitList(values.benchmarks) ?? [quick ? "quick" : "full"];
+      let benchmarks;
+      try {
+        benchmarks = resolveBenchmarks(benchmarkNames);
+      } catch (error) {
+        throw new UsageError(`collect: ${(error as Error).message}`);
+      }
+      const runtimeIds = splitList(values.runtimes);
+      if (runtimeIds) resolveRuntimes(runtimeIds, all);
+      runId = newRunId();
+      record = {
+        runtimes: runtimeIds ?? all.map((a) => a.id),
+        explicitRuntimes: runtimeIds !== undefined,
+        benchmarks: benchmarks.map((b) => b.info.id),
+        quick,
+        seed: integer("seed", values.seed, Math.floor(Math.random() * 2 ** 31), 0),
+        warmups: integer("warmups", values.warmups, quick ? 0 : DEFAULT_WARMUPS, 0),
+        stepTimeoutMs: positiveNumber(
+          "step-timeout",
+          values["step-timeout"],
+          DEFAULT_STEP_TIMEOUT_MS / 1000,
+        ) * 1000,
+        ...(adaptive
+          ? {
+            adaptive: {
+              targetCiPercent: positiveNumber("target-ci", values["target-ci"], 5),
+              maxRuns: integer("max-runs", values["max-runs"], DEFAULT_MAX_RUNS, 1),
+              maxTimeS: positiveNumber("max-time", values["max-time"], DEFAULT_MAX_TIME_S),
+            },
+          }
+          : {
+            repetitions: integer(
+              "repetitions",
+              values.repetitions,
+              quick ? 1 : DEFAULT_REPETITIONS,
+              1,
+            ),
+          }),
+      };
+    }
+
+    const image = await buildImage({
+      rebuild: values.rebuild ?? false,
+      log: (m) => console.error(m),
+    });
+    const controller = new AbortController();
+    let signals = 0;
+    const onSignal = () => {
+      signals++;
+      if (signals === 1) {
+        console.error("\nocibench: stopping after cleanup (press Ctrl-C again to quit at once)");
+        controller.abort(new Error("interrupted"));
+      } else {
+        Deno.exit(130);
+      }
+    };
+    Deno.addSignalListener("SIGINT", onSignal);
+    Deno.addSignalListener("SIGTERM", onSignal);
+    try {
+      console.error(`ocibench collect: run ${runId} → ${outDir}/${runId}.json`);
+      const outcome = await runCollection({
+        runId,
+        outDir,
+        resume: values.resume !== undefined,
+        runtimes: resolveRuntimes(record.runtimes, all),
+        benchmarks: resolveBenchmarks(record.benchmarks),
+        record,
+        image,
+        signal: controller.signal,
+        findLeftovers: async (prefix) => {
+          const found = await findLeftovers(prefix);
+          return found.length > 0 ? describeLeftovers(found).split("\n") : [];
+        },
+      });
+      console.log(outcome.resultPath);
+      return outcome.status === "complete" ? EXIT_OK : EXIT_FAILURE;
+    } finally {
+      Deno.removeSignalListener("SIGINT", onSignal);
+      Deno.removeSignalListener("SIGTERM", onSignal);
+    }
+  },
+};
