@@ -1,0 +1,75 @@
+import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
+import { MetricInfoSchema } from "../../model/result_set.ts";
+import { readToolOutput } from "./_fixture.ts";
+import { BONNIE_BENCHMARKS, bonnieArgv, parseBonnieCsv } from "./bonnie.ts";
+
+Deno.test("parseBonnieCsv() reads the rates of the 256 MiB run and leaves untimed tests absent", () => {
+  const r = parseBonnieCsv(readToolOutput("bonnie", "s256_r128_n1.stdout"));
+  assertEquals(r.version, "2.00a");
+  assertEquals(r.fileSize, "256M");
+  assertEquals(r.seqOutputCharKiBPerS, 223);
+  assertEquals(r.seqOutputBlockKiBPerS, 361222);
+  assertEquals(r.rewriteKiBPerS, 306127);
+  assertEquals(r.seqInputCharKiBPerS, 327);
+  assertEquals(r.seqCreatePerS, 1018);
+  assertEquals(r.randomCreatePerS, 670);
+  // "+++++": finished too fast to time.
+  assertEquals(r.seqInputBlockKiBPerS, undefined);
+  assertEquals(r.randomSeeksPerS, undefined);
+  assertEquals(r.seqDeletePerS, undefined);
+});
+
+Deno.test("parseBonnieCsv() reads the 128 MiB run, where only the per-char tests are timed", () => {
+  const r = parseBonnieCsv(readToolOutput("bonnie", "s128_r64_n1.stdout"));
+  assertEquals(r.seqOutputCharKiBPerS, 535);
+  assertEquals(r.seqInputCharKiBPerS, 333);
+  assertEquals(r.seqOutputBlockKiBPerS, undefined);
+  assertEquals(r.seqCreatePerS, 1462);
+  assertEquals(r.randomCreatePerS, 1970);
+  // The human-readable table goes to stderr, never mistaken for the CSV.
+  assertThrows(
+    () => parseBonnieCsv(readToolOutput("bonnie", "s128_r64_n1.stderr")),
+    SyntaxError,
+    "no CSV line",
+  );
+});
+
+Deno.test("parseBonnieCsv() rejects bonnie++'s error outputs", () => {
+  for (const name of ["error_no_space", "error_direct_io", "error_no_dir", "error_bad_option"]) {
+    assertThrows(
+      () => parseBonnieCsv(readToolOutput("bonnie", `${name}.stdout`)),
+      SyntaxError,
+      "bonnie++ printed no CSV line (first line: empty output)",
+    );
+  }
+  assertThrows(
+    () => parseBonnieCsv(readToolOutput("bonnie", "error_size_below_twice_ram.stderr")),
+    SyntaxError,
+    "File size should be double RAM",
+  );
+  assertThrows(() => parseBonnieCsv("1.98,2.00a,x,1,2,128M"), SyntaxError, "6 fields");
+  const broken = readToolOutput("bonnie", "s128_r64_n1.stdout").replace(",535,", ",5x5,");
+  assertThrows(() => parseBonnieCsv(broken), SyntaxError, 'not a number: "5x5"');
+});
+
+Deno.test("bonnieArgv() builds the commands the fixtures were captured with", () => {
+  const readme = readToolOutput("bonnie", "README.md");
+  for (const [sizeMiB, ramMiB] of [[128, 64], [256, 128]]) {
+    const argv = bonnieArgv({
+      directory: "/tmp/ocibench-h3cap/bonnie2",
+      sizeMiB,
+      ramMiB,
+      filesK: 1,
+    });
+    assert(readme.includes("`" + argv.join(" ") + "`"), argv.join(" "));
+  }
+});
+
+Deno.test("the bonnie++ benchmarks cover both placements with valid metrics", () => {
+  assertEquals(BONNIE_BENCHMARKS.map((b) => b.info.id), ["bonnie_layer", "bonnie_bind"]);
+  for (const b of BONNIE_BENCHMARKS) {
+    assertEquals(b.metrics.length, 10);
+    for (const m of b.metrics) MetricInfoSchema.parse(m);
+    assertEquals(b.info.parameters?.cache, "buffered");
+  }
+});
