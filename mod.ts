@@ -5,3 +5,4 @@
  * @module
  */
 export * from "./model/mod.ts";
+export * from "./analyze/mod.ts";

@@ -3,6 +3,24 @@
  * ratios to a baseline, pairwise tests with Holm's correction, rankings, category scores,
  * Derringer–Suich desirability per workload profile, and sanity checks.
  *
+ * The entry point is {@link analyzeResultSets}; the building blocks are exported for notebooks
+ * and for `compare`.
+ *
  * @module
  */
 export * from "./analyze_result_sets.ts";
+export * from "./analyze_metric.ts";
+export * from "./summarize_values.ts";
+export * from "./detect_outliers.ts";
+export * from "./bootstrap_interval.ts";
+export * from "./mann_whitney.ts";
+export * from "./welch_t_test.ts";
+export * from "./holm_adjust.ts";
+export * from "./effect_size.ts";
+export * from "./category_scores.ts";
+export * from "./desirability.ts";
+export * from "./security_posture.ts";
+export * from "./profiles.ts";
+export * from "./check_sanity.ts";
+export * from "./format_analysis.ts";
+export * from "./random.ts";
