@@ -5,6 +5,7 @@
  */
 import type { Command } from "./command.ts";
 import { validateCommand } from "./validate.ts";
+import { doctorCommand } from "./doctor.ts";
 import { reportCommand } from "./report.ts";
 import { analyzeCommand } from "./analyze.ts";
 import { compareCommand } from "./compare.ts";
@@ -12,6 +13,7 @@ import { collectCommand } from "./collect.ts";
 
 /** Every subcommand of `main.ts`. */
 export const COMMANDS: Command[] = [
+  doctorCommand,
   collectCommand,
   validateCommand,
   reportCommand,

@@ -94,6 +94,17 @@ export async function createBundle(
   return { id: options.id, dir, rootfs };
 }
 
+/** Whether `path` is a mount point (per `/proc/self/mountinfo`). */
+export function isMountPoint(path: string): boolean {
+  try {
+    return Deno.readTextFileSync("/proc/self/mountinfo").split("\n").some((line) =>
+      line.split(" ")[4] === path
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Unmounts and removes a bundle; safe to call twice. */
 export async function removeBundle(bundle: Bundle, effects: ProcessEffects): Promise<void> {
   if (!pathExists(bundle.dir)) return;
@@ -101,6 +112,10 @@ export async function removeBundle(bundle: Bundle, effects: ProcessEffects): Pro
     const r = await effects.run(["umount", bundle.rootfs], { timeoutMs: 30_000 });
     if (r.exitCode === 0 || /not mounted|no mount point/.test(r.stderr)) break;
     await new Promise((res) => setTimeout(res, 100 * (attempt + 1)));
+  }
+  if (isMountPoint(bundle.rootfs)) {
+    // Never recurse into a mounted root: that would write whiteouts through the overlay.
+    throw new Error(`cannot unmount ${bundle.rootfs}; left in place (umount it by hand)`);
   }
   try {
     Deno.removeSync(bundle.dir, { recursive: true });

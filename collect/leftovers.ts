@@ -1,0 +1,223 @@
+/**
+ * What ocibench may leave behind, found by name: containers of every engine, runc/crun/runsc
+ * state, mounts, network namespaces, veth links, temporary directories and processes whose
+ * names carry a run's prefix. Tests and the run loop's final check expect an empty list.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { type ProcessEffects, REAL_PROCESS_EFFECTS } from "./process.ts";
+import { DOCKER_CLI, DOCKER_SOCKET } from "./runtimes/docker.ts";
+import {
+  CONTAINERD_NAMESPACE,
+  OCIBENCH_CONTAINERD_DIR,
+  SYSTEM_CONTAINERD_SOCKET,
+} from "./runtimes/containerd.ts";
+
+/** One thing left behind. */
+export interface Leftover {
+  kind:
+    | "container"
+    | "runtime-state"
+    | "mount"
+    | "netns"
+    | "link"
+    | "temp-dir"
+    | "process";
+  /** Which engine or runtime, or where it was found. */
+  where: string;
+  name: string;
+}
+
+/** Options of {@link findLeftovers}. */
+export interface FindLeftoversOptions {
+  effects?: ProcessEffects;
+  /** Directories searched for temp dirs; default `$TMPDIR` or `/tmp`, and `/var/tmp`. */
+  tempDirs?: string[];
+}
+
+/**
+ * The prefix of interface names for a run: `ob` plus 6 hex digits of the run's prefix, since a
+ * Linux interface name holds at most 15 characters (`ocibench-<run>` is longer). Veths named
+ * `<linkPrefix>a`, `<linkPrefix>b`, … are found by {@link findLeftovers}.
+ */
+export function linkPrefix(prefix: string): string {
+  return `ob${createHash("sha256").update(prefix).digest("hex").slice(0, 6)}`;
+}
+
+/** Runtime state roots of the bundle runtimes. */
+export const RUNTIME_STATE_ROOTS: Record<string, string> = {
+  runc: "/run/runc",
+  crun: "/run/crun",
+  runsc: "/run/runsc",
+};
+
+function entries(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(dir)].map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ancestors(): Set<number> {
+  const out = new Set<number>([Deno.pid]);
+  let pid = Deno.pid;
+  for (let i = 0; i < 64 && pid > 1; i++) {
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      out.add(pid);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Lists everything whose name starts with `prefix` (e.g. `ocibench-1a2b3c4d`) that is still
+ * present on the host. Engines are asked only when they answer; a stopped dockerd's containers
+ * are found in its data root.
+ */
+export async function findLeftovers(
+  prefix: string,
+  options: FindLeftoversOptions = {},
+): Promise<Leftover[]> {
+  if (!prefix.startsWith("ocibench-") || prefix.length < 12) {
+    throw new TypeError(`findLeftovers: prefix "${prefix}" must be "ocibench-<run>"`);
+  }
+  const run = (options.effects ?? REAL_PROCESS_EFFECTS).run;
+  const found: Leftover[] = [];
+  const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+
+  // Engines.
+  if (exists(DOCKER_SOCKET)) {
+    const r = await run([
+      DOCKER_CLI,
+      "--host",
+      `unix://${DOCKER_SOCKET}`,
+      "ps",
+      "--all",
+      "--filter",
+      `name=${prefix}`,
+      "--format",
+      "{{.Names}}",
+    ], { timeoutMs: 30_000 });
+    if (r.exitCode === 0) {
+      for (const n of lines(r.stdout)) {
+        if (n.startsWith(prefix)) found.push({ kind: "container", where: "docker", name: n });
+      }
+    } else {
+      scanDockerDataRoot(prefix, found);
+    }
+  } else {
+    scanDockerDataRoot(prefix, found);
+  }
+  if (exists("/usr/bin/podman")) {
+    const r = await run([
+      "podman",
+      "ps",
+      "--all",
+      "--filter",
+      `name=${prefix}`,
+      "--format",
+      "{{.Names}}",
+    ], { timeoutMs: 60_000 });
+    for (const n of lines(r.stdout)) {
+      if (n.startsWith(prefix)) found.push({ kind: "container", where: "podman", name: n });
+    }
+  }
+  for (const socket of [SYSTEM_CONTAINERD_SOCKET, `${OCIBENCH_CONTAINERD_DIR}/containerd.sock`]) {
+    if (!exists(socket)) continue;
+    const r = await run(
+      ["ctr", "--address", socket, "--namespace", CONTAINERD_NAMESPACE, "containers", "ls", "-q"],
+      { timeoutMs: 30_000 },
+    );
+    for (const n of lines(r.stdout)) {
+      if (n.startsWith(prefix)) {
+        found.push({ kind: "container", where: `containerd ${socket}`, name: n });
+      }
+    }
+  }
+  // Bundle runtimes' state.
+  for (const [runtime, root] of Object.entries(RUNTIME_STATE_ROOTS)) {
+    for (const n of entries(root)) {
+      if (n.startsWith(prefix)) found.push({ kind: "runtime-state", where: runtime, name: n });
+    }
+  }
+  // Mounts: by source or mount point.
+  try {
+    for (const line of Deno.readTextFileSync("/proc/self/mountinfo").split("\n")) {
+      const fields = line.split(" ");
+      const dash = fields.indexOf("-");
+      const point = fields[4] ?? "";
+      const source = dash > 0 ? fields[dash + 2] ?? "" : "";
+      if (source.startsWith(prefix) || point.includes(`/${prefix}`)) {
+        found.push({ kind: "mount", where: source, name: point });
+      }
+    }
+  } catch {
+    // No /proc: nothing to check.
+  }
+  for (const n of entries("/var/run/netns")) {
+    if (n.startsWith(prefix)) found.push({ kind: "netns", where: "/var/run/netns", name: n });
+  }
+  const links = linkPrefix(prefix);
+  for (const n of entries("/sys/class/net")) {
+    if (n.startsWith(links) || n.startsWith(prefix)) {
+      found.push({ kind: "link", where: "/sys/class/net", name: n });
+    }
+  }
+  const tempDirs = options.tempDirs ?? [Deno.env.get("TMPDIR") ?? "/tmp", "/var/tmp"];
+  for (const dir of tempDirs) {
+    for (const n of entries(dir)) {
+      if (n.startsWith(prefix)) found.push({ kind: "temp-dir", where: dir, name: `${dir}/${n}` });
+    }
+  }
+  // Processes whose command line names something of ours (runtimes, shims, sandboxes).
+  const mine = ancestors();
+  for (const n of entries("/proc")) {
+    if (!/^\d+$/.test(n) || mine.has(Number(n))) continue;
+    let cmdline = "";
+    try {
+      cmdline = Deno.readTextFileSync(`/proc/${n}/cmdline`).replaceAll("\0", " ").trim();
+    } catch {
+      continue;
+    }
+    if (cmdline.includes(prefix)) {
+      found.push({ kind: "process", where: `pid ${n}`, name: cmdline.slice(0, 200) });
+    }
+  }
+  return found;
+}
+
+/** Docker containers on disk (when dockerd is not running), by their recorded name. */
+function scanDockerDataRoot(prefix: string, found: Leftover[]): void {
+  const root = "/var/lib/docker/containers";
+  for (const id of entries(root)) {
+    try {
+      const config = Deno.readTextFileSync(`${root}/${id}/config.v2.json`);
+      const name = /"Name":"\/([^"]+)"/.exec(config)?.[1];
+      if (name?.startsWith(prefix)) {
+        found.push({ kind: "container", where: "docker (stopped daemon)", name });
+      }
+    } catch {
+      // Not a container directory.
+    }
+  }
+}
+
+/** One line per leftover, for messages. */
+export function describeLeftovers(leftovers: Leftover[]): string {
+  return leftovers.map((l) => `${l.kind} ${l.name} (${l.where})`).join("\n");
+}
