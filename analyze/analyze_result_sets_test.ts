@@ -327,3 +327,89 @@ Deno.test("analyzeResultSets() recommends with reasons and the security posture 
   assertEquals(analysis.securityPosture.length, 6);
   assert(analysis.securityPosture.every((s) => s.rationale.length > 40));
 });
+
+Deno.test("analyzeResultSets() flags negative times, high CV, CPU above cores × 100 % and failures", () => {
+  const set = structuredClone(sampleSet({
+    native: [1, 1.01, 0.99, 1.02],
+    runc: [1, 2, 0.5, 3, -0.2],
+  }));
+  set.metrics.push({
+    id: "loop.cpu_utilization",
+    benchmark: "loop",
+    name: "CPU utilisation",
+    category: "cpu",
+    unit: "%",
+    direction: "higher",
+  });
+  for (const [runtime, value] of [["native", 199], ["runc", 250]] as const) {
+    set.samples.push({
+      kind: "sample",
+      runtime,
+      benchmark: "loop",
+      metric: "loop.cpu_utilization",
+      unit: "%",
+      direction: "higher",
+      value,
+      iteration: 0,
+      warmup: false,
+      startedAt: "2026-01-01T00:00:00Z",
+      finishedAt: "2026-01-01T00:00:01Z",
+    });
+  }
+  set.runtimes.push({
+    id: "runsc",
+    name: "runsc",
+    isolation: "syscall-sandbox",
+    historical: false,
+  });
+  set.failures.push({
+    runtime: "runsc",
+    benchmark: "loop",
+    message: "exit code 1: no such file",
+    exitCode: 1,
+    stderrTail: "",
+  });
+  const g = analyzeResultSets([ResultSetSchema.parse(set)], { labels: ["run.json"] }).groups[0];
+  const rules = (runtime: string) =>
+    g.sanity.filter((f) => f.values.some((v) => v.runtime === runtime)).map((f) => f.rule);
+  assertEquals(rules("native"), []);
+  const runc = rules("runc");
+  assert(runc.includes("negative-value"));
+  assert(runc.includes("high-variability"));
+  assert(runc.includes("utilisation-above-cores"));
+  const failed = g.metrics[0].summaries.find((s) => s.runtime === "runsc")!;
+  assertEquals(failed.central, null);
+  assertEquals(failed.missingReason, "failed: exit code 1: no such file");
+  const missing = g.sanity.find((f) =>
+    f.rule === "missing-value" && f.values[0].runtime === "runsc"
+  )!;
+  assertStringIncludes(missing.message, "no such file");
+  assertEquals(
+    g.metrics[0].ranking!.entries.find((e) => e.runtime === "runsc")!.rank,
+    null,
+  );
+  assert(g.sanity.find((f) => f.rule === "negative-value")!.where[0].startsWith("run.json"));
+});
+
+Deno.test("analyzeResultSets() ranks a metric mixing samples and published values without significance", () => {
+  const measured = sampleSet({ native: [1, 1.1, 0.9] });
+  const published = structuredClone(sampleSet({ native: [5] }, { runId: "paper" }));
+  published.status = "published";
+  published.runtimes = [{ id: "old", name: "old", isolation: "os-container", historical: true }];
+  published.samples = [{
+    kind: "summary",
+    runtime: "old",
+    benchmark: "loop",
+    metric: "loop.time",
+    unit: "s",
+    direction: "lower",
+    value: 2,
+    statistic: "mean",
+  }];
+  const m = analyzeResultSets([measured, ResultSetSchema.parse(published)]).groups[0].metrics[0];
+  assertEquals(m.kind, "mixed");
+  assertEquals(m.ranking!.significance, "unknown");
+  assertEquals(m.ranking!.entries.map((e) => e.runtime), ["native", "old"]);
+  assertEquals(m.ratios.find((r) => r.runtime === "old")!.ratio, 2);
+  assertEquals(m.sources, ["run-a", "paper"]);
+});
