@@ -1,0 +1,225 @@
+/**
+ * `iperf3`: the paper's TCP_STREAM and UDP_STREAM between two endpoints of the runtime under
+ * test (see `_network.ts` for where they run), with iperf3's JSON output (`-J`): TCP throughput
+ * as the receiver counted it, UDP throughput received (unlimited send rate, `-b 0`), UDP loss
+ * and jitter.
+ *
+ * @module
+ */
+import type {
+  BenchmarkDefinition,
+  MeasureContext,
+  MeasuredValue,
+  ProcessResult,
+} from "../types.ts";
+import { parseStepOutput } from "../errors.ts";
+import { isGvisor, runClientUntilConnected, withServerAndClient } from "./_network.ts";
+
+/** The server's TCP (and UDP) port. */
+export const IPERF3_PORT = 25201;
+/** Seconds of each transfer in a full collection. */
+export const IPERF3_TIME_S = 10;
+/** Seconds of each transfer with `--quick`. */
+export const IPERF3_QUICK_TIME_S = 2;
+
+/** What ocibench keeps of an iperf3 client's JSON report. */
+export interface Iperf3Result {
+  protocol: "TCP" | "UDP";
+  /** Throughput as the receiver counted it, in bits per second. */
+  receivedBitsPerS: number;
+  /** Throughput the sender pushed, in bits per second. */
+  sentBitsPerS: number;
+  /** Duration of the measurement, in seconds. */
+  seconds: number;
+  /** UDP only: lost datagrams, in percent of those sent. */
+  lostPercent?: number;
+  /** UDP only: jitter, in milliseconds. */
+  jitterMs?: number;
+  /** TCP only: retransmitted segments. */
+  retransmits?: number;
+}
+
+/** An iperf3 run that reported an error, e.g. "unable to connect to server: Connection refused". */
+export class Iperf3Error extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "Iperf3Error";
+  }
+}
+
+/**
+ * Parses the JSON report of an iperf3 (3.x) client run with `-J`. Raises {@link Iperf3Error}
+ * when the report carries an `error` (iperf3 may still exit 0 then), SyntaxError when the text
+ * is not such a report.
+ */
+export function parseIperf3Json(stdout: string): Iperf3Result {
+  const start = stdout.indexOf("{");
+  if (start < 0) {
+    throw new SyntaxError(`iperf3 printed no JSON (first line: ${firstLine(stdout)})`);
+  }
+  // deno-lint-ignore no-explicit-any
+  let doc: any;
+  try {
+    doc = JSON.parse(stdout.slice(start));
+  } catch (error) {
+    throw new SyntaxError(`iperf3's JSON output does not parse: ${(error as Error).message}`);
+  }
+  if (typeof doc.error === "string") throw new Iperf3Error(`iperf3: ${doc.error}`);
+  const end = doc.end;
+  const protocol = doc.start?.test_start?.protocol;
+  if (!end || (protocol !== "TCP" && protocol !== "UDP")) {
+    throw new SyntaxError("iperf3's JSON output has no end summary or protocol");
+  }
+  const sent = end.sum_sent;
+  const received = end.sum_received;
+  if (typeof sent?.bits_per_second !== "number" || typeof received?.bits_per_second !== "number") {
+    throw new SyntaxError("iperf3's JSON output has no sum_sent/sum_received bits_per_second");
+  }
+  const result: Iperf3Result = {
+    protocol,
+    receivedBitsPerS: received.bits_per_second,
+    sentBitsPerS: sent.bits_per_second,
+    seconds: received.seconds,
+  };
+  if (protocol === "UDP") {
+    result.lostPercent = received.lost_percent;
+    result.jitterMs = received.jitter_ms;
+  } else if (typeof sent.retransmits === "number") {
+    result.retransmits = sent.retransmits;
+  }
+  return result;
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split("\n")[0];
+  return line ? JSON.stringify(line) : "empty output";
+}
+
+/** The argv of the iperf3 server, bound to `address`. */
+export function iperf3ServerArgv(address: string): string[] {
+  return ["iperf3", "-s", "-B", address, "-p", String(IPERF3_PORT)];
+}
+
+/** Options of {@link iperf3ClientArgv}. */
+export interface Iperf3ClientOptions {
+  server: string;
+  timeS: number;
+  udp: boolean;
+}
+
+/** The argv of one iperf3 client run (`-u -b 0` for UDP at an unlimited rate). */
+export function iperf3ClientArgv(options: Iperf3ClientOptions): string[] {
+  const argv = [
+    "iperf3",
+    "-c",
+    options.server,
+    "-p",
+    String(IPERF3_PORT),
+    "-t",
+    String(options.timeS),
+    "-J",
+  ];
+  if (options.udp) argv.push("-u", "-b", "0");
+  return argv;
+}
+
+/** Whether an iperf3 client result says the server was not listening yet. */
+export function iperf3NotReady(result: ProcessResult): boolean {
+  return /Connection refused|No route to host|Network is unreachable/.test(
+    result.stdout + result.stderr,
+  );
+}
+
+const MB = 1e6;
+
+/** The `iperf3` benchmark. */
+export const iperf3Benchmark: BenchmarkDefinition = {
+  info: {
+    id: "iperf3",
+    name: "iperf3 TCP and UDP stream",
+    category: "network",
+    tool: "iperf3",
+    description:
+      "iperf3 -J between two endpoints of the runtime (veth pair between two namespaces, or the engine's bridge): TCP stream and UDP stream at an unlimited rate (the paper's TCP_STREAM and UDP_STREAM).",
+    parameters: {
+      timeS: IPERF3_TIME_S,
+      timeSQuick: IPERF3_QUICK_TIME_S,
+      port: IPERF3_PORT,
+      udpRate: "unlimited",
+    },
+  },
+  metrics: [
+    {
+      id: "iperf3.tcp_stream_throughput",
+      benchmark: "iperf3",
+      name: "iperf3 TCP stream throughput (received)",
+      category: "network",
+      unit: "MB/s",
+      direction: "higher",
+    },
+    {
+      id: "iperf3.udp_stream_throughput",
+      benchmark: "iperf3",
+      name: "iperf3 UDP stream throughput (received)",
+      category: "network",
+      unit: "MB/s",
+      direction: "higher",
+    },
+    {
+      id: "iperf3.udp_stream_loss",
+      benchmark: "iperf3",
+      name: "iperf3 UDP stream datagram loss",
+      category: "network",
+      unit: "%",
+      direction: "lower",
+    },
+    {
+      id: "iperf3.udp_stream_jitter",
+      benchmark: "iperf3",
+      name: "iperf3 UDP stream jitter",
+      category: "network",
+      unit: "ms",
+      direction: "lower",
+    },
+  ],
+  measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
+    const timeS = ctx.quick ? IPERF3_QUICK_TIME_S : IPERF3_TIME_S;
+    const gvisor = isGvisor(ctx.runtime);
+    return withServerAndClient(ctx, {
+      serverArgv: iperf3ServerArgv("{address}"),
+      serverNative: gvisor,
+      serverNativeReason: gvisor ? "an iperf3 server cannot run inside gVisor here" : undefined,
+      serverTimeoutMs: (4 * timeS + 120) * 1000,
+    }, async (client) => {
+      const values: MeasuredValue[] = [];
+      for (const udp of [false, true]) {
+        const what = `iperf3 ${udp ? "UDP" : "TCP"} client under ${ctx.runtime.id}`;
+        const result = await runClientUntilConnected(
+          client,
+          iperf3ClientArgv({ server: client.serverAddress, timeS, udp }),
+          { timeoutMs: (timeS + 60) * 1000, notReady: iperf3NotReady, what, signal: ctx.signal },
+        );
+        const r = parseStepOutput(result, what, (p) => parseIperf3Json(p.stdout));
+        const topology = client.topology;
+        if (!udp) {
+          values.push({
+            metric: "iperf3.tcp_stream_throughput",
+            value: r.receivedBitsPerS / 8 / MB,
+            topology,
+          });
+        } else {
+          values.push(
+            {
+              metric: "iperf3.udp_stream_throughput",
+              value: r.receivedBitsPerS / 8 / MB,
+              topology,
+            },
+            { metric: "iperf3.udp_stream_loss", value: r.lostPercent ?? NaN, topology },
+            { metric: "iperf3.udp_stream_jitter", value: r.jitterMs ?? NaN, topology },
+          );
+        }
+      }
+      return values.filter((v) => Number.isFinite(v.value));
+    });
+  },
+};
