@@ -413,3 +413,17 @@ Deno.test("analyzeResultSets() ranks a metric mixing samples and published value
   assertEquals(m.ratios.find((r) => r.runtime === "old")!.ratio, 2);
   assertEquals(m.sources, ["run-a", "paper"]);
 });
+
+Deno.test("winsAndLosses() counts no win when every runtime shares rank 1", () => {
+  const base = noisy(10, 8, 1);
+  const tie = analyzeResultSets([sampleSet({ native: base, runc: [...base].reverse() })]);
+  assertEquals(tie.groups[0].winsLosses.map((w) => [w.runtime, w.wins, w.losses, w.ranked]), [
+    ["native", 0, 0, 1],
+    ["runc", 0, 0, 1],
+  ]);
+  const apart = analyzeResultSets([sampleSet({ native: base, runc: base.map((x) => x * 2) })]);
+  assertEquals(apart.groups[0].winsLosses.map((w) => [w.runtime, w.wins, w.losses]), [
+    ["native", 1, 0],
+    ["runc", 0, 1],
+  ]);
+});

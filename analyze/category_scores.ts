@@ -64,8 +64,9 @@ export function categoryScores(metrics: MetricAnalysis[], runtimes: string[]): C
 }
 
 /**
- * Per runtime: on how many ranked metrics it holds rank 1 (wins) and the last rank (losses;
- * not counted when everyone shares rank 1), out of the ranked metrics where it has a value.
+ * Per runtime: on how many ranked metrics it holds rank 1 (wins) and the last rank (losses),
+ * out of the ranked metrics where it has a value. A metric on which every runtime shares rank 1
+ * counts as neither.
  */
 export function winsAndLosses(metrics: MetricAnalysis[], runtimes: string[]): WinLoss[] {
   const table = new Map(runtimes.map((r) => [r, { runtime: r, wins: 0, losses: 0, ranked: 0 }]));
@@ -78,6 +79,8 @@ export function winsAndLosses(metrics: MetricAnalysis[], runtimes: string[]): Wi
       const row = table.get(e.runtime);
       if (!row || e.rank === null) continue;
       row.ranked++;
+      // When every runtime shares rank 1 nobody won or lost that metric.
+      if (last === 1) continue;
       if (e.rank === 1) row.wins++;
       else if (e.rank === last) row.losses++;
     }

@@ -212,7 +212,7 @@ export type CategoryScore = z.infer<typeof CategoryScoreSchema>;
 /** How often a runtime came first and last across ranked metrics. */
 export const WinLossSchema = z.object({
   runtime: Id,
-  /** Metrics on which it holds rank 1 (shared or not). */
+  /** Metrics on which it holds rank 1 (shared or not), unless every runtime holds rank 1. */
   wins: z.number().int().nonnegative(),
   /** Metrics on which it holds the last rank (shared or not) while not also holding rank 1. */
   losses: z.number().int().nonnegative(),
