@@ -89,7 +89,7 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
   if (!pool && grouped.length > 1) {
     notes.push(
       `${grouped.length} hosts (${grouped.map((g) => g.id).join(", ")}) are analysed as ` +
-        "separate groups; pass pool to compare across hosts",
+        "separate groups; pool them (--pool) to compare across hosts",
     );
   }
   if (pool && new Set(sets.map((s) => s.host.id)).size > 1) {

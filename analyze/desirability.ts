@@ -106,6 +106,23 @@ export function recommend(
         "there: left out for every runtime",
     );
   }
+  const untested = used.filter((m) => m.ranking?.significance !== "tested").length;
+  if (untested > 0) {
+    notes.push(
+      `${untested} of the ${used.length} weighed metrics have no significance test ` +
+        "(published values or fewer than 2 samples): small differences in D may be noise",
+    );
+  }
+  const tiedAtTop = used.filter((m) =>
+    m.ranking?.significance === "tested" &&
+    m.ranking.entries.filter((e) => e.rank === 1).length > 1
+  ).length;
+  if (tiedAtTop > 0) {
+    notes.push(
+      `on ${tiedAtTop} of the ${used.length} weighed metrics the best runtimes do not ` +
+        "differ significantly (they share rank 1), yet D still uses their medians",
+    );
+  }
   const entries: RecommendationEntry[] = group.runtimes.map((runtime) => {
     const posture = securityPostureOf(runtime.isolation);
     const reasons: string[] = [];
