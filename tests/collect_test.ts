@@ -258,3 +258,81 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "adaptive repetitions stop at the CI target, or at --max-runs and say so",
+  ignore: skipReason !== "",
+  async fn() {
+    const out = await Deno.makeTempDir({ prefix: "ocibench-test-collect-" });
+    try {
+      const run = async (targetCiPercent: number, lines: string[]) =>
+        await runCollection({
+          runId: newRunId(),
+          outDir: out,
+          resume: false,
+          runtimes: [nativeAdapter()],
+          benchmarks: resolveBenchmarks(["startup"]),
+          record: {
+            ...record({ benchmarks: ["startup"] }),
+            repetitions: undefined,
+            adaptive: { targetCiPercent, maxRuns: 4, maxTimeS: 60 },
+          },
+          image: image!,
+          progress: { live: false, write: (t) => lines.push(t) },
+        });
+      const wide: string[] = [];
+      const converged = await run(1e6, wide);
+      assertEquals(converged.result.samples.length, 3, "three runs, then the CI is within target");
+      assertStringIncludes(wide.join(""), "native/startup: 95 % CI within ±1000000 % after 3 runs");
+      const narrow: string[] = [];
+      const capped = await run(1e-9, narrow);
+      assertEquals(capped.result.samples.length, 4, "stopped by --max-runs 4");
+      assertStringIncludes(narrow.join(""), "native/startup: reached --max-runs after 4 runs");
+      assertStringIncludes(capped.result.notes ?? "", "reached --max-runs after 4 runs");
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a step over its timeout is killed and recorded as a timed-out failure",
+  ignore: skipReason !== "",
+  async fn() {
+    const out = await Deno.makeTempDir({ prefix: "ocibench-test-collect-" });
+    const runId = newRunId();
+    try {
+      const outcome = await runCollection({
+        runId,
+        outDir: out,
+        resume: false,
+        runtimes: [nativeAdapter()],
+        benchmarks: resolveBenchmarks(["pi_multi", "startup"]),
+        // pi_multi in quick mode computes for ~0.3 s: 50 ms is too short for it, not for startup.
+        record: record({ benchmarks: ["pi_multi", "startup"], stepTimeoutMs: 50 }),
+        image: image!,
+        progress: { live: false, write: () => {} },
+      });
+      assertEquals(outcome.result.failures.length, 1);
+      const [failure] = outcome.result.failures;
+      assertEquals(failure.benchmark, "pi_multi");
+      assertStringIncludes(failure.message, "timed out after");
+      assertEquals(failure.exitCode, null);
+      // SIGKILL is delivered at once but reaping takes a moment: poll for 0.5 s, less than the
+      // ~1 s pi would go on computing if it had not been killed.
+      let pids = "";
+      for (let i = 0; i < 10; i++) {
+        const found = await new Deno.Command("pgrep", {
+          args: ["-f", "^pi 200000$"],
+          stdout: "piped",
+        }).output();
+        pids = new TextDecoder().decode(found.stdout).trim();
+        if (pids === "") break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assertEquals(pids, "", "no pi process survives the timeout");
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});
