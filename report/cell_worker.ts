@@ -11,6 +11,7 @@ import { JSDOM } from "jsdom";
 import type { ResultSet } from "../model/result_set.ts";
 import { type CellContext, makeCellContext, toCellOutputs } from "./cell_context.ts";
 import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
+import { topLevelNames, withImplicitReturn } from "./cell_source.ts";
 
 /** What the builder asks the worker. */
 export type WorkerRequestBody =
@@ -33,50 +34,6 @@ const document = new JSDOM("").window.document;
 
 /** Lines the module wrapper adds before a cell's first line. */
 const HEADER_LINES = 4;
-
-/**
- * Names a cell declares at its top level (lines starting in column 0): `const`, `let`, `var`,
- * `function`, `class`, and simple destructuring.
- */
-export function topLevelNames(code: string): string[] {
-  const names = new Set<string>();
-  const declaration =
-    /^(?:export\s+)?(?:(?:const|let|var)\s+(?:([A-Za-z_$][\w$]*)|[{[]([^=]*)[}\]])|(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)|class\s+([A-Za-z_$][\w$]*))/gm;
-  for (const m of code.matchAll(declaration)) {
-    if (m[1]) names.add(m[1]);
-    if (m[3]) names.add(m[3]);
-    if (m[4]) names.add(m[4]);
-    if (m[2]) {
-      for (const part of m[2].split(",")) {
-        const name = part.split(":").pop()!.replace(/^\s*\.\.\./, "").split("=")[0].trim();
-        if (/^[A-Za-z_$][\w$]*$/.test(name)) names.add(name);
-      }
-    }
-  }
-  return [...names];
-}
-
-/**
- * Puts `return` before a cell's last top-level statement when it starts like an expression
- * (the last line in column 0 that is not a closing bracket, a comment or a keyword), so that a
- * cell ending in `table(…)` after some declarations shows the table. Undefined when there is no
- * such statement; the caller falls back to the cell as written if the result does not parse.
- */
-export function withImplicitReturn(code: string): string | undefined {
-  const lines = code.split("\n");
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i];
-    if (line.trim() === "" || /^\s/.test(line) || /^[}\])]/.test(line) || /^\/[/*]/.test(line)) {
-      continue;
-    }
-    const keyword =
-      /^(?:const|let|var|function|async\s+function|class|if|for|while|do|switch|try|return|throw|import|export|break|continue|\{)\b/;
-    if (keyword.test(line) || line.startsWith("{")) return undefined;
-    lines[i] = `return ${line}`;
-    return lines.join("\n");
-  }
-  return undefined;
-}
 
 function wrap(code: string, asExpression: boolean): string {
   const declared = topLevelNames(code);

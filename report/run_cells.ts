@@ -12,6 +12,9 @@ import { type CellBlock, findInlineExpressions, type Notebook } from "./parse_no
 /** How long one cell may run before the build stops it, in milliseconds. */
 export const CELL_TIMEOUT_MS = 60_000;
 
+/** How long the sandbox may take to start (it loads jsdom and Plot), in milliseconds. */
+export const SANDBOX_START_TIMEOUT_MS = 120_000;
+
 /** A cell or inline expression that failed, located in the notebook file. */
 export class CellError extends Error {
   /** The notebook file. */
@@ -37,6 +40,8 @@ export interface ExecutedProse {
   kind: "prose";
   text: string;
   inline: (CellOutput | CellError)[];
+  /** 1-based line in the notebook where the prose starts. */
+  line?: number;
 }
 
 /** A cell after running. */
@@ -73,8 +78,8 @@ export function inlinePlaceholder(i: number): string {
 }
 
 /**
- * Runs every cell of `notebook` against `sets`. Prose `${expr}` are evaluated when reached;
- * the title's and abstract's after the last cell, so they may sum up the whole notebook.
+ * Runs every cell of `notebook` against `sets`, in order; then evaluates the `${expr}` of the
+ * prose, title and abstract, so that text may cite results computed anywhere in the notebook.
  * Without `keepGoing` the first failure rejects with a {@link CellError} naming the notebook
  * file, the cell number and the line.
  */
@@ -97,7 +102,7 @@ export async function runCells(
       sets,
       meta: { ...extra, ...known },
       labels: options.labels ?? [],
-    });
+    }, SANDBOX_START_TIMEOUT_MS);
     const blocks: (ExecutedProse | ExecutedCell)[] = [];
     const prose = async (text: string, line: number): Promise<ExecutedProse> => {
       const found = findInlineExpressions(text);
@@ -115,11 +120,11 @@ export async function runCells(
         out += text.slice(last, expr.start) + inlinePlaceholder(inline.length - 1);
         last = expr.end;
       }
-      return { kind: "prose", text: out + text.slice(last), inline };
+      return { kind: "prose", text: out + text.slice(last), inline, line };
     };
     for (const block of notebook.blocks) {
       if (block.kind === "prose") {
-        blocks.push(await prose(block.text, block.line));
+        blocks.push({ kind: "prose", text: block.text, inline: [], line: block.line });
         continue;
       }
       if (block.options.norun) {
@@ -132,8 +137,11 @@ export async function runCells(
       } else {
         const error = fail(locate(notebook.path, answer.error, { cell: block }));
         blocks.push({ kind: "cell", cell: block, outputs: [], error });
-        if (sandbox.dead) break;
       }
+    }
+    // Inline expressions run after every cell, so prose may cite results computed below it.
+    for (const [i, block] of blocks.entries()) {
+      if (block.kind === "prose") blocks[i] = await prose(block.text, block.line ?? 1);
     }
     const title = await prose(notebook.meta.title, 1);
     const abstract = notebook.meta.abstract === undefined
@@ -201,7 +209,7 @@ class Sandbox {
     this.#pending.clear();
   }
 
-  request(request: WorkerRequestBody): Promise<WorkerResponse> {
+  request(request: WorkerRequestBody, timeoutMs = this.#timeoutMs): Promise<WorkerResponse> {
     const id = this.#next++;
     if (this.dead) {
       return Promise.resolve({
@@ -213,8 +221,8 @@ class Sandbox {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#worker.terminate();
-        this.#die(`did not finish within ${this.#timeoutMs / 1000} s and was stopped`);
-      }, this.#timeoutMs);
+        this.#die(`did not finish within ${timeoutMs / 1000} s and was stopped`);
+      }, timeoutMs);
       this.#pending.set(id, (response) => {
         clearTimeout(timer);
         resolve(response);

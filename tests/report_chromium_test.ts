@@ -8,6 +8,14 @@ import { buildReport } from "../report/build_report.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 const usable = await Deno.stat(CHROMIUM).then((s) => s.isFile).catch(() => false);
 if (!usable) console.log(`skipping the Chromium report test: ${CHROMIUM} is not installed`);
 
@@ -18,17 +26,7 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const out = await Deno.makeTempDir({ prefix: "ocibench-report-chromium-" });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     try {
       const built = await buildReport("notebooks/replication.md", { outDir: out });
       const svgFiles = built.files.filter((f) => f.endsWith(".svg")).length;
@@ -66,10 +64,46 @@ Deno.test({
       assertEquals(sizes.length, svgFiles, "figures in the page vs SVG files written");
       for (const [w, h] of sizes) assert(w > 100 && h > 50, `a figure is drawn ${w}×${h}`);
       assertEquals(labelled, svgFiles, "figures with a text alternative");
+      assert(built.htmlBytes < 2 * 1024 * 1024, `HTML is ${built.htmlBytes} bytes, over 2 MB`);
       console.log(
         `${sizes.length} figures drawn; ${built.htmlBytes} bytes of HTML; ` +
           "screenshot test-artifacts/report_replication.png",
       );
+    } finally {
+      await browser.close();
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a host name holding <script> shows as text in Chromium and runs nothing",
+  ignore: !usable,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const out = await Deno.makeTempDir({ prefix: "ocibench-report-hostile-" });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      await buildReport("fixtures/notebooks/hostile.md", { outDir: out });
+      const page = await browser.newPage();
+      const dialogs: string[] = [];
+      const errors: string[] = [];
+      page.on("dialog", async (d) => {
+        dialogs.push(d.message());
+        await d.dismiss();
+      });
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      await page.goto(`file://${out}/hostile.html`, { waitUntil: "load" });
+      const title = await page.title();
+      const text = await page.evaluate(() => document.body.innerText);
+      const scripts = await page.evaluate(() => document.scripts.length);
+      assertEquals(dialogs, [], "no script ran");
+      assertEquals(errors, [], "no console error (not even a blocked script)");
+      assertEquals(scripts, 0, "no script element in the page");
+      assertEquals(title, "Escaping: <script>alert(document.domain)</script>");
+      assert(text.includes("Host name inline: <script>alert(document.domain)</script>."), text);
+      assert(text.includes("<img src=x onerror=alert(2)>"), "runtime name shown as text");
     } finally {
       await browser.close();
       await Deno.remove(out, { recursive: true });

@@ -1,0 +1,96 @@
+/**
+ * Notebook cells: the sandbox denies files, network and environment; failures name the
+ * notebook, the cell and the line; `--keep-going` shows them in place; declarations carry over
+ * to later cells; a cell's last expression is its value.
+ */
+import { CellError, runCells } from "../report/run_cells.ts";
+import { parseNotebook } from "../report/parse_notebook.ts";
+import { readResultSet } from "../model/read_result_set.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "./assert.ts";
+
+const set = await readResultSet("fixtures/paper_2020/table6_ycruncher.json");
+
+function notebook(cells: string[], prose = ""): string {
+  return `---\ntitle: T\n---\n${prose}\n` + cells.map((c) => "```ts\n" + c + "\n```\n").join("\n");
+}
+
+Deno.test("a cell cannot read files, use the network or read the environment", async () => {
+  const nb = parseNotebook(
+    notebook([
+      'Deno.readTextFileSync("/etc/hostname")',
+      'await fetch("http://127.0.0.1:8080/")',
+      'Deno.env.get("HOME")',
+      'await import("file:///etc/passwd")',
+      'new Deno.Command("true").outputSync()',
+    ]),
+    "sandbox.md",
+  );
+  const run = await runCells(nb, [set], { keepGoing: true });
+  assertEquals(run.errors.length, 5, run.errors.map((e) => e.message).join("\n"));
+  for (const error of run.errors) {
+    assert(
+      /NotCapable|requires|permission|not allowed/i.test(error.message),
+      `not a permission error: ${error.message}`,
+    );
+  }
+});
+
+Deno.test("a failing cell stops the build, naming the notebook file, cell number and line", async () => {
+  const text = notebook(["const a = 1;", "const b = 2;\nconst c = b.nothing.deeper;\nc"]);
+  const nb = parseNotebook(text, "notebooks/broken.md");
+  const error = await assertRejects(() => runCells(nb, [set]), CellError);
+  const line = text.split("\n").indexOf("const c = b.nothing.deeper;") + 1;
+  assertStringIncludes(
+    error.message,
+    `notebooks/broken.md: cell 2 (line ${line}) failed: TypeError`,
+  );
+  assertEquals([error.cell, error.line], [2, line]);
+});
+
+Deno.test("a syntax error is located too", async () => {
+  const text = notebook(["const x = 1;\nconst y = (;\n"]);
+  const error = await assertRejects(
+    () => runCells(parseNotebook(text, "s.md"), [set]),
+    CellError,
+  );
+  assertStringIncludes(error.message, "s.md: cell 1");
+  assertStringIncludes(error.message, "SyntaxError");
+});
+
+Deno.test("with keepGoing a failure is recorded in place and later cells still run", async () => {
+  const nb = parseNotebook(notebook(["throw new Error('first')", "40 + 2"]), "k.md");
+  const run = await runCells(nb, [set], { keepGoing: true });
+  assertEquals(run.errors.length, 1);
+  const [first, second] = run.blocks.filter((b) => b.kind === "cell");
+  assert(first.kind === "cell" && first.error?.message.includes("Error: first"));
+  assert(second.kind === "cell");
+  assertEquals(second.outputs, [{ kind: "text", text: "42" }]);
+});
+
+Deno.test("declarations carry over; values come from return or the last expression", async () => {
+  const nb = parseNotebook(
+    notebook([
+      "const n = sets[0].runtimes.length;\nfunction twice(x) { return 2 * x; }",
+      "twice(n)",
+      "const m = n + 1;\nreturn `m=${m}`;",
+      "const rows = [1, 2];\ntable(rows.map((v) => ({ v })), {\n  caption: 'c',\n})",
+    ], "Inline: ${twice(n)} and ${m}, `${skipped}`."),
+    "scope.md",
+  );
+  const run = await runCells(nb, [set]);
+  const outputs = run.blocks.flatMap((b) => (b.kind === "cell" ? b.outputs : []));
+  assertEquals(outputs.slice(0, 2), [{ kind: "text", text: "16" }, { kind: "text", text: "m=9" }]);
+  assertEquals(outputs[2].kind, "table");
+  const prose = run.blocks.find((b) => b.kind === "prose");
+  assert(prose?.kind === "prose");
+  assertEquals(prose.inline, [{ kind: "text", text: "16" }, { kind: "text", text: "9" }]);
+  assertStringIncludes(prose.text, "`${skipped}`");
+});
+
+Deno.test("a cell that runs too long is stopped and named", async () => {
+  const nb = parseNotebook(notebook(["while (true) {}", "1"]), "slow.md");
+  const run = await runCells(nb, [set], { keepGoing: true, timeoutMs: 1500 });
+  assertStringIncludes(run.errors[0].message, "slow.md: cell 1");
+  assertStringIncludes(run.errors[0].message, "did not finish within 1.5 s");
+  assertStringIncludes(run.errors[1].message, "cell 2");
+});
