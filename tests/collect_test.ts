@@ -308,8 +308,8 @@ Deno.test({
         resume: false,
         runtimes: [nativeAdapter()],
         benchmarks: resolveBenchmarks(["pi_multi", "startup"]),
-        // pi_multi in quick mode computes for ~0.3 s: 50 ms is too short for it, not for startup.
-        record: record({ benchmarks: ["pi_multi", "startup"], stepTimeoutMs: 50 }),
+        // pi_multi at full size computes for ~4 s: 50 ms is far too short for it, not for startup.
+        record: record({ benchmarks: ["pi_multi", "startup"], stepTimeoutMs: 50, quick: false }),
         image: image!,
         progress: { live: false, write: () => {} },
       });
@@ -318,12 +318,12 @@ Deno.test({
       assertEquals(failure.benchmark, "pi_multi");
       assertStringIncludes(failure.message, "timed out after");
       assertEquals(failure.exitCode, null);
-      // SIGKILL is delivered at once but reaping takes a moment: poll for 0.5 s, less than the
-      // ~1 s pi would go on computing if it had not been killed.
+      // SIGKILL is delivered at once but reaping takes a moment: poll for 0.5 s, far less than
+      // the ~4 s pi would go on computing had it not been killed.
       let pids = "";
       for (let i = 0; i < 10; i++) {
         const found = await new Deno.Command("pgrep", {
-          args: ["-f", "^pi 200000$"],
+          args: ["-f", "^pi 2000000$"],
           stdout: "piped",
         }).output();
         pids = new TextDecoder().decode(found.stdout).trim();
