@@ -168,6 +168,7 @@ export function bundleRuntimeAdapter(
   const effects = effectsOf(options);
   const binary = options.binary ?? spec.binary;
   const live = new Map<string, Bundle>();
+  const running = new Set<RunningContainer>();
 
   async function argvFor(sub: string[], step: StepSpec): Promise<string[]> {
     const base = [binary, ...spec.globalArgs(step), ...sub];
@@ -250,7 +251,7 @@ export function bundleRuntimeAdapter(
         signal: step.signal,
       });
       let stopped: Promise<ProcessResult> | undefined;
-      return {
+      const container: RunningContainer = {
         name: id,
         pids() {
           if (bg.exited()) return Promise.resolve([]);
@@ -258,6 +259,7 @@ export function bundleRuntimeAdapter(
         },
         stop() {
           stopped ??= (async () => {
+            running.delete(container);
             if (!bg.exited() && hasState(spec.stateRoot, id)) {
               await effects.run(await argvFor(["kill", id, "KILL"], step), { timeoutMs: 15_000 });
             }
@@ -271,9 +273,18 @@ export function bundleRuntimeAdapter(
           return stopped;
         },
       };
+      running.add(container);
+      return container;
     },
     async cleanup(): Promise<void> {
       const errors: string[] = [];
+      for (const c of [...running]) {
+        try {
+          await c.stop();
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+      }
       for (const bundle of [...live.values()]) {
         try {
           await teardown(bundle, { argv: ["true"], timeoutMs: 1 });

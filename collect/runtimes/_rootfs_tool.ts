@@ -50,6 +50,7 @@ export function rootfsToolAdapter(
   const effects = effectsOf(options);
   const binary = options.binary ?? spec.binary;
   const live = new Map<string, Bundle>();
+  const running = new Set<RunningContainer>();
 
   async function teardown(bundle: Bundle): Promise<void> {
     await removeBundle(bundle, effects);
@@ -112,11 +113,12 @@ export function rootfsToolAdapter(
       const { bundle, argv, options: o } = await prepareStep(step, ctx);
       const bg = effects.start(argv, { ...o, timeoutMs: step.timeoutMs, signal: step.signal });
       let stopped: Promise<ProcessResult> | undefined;
-      return {
+      const container: RunningContainer = {
         name: bundle.id,
         pids: () => Promise.resolve(bg.exited() ? [] : [bg.pid, ...descendantPids(bg.pid)]),
         stop() {
           stopped ??= (async () => {
+            running.delete(container);
             const r = await bg.stop();
             await teardown(bundle);
             return r;
@@ -124,9 +126,18 @@ export function rootfsToolAdapter(
           return stopped;
         },
       };
+      running.add(container);
+      return container;
     },
     async cleanup(): Promise<void> {
       const errors: string[] = [];
+      for (const c of [...running]) {
+        try {
+          await c.stop();
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+      }
       for (const bundle of [...live.values()]) {
         try {
           await teardown(bundle);

@@ -63,6 +63,7 @@ export function nativeCommand(
 /** The `native` adapter (isolation class `native`): the baseline every runtime is compared with. */
 export function nativeAdapter(options: AdapterOptions = {}): RuntimeAdapter {
   const effects = effectsOf(options);
+  const running = new Set<RunningContainer>();
   return {
     id: "native",
     name: "native (host process)",
@@ -98,14 +99,19 @@ export function nativeAdapter(options: AdapterOptions = {}): RuntimeAdapter {
       const { argv, options: o } = nativeCommand(step, ctx);
       const bg = effects.start(argv, o);
       const name = `${ctx.namePrefix}-native-${bg.pid}`;
-      return Promise.resolve({
+      const container: RunningContainer = {
         name,
         pids: () => Promise.resolve(bg.exited() ? [] : [bg.pid, ...descendantPids(bg.pid)]),
-        stop: () => bg.stop(),
-      });
+        stop: () => {
+          running.delete(container);
+          return bg.stop();
+        },
+      };
+      running.add(container);
+      return Promise.resolve(container);
     },
-    cleanup(): Promise<void> {
-      return Promise.resolve();
+    async cleanup(): Promise<void> {
+      for (const c of [...running]) await c.stop();
     },
   };
 }
