@@ -29,14 +29,17 @@ Deno.test("parseIperf3Json() reads a TCP client report over a veth pair", () => 
 });
 
 Deno.test("parseIperf3Json() reads a UDP client report with loss and jitter", () => {
-  const text = readToolOutput("iperf3", "client_udp_t2.stdout");
-  const r = parseIperf3Json(text);
-  assertEquals(r.protocol, "UDP");
-  const doc = JSON.parse(text);
-  assertEquals(r.receivedBitsPerS, doc.end.sum_received.bits_per_second);
-  assertEquals(r.lostPercent, doc.end.sum_received.lost_percent);
-  assertEquals(r.jitterMs, doc.end.sum_received.jitter_ms);
-  assert(r.lostPercent! >= 0 && r.lostPercent! < 100);
+  for (const name of ["client_udp_t2.stdout", "client_udp_reverse_t2.stdout"]) {
+    const text = readToolOutput("iperf3", name);
+    const r = parseIperf3Json(text);
+    assertEquals(r.protocol, "UDP");
+    const doc = JSON.parse(text);
+    assertEquals(r.receivedBitsPerS, doc.end.sum_received.bits_per_second);
+    assertEquals(r.lostPercent, doc.end.sum_received.lost_percent);
+    assertEquals(r.jitterMs, doc.end.sum_received.jitter_ms);
+    assert(r.lostPercent! >= 0 && r.lostPercent! < 100);
+    assert(r.receivedBitsPerS < r.sentBitsPerS, "with -b 0 the receiver drops datagrams");
+  }
 });
 
 Deno.test("parseIperf3Json() turns iperf3's error reports into Iperf3Error, even with exit code 0", () => {

@@ -14,7 +14,7 @@ import type {
   ProcessResult,
 } from "../types.ts";
 import { parseStepOutput } from "../errors.ts";
-import { isGvisor, runClientUntilConnected, withServerAndClient } from "./_network.ts";
+import { runClientUntilConnected, withServerAndClient } from "./_network.ts";
 
 /** The server's listen port (`-lp`). */
 export const QPERF_PORT = 25301;
@@ -172,11 +172,10 @@ export const qperfBenchmark: BenchmarkDefinition = {
   })),
   measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
     const timeS = ctx.quick ? QPERF_QUICK_TIME_S : QPERF_TIME_S;
-    const gvisor = isGvisor(ctx.runtime);
+    // Unlike iperf3's, qperf's server runs inside gVisor too: both ends in the runtime.
     return withServerAndClient(ctx, {
       serverArgv: qperfServerArgv(),
-      serverNative: gvisor,
-      serverNativeReason: gvisor ? "a qperf server cannot run inside gVisor here" : undefined,
+      serverNative: false,
       serverTimeoutMs: (8 * timeS + 120) * 1000,
     }, async (client) => {
       const what = `qperf client under ${ctx.runtime.id}`;
