@@ -9,3 +9,15 @@ export * from "./analyze/mod.ts";
 export { newRunId, runCollection, type RunCollectionOptions } from "./collect/run_loop.ts";
 export { BENCHMARKS, listSuites, resolveBenchmarks } from "./collect/benchmarks/mod.ts";
 export { buildPlan, type PlanStep } from "./collect/plan.ts";
+export {
+  adapterById,
+  allAdapters,
+  cleanupAll,
+  createAdapterContext,
+  detectAll,
+  RUNTIME_IDS,
+} from "./collect/runtimes/mod.ts";
+export { buildImage, findImage } from "./collect/image.ts";
+export { runProcess, startBackground } from "./collect/process.ts";
+export { findLeftovers } from "./collect/leftovers.ts";
+export { type DoctorReport, formatDoctorReport, runDoctor } from "./collect/doctor.ts";
