@@ -15,6 +15,12 @@ import { sysbenchCpuBenchmark } from "./sysbench_cpu.ts";
 import { streamBenchmark } from "./stream.ts";
 import { sysbenchMemoryBenchmark } from "./sysbench_memory.ts";
 import { syscallsBenchmark } from "./syscalls.ts";
+import { FIO_BENCHMARKS } from "./fio.ts";
+import { BONNIE_BENCHMARKS } from "./bonnie.ts";
+import { iperf3Benchmark } from "./iperf3.ts";
+import { qperfBenchmark } from "./qperf.ts";
+import { footprintBenchmark } from "./footprint.ts";
+import { densityBenchmark } from "./density.ts";
 
 /** Every benchmark, in the order a report lists them. */
 export const BENCHMARKS: BenchmarkDefinition[] = [
@@ -25,6 +31,12 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   streamBenchmark,
   sysbenchMemoryBenchmark,
   syscallsBenchmark,
+  ...FIO_BENCHMARKS,
+  ...BONNIE_BENCHMARKS,
+  iperf3Benchmark,
+  qperfBenchmark,
+  footprintBenchmark,
+  densityBenchmark,
 ];
 
 /**
