@@ -336,3 +336,73 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "Ctrl-C (SIGINT) stops the running container, keeps finished samples, marks the run interrupted",
+  ignore: skipReason !== "",
+  async fn() {
+    const out = await Deno.makeTempDir({ prefix: "ocibench-test-collect-" });
+    try {
+      // Full-size pi takes seconds per step: the signal lands while one runs.
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          MAIN,
+          "collect",
+          "--runtimes",
+          "runc,native",
+          "--benchmarks",
+          "startup,pi_single",
+          "--repetitions",
+          "3",
+          "--warmups",
+          "0",
+          "--out",
+          out,
+        ],
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      let runId: string | undefined;
+      let pi = "";
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        runId ??= [...Deno.readDirSync(out)].find((e) => e.isDirectory)?.name;
+        if (!runId) continue;
+        const done = await readSamplesLog(runPaths(out, runId).log).catch(() => undefined);
+        const running = await new Deno.Command("pgrep", {
+          args: ["-f", "^pi 2000000$"],
+          stdout: "piped",
+        })
+          .output();
+        pi = new TextDecoder().decode(running.stdout).trim();
+        if (done && done.finished.size >= 1 && pi !== "") break;
+      }
+      assert(runId && pi !== "", "no pi step was running");
+      child.kill("SIGINT");
+      const status = await child.status;
+      const stderr = new TextDecoder().decode(
+        await new Response(child.stderr).arrayBuffer(),
+      );
+      assertEquals(status.code, 1, stderr);
+      const set = await readResultSet(runPaths(out, runId).result);
+      assertEquals(set.status, "interrupted");
+      const log = await readSamplesLog(runPaths(out, runId).log);
+      assert(log.finished.size >= 1 && log.finished.size < 12);
+      assertEquals(set.samples.length, log.samples.length, "every finished sample is kept");
+      assert(set.samples.length >= 1);
+      const left = await new Deno.Command("pgrep", {
+        args: ["-f", "^pi 2000000$"],
+        stdout: "piped",
+      })
+        .output();
+      assertEquals(new TextDecoder().decode(left.stdout).trim(), "", "pi still runs");
+      assertEquals(await leftoversOf(runId), []);
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});
