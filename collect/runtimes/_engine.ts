@@ -116,7 +116,9 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
   let down: (() => Promise<void>) | undefined;
 
   async function remove(name: string): Promise<ProcessResult> {
-    return await effects.run([...cli, "rm", "--force", name], { timeoutMs: 60_000 });
+    // podman would wait 10 s for a PID 1 that ignores SIGTERM; docker rm -f kills at once.
+    const now = spec.engine === "podman" ? ["--time", "0"] : [];
+    return await effects.run([...cli, "rm", "--force", ...now, name], { timeoutMs: 60_000 });
   }
 
   const adapter: RuntimeAdapter = {
