@@ -78,7 +78,15 @@ export async function buildReport(path: string, options: BuildReportOptions): Pr
   }
   const sets: ResultSet[] = [];
   for (const file of files) sets.push(await readResultSet(file));
+  const referenceFiles = await resolveDatasets(
+    notebook.meta.references,
+    dirName(path),
+    options.resultsDir,
+  );
+  const references: ResultSet[] = [];
+  for (const file of referenceFiles) references.push(await readResultSet(file));
   const executed = await runCells(notebook, sets, {
+    references,
     keepGoing: options.keepGoing,
     timeoutMs: options.timeoutMs,
     labels: files.map(baseName),

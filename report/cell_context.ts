@@ -186,10 +186,46 @@ export interface FigureOptions {
 
 /** Captions a plot made with `Plot.plot(…)`: `figure(Plot.plot({…}), { caption, alt })`. */
 export function figure(plot: unknown, options: FigureOptions = {}): MadeOutput {
-  if (!isElement(plot)) {
-    throw new TypeError("figure(plot, options): plot must be what Plot.plot(…) returns");
+  const plots = Array.isArray(plot) ? plot : [plot];
+  if (plots.length === 0 || !plots.every(isElement)) {
+    throw new TypeError(
+      "figure(plot, options): plot must be what Plot.plot(…) returns, or an array of those " +
+        "(panels stacked top to bottom, each with its own scales)",
+    );
   }
-  return { [OUTPUT]: () => ({ ...plotToFigure(plot), ...clean(options) }) };
+  return {
+    [OUTPUT]: () => ({
+      ...(plots.length === 1 ? plotToFigure(plots[0]) : panelsToFigure(plots)),
+      ...clean(options),
+    }),
+  };
+}
+
+/** Stacks several plots into one figure, each keeping its own axes and scales. */
+function panelsToFigure(plots: Element[]): FigureOutput {
+  const document = plots[0].ownerDocument;
+  const roots = plots.map((p) => chartRoot(p));
+  const width = Math.max(...roots.map((r) => r.width));
+  const root = document.createElementNS(SVG_NS, "svg");
+  let y = 0;
+  for (const r of roots) {
+    r.root.setAttribute("x", "0");
+    r.root.setAttribute("y", String(y));
+    r.root.removeAttribute("xmlns");
+    r.root.removeAttribute("role");
+    root.append(r.root);
+    y += r.height;
+  }
+  root.setAttribute("width", String(width));
+  root.setAttribute("height", String(y));
+  root.setAttribute("viewBox", `0 0 ${width} ${y}`);
+  root.setAttribute("font-family", "system-ui, sans-serif");
+  root.setAttribute("font-size", "10");
+  root.setAttribute("fill", "currentColor");
+  root.setAttribute("xmlns", SVG_NS);
+  root.setAttribute("role", "img");
+  const description = roots.map((r, i) => `Panel ${i + 1}: ${r.description}`).join(" ");
+  return { kind: "figure", svg: root.outerHTML, description };
 }
 
 function clean(options: FigureOptions): Partial<FigureOutput> {
@@ -292,6 +328,21 @@ const LEGEND_ROW_PX = 22;
  * one image (also for the Markdown output, where it is a file beside the text).
  */
 export function plotToFigure(plot: Element): FigureOutput {
+  const { root, description, caption } = chartRoot(plot);
+  root.setAttribute("xmlns", SVG_NS);
+  root.setAttribute("role", "img");
+  const svg = root.outerHTML;
+  return { kind: "figure", svg, description, ...(caption ? { caption } : {}) };
+}
+
+/** The chart of a Plot result as one `<svg>` (legend swatches redrawn inside), with its size. */
+function chartRoot(plot: Element): {
+  root: Element;
+  width: number;
+  height: number;
+  description: string;
+  caption?: string;
+} {
   const document = plot.ownerDocument;
   let chart: Element | null = plot;
   let caption: string | undefined;
@@ -353,10 +404,13 @@ export function plotToFigure(plot: Element): FigureOutput {
     chart.setAttribute("y", String(legendHeight));
     root.append(legend, chart);
   }
-  root.setAttribute("xmlns", SVG_NS);
-  root.setAttribute("role", "img");
-  const svg = root.outerHTML;
-  return { kind: "figure", svg, description, ...(caption ? { caption } : {}) };
+  return {
+    root,
+    width,
+    height: Number(root.getAttribute("height") ?? height),
+    description,
+    ...(caption ? { caption } : {}),
+  };
 }
 
 /** A plain-language description of a Plot chart from its marks and axis labels. */
@@ -383,6 +437,10 @@ export interface CellContext {
   sets: ResultSet[];
   /** Every observation of `sets` as a flat row. */
   observations: ObservationRow[];
+  /** The result sets named by the front matter's `references` (e.g. the paper's tables). */
+  references: ResultSet[];
+  /** Every observation of `references` as a flat row. */
+  referenceObservations: ObservationRow[];
   /** The notebook's front matter (title, authors, datasets and any other keys). */
   meta: Record<string, unknown>;
   Plot: typeof Plot;
@@ -405,8 +463,10 @@ export function makeCellContext(
   sets: ResultSet[],
   meta: Record<string, unknown>,
   document: Document,
-  labels: string[] = [],
+  options: { labels?: string[]; references?: ResultSet[] } = {},
 ): CellContext {
+  const labels = options.labels ?? [];
+  const references = options.references ?? [];
   // Plot renders into the worker's jsdom document; cells need not pass one.
   const plot =
     ((options: Plot.PlotOptions = {}) => Plot.plot({ ...options, document })) as typeof Plot.plot;
@@ -417,6 +477,8 @@ export function makeCellContext(
   const context = {
     sets,
     observations: observationRows(sets),
+    references,
+    referenceObservations: observationRows(references),
     meta,
     Plot: { ...Plot, plot },
     table,

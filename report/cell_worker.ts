@@ -15,7 +15,13 @@ import { topLevelNames, withImplicitReturn } from "./cell_source.ts";
 
 /** What the builder asks the worker. */
 export type WorkerRequestBody =
-  | { type: "init"; sets: ResultSet[]; meta: Record<string, unknown>; labels: string[] }
+  | {
+    type: "init";
+    sets: ResultSet[];
+    references: ResultSet[];
+    meta: Record<string, unknown>;
+    labels: string[];
+  }
   | { type: "cell"; code: string }
   | { type: "inline"; code: string };
 
@@ -39,7 +45,7 @@ function wrap(code: string, asExpression: boolean): string {
   const declared = topLevelNames(code);
   // Only the names the code mentions are bound, so that `analysis` is computed only if used.
   const mentioned = (n: string) =>
-    new RegExp(`(?<![\\w$.])${n.replace(/\$/g, "\\$")}(?![\\w$])`).test(code);
+    new RegExp(`(?<![\\w$])${n.replace(/\$/g, "\\$")}(?![\\w$])`).test(code);
   const fromContext = Object.keys(context!).filter((n) => !declared.includes(n) && mentioned(n));
   const fromScope = Object.keys(scope).filter((n) =>
     !declared.includes(n) && !Object.hasOwn(context!, n) && mentioned(n)
@@ -78,6 +84,9 @@ async function runCell(code: string): Promise<unknown> {
   let loaded: { run: (ctx: unknown, s: unknown, k: unknown) => Promise<unknown>; url: string };
   let offset = HEADER_LINES + 1;
   try {
+    // A cell that declares names is never one expression (`function f() {}` would parse as
+    // a function expression and declare nothing).
+    if (topLevelNames(code).length > 0) throw new SyntaxError("declarations");
     loaded = await load(code, true);
   } catch {
     offset = HEADER_LINES;
@@ -138,7 +147,10 @@ function describe(error: unknown): CellErrorOutput {
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   try {
     if (request.type === "init") {
-      context = makeCellContext(request.sets, request.meta, document, request.labels);
+      context = makeCellContext(request.sets, request.meta, document, {
+        labels: request.labels,
+        references: request.references,
+      });
       return { id: request.id, ok: true, outputs: [] };
     }
     if (!context) throw new Error("the worker was not initialised");

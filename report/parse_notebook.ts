@@ -19,6 +19,11 @@ export interface NotebookMeta {
   datasets: string[];
   /** Read instead when `datasets` resolves to no file (e.g. no run collected yet). */
   fallbackDatasets: string[];
+  /**
+   * Result sets to compare with (e.g. the paper's tables), given to cells as `references`;
+   * `--data` does not replace them.
+   */
+  references: string[];
   /** Any other keys, passed to cells as `meta`. */
   extra: Record<string, unknown>;
 }
@@ -86,6 +91,7 @@ export function parseNotebook(text: string, path: string): Notebook {
     authors: [],
     datasets: [],
     fallbackDatasets: [],
+    references: [],
     extra: {},
   };
   if (lines[0] === "---") {
@@ -162,6 +168,7 @@ function parseFrontMatter(text: string, path: string): NotebookMeta {
     abstract,
     datasets = [],
     fallbackDatasets = [],
+    references = [],
     ...extra
   } = data as Record<string, unknown>;
   const strings = (value: unknown, key: string): string[] => {
@@ -183,6 +190,7 @@ function parseFrontMatter(text: string, path: string): NotebookMeta {
     abstract: abstract as string | undefined,
     datasets: strings(datasets, "datasets"),
     fallbackDatasets: strings(fallbackDatasets, "fallbackDatasets"),
+    references: strings(references, "references"),
     extra,
   };
 }

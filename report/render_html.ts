@@ -189,6 +189,7 @@ thead th { vertical-align: bottom; }
 td { border-top: 1px solid var(--faint); }
 .left { text-align: left; }
 .right { text-align: right; }
+td.right { white-space: nowrap; }
 .table-note { font-size: .8rem; color: var(--muted); margin: .4rem 1rem 0; }
 .cell-text { font-variant-numeric: lining-nums; }
 .cell-error, .inline-error { color: #8a1111; }

@@ -66,6 +66,8 @@ export interface ExecutedNotebook {
 export interface RunCellsOptions {
   /** Show failures in place and go on instead of stopping at the first one. */
   keepGoing?: boolean;
+  /** Result sets to compare with, given to cells as `references`. */
+  references?: ResultSet[];
   /** A label per set (its file name), passed to the analysis. */
   labels?: string[];
   /** Per cell, in milliseconds (default {@link CELL_TIMEOUT_MS}). */
@@ -100,6 +102,7 @@ export async function runCells(
     await sandbox.request({
       type: "init",
       sets,
+      references: options.references ?? [],
       meta: { ...extra, ...known },
       labels: options.labels ?? [],
     }, SANDBOX_START_TIMEOUT_MS);
