@@ -45,6 +45,7 @@ import { type AdaptiveDecision, decideAdaptive, MIN_ADAPTIVE_RUNS } from "./adap
 import { formatDuration, Progress } from "./progress.ts";
 import { gatherHostInfo } from "./host_info.ts";
 import { REAL_PROCESS_EFFECTS } from "./process.ts";
+import { imagePackageVersions, withToolVersion } from "./tool_versions.ts";
 
 /** Default timeout of one step, in milliseconds. */
 export const DEFAULT_STEP_TIMEOUT_MS = 15 * 60_000;
@@ -521,6 +522,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     host,
     runtimes,
     benchmarks: options.benchmarks,
+    image: options.image,
     quick: record.quick,
     samples,
     failures,
@@ -580,6 +582,7 @@ function buildResultSet(input: {
   host: HostInfo;
   runtimes: Map<string, RuntimeState>;
   benchmarks: BenchmarkDefinition[];
+  image: ImagePaths;
   quick: boolean;
   samples: Sample[];
   failures: Failure[];
@@ -610,6 +613,7 @@ function buildResultSet(input: {
     });
   }
   const metrics: MetricInfo[] = input.benchmarks.flatMap((b) => b.metrics);
+  const packages = imagePackageVersions(input.image);
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: input.runId,
@@ -620,7 +624,7 @@ function buildResultSet(input: {
     host: input.host,
     runtimes,
     benchmarks: input.benchmarks.map((b) => ({
-      ...b.info,
+      ...withToolVersion(b.info, packages, input.image.hash),
       parameters: { ...b.info.parameters, mode: input.quick ? "quick" : "full" },
     })),
     metrics,
