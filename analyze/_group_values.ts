@@ -7,13 +7,6 @@
 import type { HostInfo, MetricInfo, ResultSet, RuntimeInfo } from "../model/result_set.ts";
 import type { SanityFinding, SourceInfo } from "../model/analysis.ts";
 
-/** One raw sample kept with where it came from. */
-export interface SampleValue {
-  value: number;
-  iteration: number;
-  runId: string;
-}
-
 /** One published value kept with where it came from. */
 export interface PublishedValue {
   value: number | null;
@@ -28,7 +21,13 @@ export interface PublishedValue {
 /** Everything one runtime has for one metric. */
 export interface RuntimeValues {
   runtime: string;
-  samples: SampleValue[];
+  /**
+   * Raw non-warm-up sample values; `iterations` and `runIds` hold, at the same index, each
+   * sample's iteration and the result set it came from (columns: no object per sample).
+   */
+  values: number[];
+  iterations: number[];
+  runIds: string[];
   warmup: number;
   published: PublishedValue[];
   /** Failure messages of this runtime's runs of the metric's benchmark. */
@@ -61,6 +60,18 @@ export interface GroupValues {
   metrics: MetricValues[];
   /** Problems found while merging (conflicting definitions). */
   findings: SanityFinding[];
+}
+
+function newRuntimeValues(runtime: string): RuntimeValues {
+  return {
+    runtime,
+    values: [],
+    iterations: [],
+    runIds: [],
+    warmup: 0,
+    published: [],
+    failures: [],
+  };
 }
 
 /** Where a set came from, for messages: `label (runId)` or `runId`. */
@@ -138,18 +149,34 @@ function buildGroup(key: string, members: LabelledSet[], pool: boolean): GroupVa
         });
       }
     }
+    // Samples come grouped by runtime and metric, so the last lookup is usually the right one.
+    let lastMetric: string | null = null;
+    let lastRuntime: string | null = null;
+    let rv: RuntimeValues | undefined;
     for (const o of set.samples) {
-      if (excluded.has(`${set.runId}\u0000${o.metric}`)) continue;
-      const metric = metrics.get(o.metric)!;
-      if (!metric.sources.includes(set.runId)) metric.sources.push(set.runId);
-      let rv = metric.runtimes.get(o.runtime);
-      if (!rv) {
-        rv = { runtime: o.runtime, samples: [], warmup: 0, published: [], failures: [] };
-        metric.runtimes.set(o.runtime, rv);
+      if (o.metric !== lastMetric || o.runtime !== lastRuntime) {
+        lastMetric = o.metric;
+        lastRuntime = o.runtime;
+        if (excluded.has(`${set.runId}\u0000${o.metric}`)) {
+          rv = undefined;
+        } else {
+          const metric = metrics.get(o.metric)!;
+          if (!metric.sources.includes(set.runId)) metric.sources.push(set.runId);
+          rv = metric.runtimes.get(o.runtime);
+          if (!rv) {
+            rv = newRuntimeValues(o.runtime);
+            metric.runtimes.set(o.runtime, rv);
+          }
+        }
       }
+      if (!rv) continue;
       if (o.kind === "sample") {
         if (o.warmup) rv.warmup++;
-        else rv.samples.push({ value: o.value, iteration: o.iteration, runId: set.runId });
+        else {
+          rv.values.push(o.value);
+          rv.iterations.push(o.iteration);
+          rv.runIds.push(set.runId);
+        }
       } else {
         rv.published.push({
           value: o.value,
@@ -167,7 +194,7 @@ function buildGroup(key: string, members: LabelledSet[], pool: boolean): GroupVa
         if (metric.info.benchmark !== f.benchmark) continue;
         let rv = metric.runtimes.get(f.runtime);
         if (!rv) {
-          rv = { runtime: f.runtime, samples: [], warmup: 0, published: [], failures: [] };
+          rv = newRuntimeValues(f.runtime);
           metric.runtimes.set(f.runtime, rv);
         }
         rv.failures.push(f.message);

@@ -48,8 +48,8 @@ interface Prepared {
 
 function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Prepared {
   const notes: string[] = [];
-  if (rv.samples.length > 0) {
-    const values = Float64Array.from(rv.samples, (s) => s.value);
+  if (rv.values.length > 0) {
+    const values = Float64Array.from(rv.values);
     const sorted = Float64Array.from(values).sort();
     const s = summarizeValues(sorted);
     const ci = medianInterval(sorted, {
@@ -58,10 +58,10 @@ function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Pre
       maxResamples: options.maxResamples,
       seed: options.seed,
     });
-    const outliers: Outlier[] = detectOutliers(values).map((f) => ({
-      iteration: rv.samples[f.index].iteration,
-      value: rv.samples[f.index].value,
-      runId: rv.samples[f.index].runId,
+    const outliers: Outlier[] = detectOutliers(values, sorted).map((f) => ({
+      iteration: rv.iterations[f.index],
+      value: rv.values[f.index],
+      runId: rv.runIds[f.index],
       rules: [...(f.tukey ? ["tukey" as const] : []), ...(f.mad ? ["mad" as const] : [])],
     }));
     if (s.n === 1) notes.push("single sample: no spread, no interval and no test");

@@ -78,7 +78,7 @@ export function checkSanity(
     if (!s || s.central === null) return null;
     const rv = valuesById.get(m.metric)?.runtimes.get(runtime);
     const published = rv?.published.find((p) => p.value !== null);
-    const runId = published?.runId ?? rv?.samples[0]?.runId;
+    const runId = published?.runId ?? rv?.runIds[0];
     return {
       runtime,
       metric: m.metric,
@@ -261,14 +261,17 @@ function checkMissing(m: MetricAnalysis, mv: MetricValues, add: Add): void {
 
 function checkNegative(m: MetricAnalysis, mv: MetricValues, add: Add): void {
   for (const rv of mv.runtimes.values()) {
-    const negatives: { value: number; runId: string; source?: string }[] = [
-      ...rv.samples.filter((s) => s.value < 0).map((s) => ({ value: s.value, runId: s.runId })),
+    const negatives: { value: number; runId: string; source?: string }[] = [];
+    rv.values.forEach((value, i) => {
+      if (value < 0) negatives.push({ value, runId: rv.runIds[i] });
+    });
+    negatives.push(
       ...rv.published.filter((p) => p.value !== null && p.value < 0).map((p) => ({
         value: p.value as number,
         runId: p.runId,
         ...(p.source !== undefined ? { source: p.source } : {}),
       })),
-    ];
+    );
     if (negatives.length === 0) continue;
     add(
       "negative-value",

@@ -21,13 +21,17 @@ export interface OutlierFlags {
 /**
  * Flags values outside Tukey's fences [Q1 − 1.5 IQR, Q3 + 1.5 IQR] (Tukey 1977, quartiles by
  * linear interpolation, Hyndman & Fan type 7) or whose modified z-score |x − median| ÷ MAD exceeds
- * 3.5 (MAD scaled by 1.4826; Iglewicz & Hoaglin 1993). Needs n ≥ 4; returns [] below. A zero MAD
+ * 3.5 (MAD scaled by 1.4826; Iglewicz & Hoaglin 1993). `sortedValues`, when given, must be the
+ * same values in ascending order (saves a sort). Needs n ≥ 4; returns [] below. A zero MAD
  * (over half the values equal) disables the MAD rule rather than flagging every other value.
  */
-export function detectOutliers(values: ArrayLike<number>): OutlierFlags[] {
+export function detectOutliers(
+  values: ArrayLike<number>,
+  sortedValues?: Float64Array,
+): OutlierFlags[] {
   const n = values.length;
   if (n < 4) return [];
-  const sorted = Float64Array.from(values).sort();
+  const sorted = sortedValues ?? Float64Array.from(values).sort();
   const q1 = quantileSorted(sorted, 0.25);
   const q3 = quantileSorted(sorted, 0.75);
   const iqr = q3 - q1;

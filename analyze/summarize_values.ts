@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { medianInPlace } from "./_select.ts";
 
 /** The descriptive statistics of a set of values; null where n is too small. */
 export interface ValueSummary {
@@ -52,8 +53,7 @@ export function medianAbsoluteDeviation(sorted: ArrayLike<number>): number {
   const med = medianSorted(sorted);
   const deviations = new Float64Array(sorted.length);
   for (let i = 0; i < sorted.length; i++) deviations[i] = Math.abs(sorted[i] - med);
-  deviations.sort();
-  return 1.4826 * medianSorted(deviations);
+  return 1.4826 * medianInPlace(deviations, deviations.length);
 }
 
 /**
