@@ -23,6 +23,13 @@ export const BONNIE_RAM_MIB = 1024;
 export const BONNIE_QUICK_SIZE_MIB = 128;
 /** RAM bonnie++ is told about with `--quick`, in MiB; no memory limit is set. */
 export const BONNIE_QUICK_RAM_MIB = 64;
+/** Size of the per-character tests, in MiB (bonnie++'s default). */
+export const BONNIE_CHAR_IO_MIB = 20;
+/**
+ * Size of the per-character tests with `--quick`, in MiB: one system call per byte, which is slow
+ * under gVisor's ptrace platform (minutes for the default 20 MiB).
+ */
+export const BONNIE_QUICK_CHAR_IO_MIB = 1;
 /** Files (in multiples of 1024) of the file-creation tests. */
 export const BONNIE_FILES_K = 16;
 /** Files (in multiples of 1024) with `--quick`. */
@@ -111,6 +118,8 @@ export interface BonnieArgvOptions {
   ramMiB: number;
   /** Files of the creation tests, in multiples of 1024. */
   filesK: number;
+  /** Size of the per-character tests (`-f<N>`), in MiB. */
+  charIoMiB: number;
 }
 
 /** The argv of one bonnie++ run (as root inside the container: `-u 0:0`). */
@@ -130,6 +139,7 @@ export function bonnieArgv(options: BonnieArgvOptions): string[] {
     String(options.ramMiB),
     "-n",
     String(options.filesK),
+    `-f${options.charIoMiB}`,
   ];
 }
 
@@ -221,6 +231,8 @@ export function bonnieBenchmark(placement: DiskPlacement): BenchmarkDefinition {
         ramMiBQuick: BONNIE_QUICK_RAM_MIB,
         filesK: BONNIE_FILES_K,
         filesKQuick: BONNIE_QUICK_FILES_K,
+        charIoMiB: BONNIE_CHAR_IO_MIB,
+        charIoMiBQuick: BONNIE_QUICK_CHAR_IO_MIB,
       },
     },
     metrics: bonnieMetrics(id),
@@ -232,6 +244,7 @@ export function bonnieBenchmark(placement: DiskPlacement): BenchmarkDefinition {
           sizeMiB: ctx.quick ? BONNIE_QUICK_SIZE_MIB : BONNIE_SIZE_MIB,
           ramMiB: ctx.quick ? BONNIE_QUICK_RAM_MIB : BONNIE_RAM_MIB,
           filesK: ctx.quick ? BONNIE_QUICK_FILES_K : BONNIE_FILES_K,
+          charIoMiB: ctx.quick ? BONNIE_QUICK_CHAR_IO_MIB : BONNIE_CHAR_IO_MIB,
         });
         const result = await runBenchmarkStep(ctx, argv, {
           timeoutMs: ctx.quick ? 300_000 : 1_800_000,

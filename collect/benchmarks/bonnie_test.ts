@@ -34,6 +34,16 @@ Deno.test("parseBonnieCsv() reads the 128 MiB run, where only the per-char tests
   );
 });
 
+Deno.test("parseBonnieCsv() reads the quick run with 1 MiB per-char tests", () => {
+  const r = parseBonnieCsv(readToolOutput("bonnie", "s128_r64_n1_f1.stdout"));
+  assertEquals(r.seqOutputCharKiBPerS, 112);
+  assertEquals(r.seqOutputBlockKiBPerS, 202813);
+  assertEquals(r.rewriteKiBPerS, 181996);
+  assertEquals(r.seqInputCharKiBPerS, 93);
+  assertEquals(r.randomSeeksPerS, 10388);
+  assertEquals(r.seqCreatePerS, 1662);
+});
+
 Deno.test("parseBonnieCsv() rejects bonnie++'s error outputs", () => {
   for (const name of ["error_no_space", "error_direct_io", "error_no_dir", "error_bad_option"]) {
     assertThrows(
@@ -54,15 +64,24 @@ Deno.test("parseBonnieCsv() rejects bonnie++'s error outputs", () => {
 
 Deno.test("bonnieArgv() builds the commands the fixtures were captured with", () => {
   const readme = readToolOutput("bonnie", "README.md");
-  for (const [sizeMiB, ramMiB] of [[128, 64], [256, 128]]) {
-    const argv = bonnieArgv({
-      directory: "/tmp/ocibench-h3cap/bonnie2",
-      sizeMiB,
-      ramMiB,
-      filesK: 1,
-    });
-    assert(readme.includes("`" + argv.join(" ") + "`"), argv.join(" "));
-  }
+  const argv = bonnieArgv({
+    directory: "/tmp/ocibench-h3cap/bonnie2",
+    sizeMiB: 128,
+    ramMiB: 64,
+    filesK: 1,
+    charIoMiB: 1,
+  });
+  assert(readme.includes("`" + argv.join(" ") + "`"), argv.join(" "));
+  const full = bonnieArgv({
+    directory: "/tmp/ocibench-h3cap/bonnie2",
+    sizeMiB: 256,
+    ramMiB: 128,
+    filesK: 1,
+    charIoMiB: 20,
+  });
+  // The default per-char size, spelled out.
+  assertEquals(full.at(-1), "-f20");
+  assert(readme.includes("`" + full.slice(0, -1).join(" ") + "`"), full.join(" "));
 });
 
 Deno.test("the bonnie++ benchmarks cover both placements with valid metrics", () => {
