@@ -186,6 +186,13 @@ Deno.test("analyzeResultSets() sanity checks find the paper's impossible and inc
     undefined,
   );
   assert(find("per-char-faster-than-block", "podman", "bonnie.seq_output_char"));
+  const strided = find("scattered-faster-than-sequential", "gvisor", "ycruncher_io.strided_read")!;
+  assertStringIncludes(strided.message, "234 MB/s");
+  assertEquals(
+    findings.filter((f) => f.rule === "scattered-faster-than-sequential").length,
+    1,
+    "only gVisor's strided read outruns its sequential read",
+  );
   assert(find("throughput-latency-inconsistent", "docker-ubuntu18", "netperf.tcp_rr_throughput"));
   assert(findings.some((f) => f.rule === "rr-throughput-unit"));
   const precision = find(

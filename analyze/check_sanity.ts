@@ -205,6 +205,7 @@ export function checkSanity(
   for (const [, list] of byBenchmark) {
     checkEfficiencyVsUtilisation(list, host?.cores ?? null, ref, add);
     checkCharVsBlock(list, ref, add);
+    checkScatteredVsSequential(list, ref, add);
     checkThroughputVsLatency(list, ref, add);
     checkStream(list, ref, add);
   }
@@ -398,6 +399,35 @@ function checkCharVsBlock(list: MetricAnalysis[], ref: Ref, add: Add): void {
           "call per byte and cannot outrun block I/O on the same file: columns swapped, or " +
           "the block figure is wrong.",
         [c, b],
+      );
+    }
+  }
+}
+
+/** Factor by which strided or random throughput may exceed sequential before it is flagged. */
+export const SCATTERED_OVER_SEQUENTIAL_FACTOR = 1.5;
+
+function checkScatteredVsSequential(list: MetricAnalysis[], ref: Ref, add: Add): void {
+  for (const scattered of list) {
+    const key = stem(scattered.metric, /strided|random|rand/);
+    if (key === null || scattered.direction !== "higher") continue;
+    if (bytesPerSecond(scattered.unit) === null) continue;
+    const seq = list.find((m) =>
+      stem(m.metric, /sequential|seq/) === key && m.unit === scattered.unit
+    );
+    if (!seq) continue;
+    for (const s of scattered.summaries) {
+      const x = ref(scattered, s.runtime);
+      const q = ref(seq, s.runtime);
+      if (!x || !q || !(x.value! > SCATTERED_OVER_SEQUENTIAL_FACTOR * q.value!)) continue;
+      add(
+        "scattered-faster-than-sequential",
+        "warning",
+        `${s.runtime}: ${scattered.name} ${fmt(x.value!)} ${scattered.unit} is ` +
+          `${fmt(x.value! / q.value!)}× ${seq.name} ${fmt(q.value!)} ${seq.unit}; strided or ` +
+          "random access adds seeks and cannot outrun sequential access to the same device, " +
+          "so one of the two was served from a cache or is wrong.",
+        [x, q],
       );
     }
   }
