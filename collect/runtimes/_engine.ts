@@ -59,6 +59,8 @@ export interface EngineSpec {
   defaultBridge: string;
   versions(cli: string[], effects: ProcessEffects): Promise<Record<string, string>>;
   fix(reason: string): string | undefined;
+  /** How it runs when that differs from the plain way (after `up()`). */
+  notes?(): string | undefined;
 }
 
 /** The `run` flags a step becomes (shared by docker and podman). */
@@ -150,7 +152,10 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
       const bad = await spec.checkRuntime?.(cli, effects);
       if (bad) return { usable: false, version, components, reason: bad, fix: spec.fix(bad) };
       const failed = await tryTrueRun(adapter, ctx, spec.fix);
-      return failed ? { ...failed, version, components } : { usable: true, version, components };
+      const notes = spec.notes?.();
+      return failed
+        ? { ...failed, version, components, notes }
+        : { usable: true, version, components, notes };
     },
     prepare(ctx: AdapterContext): Promise<void> {
       prepared ??= (async () => {

@@ -18,6 +18,11 @@ export const CRUN_HYBRID_FIX =
   "mkdir -p /sys/fs/cgroup/hugetlb && mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb " +
   "(moves the controller held by the cgroup2 'unified' mount to v1)";
 
+/** What doctor says when the workaround is in effect. */
+export const CRUN_WORKAROUND_NOTE =
+  "crun runs under unshare -m with /sys/fs/cgroup/unified unmounted (hybrid cgroups); " +
+  `to run it plainly: ${CRUN_HYBRID_FIX}`;
+
 /**
  * Whether the host is in the hybrid layout crun refuses: cgroup v1 hierarchies plus a cgroup2
  * mount at `/sys/fs/cgroup/unified` that holds at least one controller.
@@ -74,7 +79,7 @@ export function crunAdapter(options: CrunAdapterOptions = {}): RuntimeAdapter {
   const detect = adapter.detect.bind(adapter);
   adapter.detect = async (ctx) => ({
     ...await detect(ctx),
-    notes: "runs under unshare -m with /sys/fs/cgroup/unified unmounted (hybrid cgroups)",
+    notes: CRUN_WORKAROUND_NOTE,
   });
   return adapter;
 }

@@ -17,7 +17,7 @@ import { engineAdapter } from "./_engine.ts";
 import { type AdapterOptions, effectsOf, findExecutable, readVersion } from "./_common.ts";
 import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
 import { crunHybridWrapper, runscWrapper } from "./_wrappers.ts";
-import { CRUN_HYBRID_FIX, crunNeedsUnifiedUnmount } from "./crun.ts";
+import { CRUN_HYBRID_FIX, CRUN_WORKAROUND_NOTE, crunNeedsUnifiedUnmount } from "./crun.ts";
 
 /** The docker CLI used (API 1.41, as Debian's dockerd 20.10). */
 export const DOCKER_CLI = "/usr/bin/docker";
@@ -117,6 +117,7 @@ export function dockerAdapter(
       if (low) components[runtime] = low;
       return components;
     },
+    notes: () => runtime === "crun" && crunNeedsUnifiedUnmount() ? CRUN_WORKAROUND_NOTE : undefined,
     fix(reason) {
       if (/does not know the runtime/.test(reason)) {
         return `declare it in /etc/docker/daemon.json, e.g. ${

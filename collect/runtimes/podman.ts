@@ -11,7 +11,7 @@ import { importIntoPodman } from "../image.ts";
 import { engineAdapter } from "./_engine.ts";
 import { type AdapterOptions, findExecutable, readVersion } from "./_common.ts";
 import { crunHybridWrapper, runscWrapper } from "./_wrappers.ts";
-import { CRUN_HYBRID_FIX, crunNeedsUnifiedUnmount } from "./crun.ts";
+import { CRUN_HYBRID_FIX, CRUN_WORKAROUND_NOTE, crunNeedsUnifiedUnmount } from "./crun.ts";
 
 /** Low-level runtimes podman drives here. */
 export type PodmanRuntime = "runc" | "crun" | "runsc";
@@ -61,6 +61,7 @@ export function podmanAdapter(
       if (conmon) components.conmon = conmon;
       return components;
     },
+    notes: () => runtime === "crun" && crunNeedsUnifiedUnmount() ? CRUN_WORKAROUND_NOTE : undefined,
     fix(reason) {
       if (/not installed/.test(reason)) return `apt-get install ${runtime}`;
       if (/hybrid mode/.test(reason)) return CRUN_HYBRID_FIX;
