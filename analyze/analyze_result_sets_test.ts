@@ -434,3 +434,19 @@ Deno.test("winsAndLosses() counts no win when every runtime shares rank 1", () =
     ["runc", 0, 1],
   ]);
 });
+
+Deno.test("analyzeResultSets() flags a computation time above the total time it is part of", () => {
+  const table6 = structuredClone(PAPER[0]);
+  assertEquals(findingsOf([table6], "part-above-total"), []);
+  const cell = table6.samples.find((o) =>
+    o.runtime === "kata" && o.metric === "ycruncher.computation_time"
+  )!;
+  cell.value = 5.5; // total time is 5.3054
+  const found = findingsOf([table6], "part-above-total");
+  assertEquals(found.length, 1);
+  assertEquals(found[0].values.map((v) => v.value), [5.5, 5.3054]);
+});
+
+function findingsOf(sets: ResultSet[], rule: string) {
+  return analyzeResultSets(sets).groups[0].sanity.filter((f) => f.rule === rule);
+}

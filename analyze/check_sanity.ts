@@ -206,6 +206,7 @@ export function checkSanity(
     checkEfficiencyVsUtilisation(list, host?.cores ?? null, ref, add);
     checkCharVsBlock(list, ref, add);
     checkScatteredVsSequential(list, ref, add);
+    checkPartAboveTotal(list, ref, add);
     checkThroughputVsLatency(list, ref, add);
     checkStream(list, ref, add);
   }
@@ -400,6 +401,36 @@ function checkCharVsBlock(list: MetricAnalysis[], ref: Ref, add: Add): void {
           "the block figure is wrong.",
         [c, b],
       );
+    }
+  }
+}
+
+function checkPartAboveTotal(list: MetricAnalysis[], ref: Ref, add: Add): void {
+  for (const total of list) {
+    const match = /^(.*[._])total_time$/.exec(total.metric);
+    if (!match || secondsPer(total.unit) === null) continue;
+    for (const part of list) {
+      if (part === total || !part.metric.startsWith(match[1]) || !/time$/.test(part.metric)) {
+        continue;
+      }
+      if (part.metric.slice(match[1].length).includes(".")) continue;
+      const perPart = secondsPer(part.unit);
+      if (perPart === null) continue;
+      for (const s of part.summaries) {
+        const p = ref(part, s.runtime);
+        const t = ref(total, s.runtime);
+        if (!p || !t) continue;
+        const partS = p.value! * perPart;
+        const totalS = t.value! * secondsPer(total.unit)!;
+        if (partS <= totalS * (1 + 1e-9)) continue;
+        add(
+          "part-above-total",
+          "error",
+          `${s.runtime}: ${part.name} ${fmt(p.value!)} ${part.unit} exceeds ${total.name} ` +
+            `${fmt(t.value!)} ${total.unit}, of which it is a part.`,
+          [p, t],
+        );
+      }
     }
   }
 }
