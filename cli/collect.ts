@@ -15,6 +15,7 @@ import {
 import { BENCHMARKS, listSuites, resolveBenchmarks } from "../collect/benchmarks/mod.ts";
 import { buildImage } from "../collect/image.ts";
 import {
+  type CollectionOutcome,
   DEFAULT_STEP_TIMEOUT_MS,
   newRunId,
   readRunRecord,
@@ -106,6 +107,148 @@ function listing(all: RuntimeAdapter[]): string {
   ].join("\n");
 }
 
+/** The options of a collection as the command line gives them (see the help text). */
+export interface CollectFlags {
+  quick?: boolean;
+  runtimes?: string;
+  benchmarks?: string;
+  repetitions?: string;
+  warmups?: string;
+  "target-ci"?: string;
+  "max-runs"?: string;
+  "max-time"?: string;
+  resume?: string;
+  out?: string;
+  seed?: string;
+  "step-timeout"?: string;
+  rebuild?: boolean;
+  help?: boolean;
+}
+
+/** What a collection will do: a new run's plan, or the run to resume with its own plan. */
+export interface CollectRequest {
+  runId: string;
+  outDir: string;
+  record: RunRecordOptions;
+  resume: boolean;
+  rebuild: boolean;
+}
+
+/** Turns command-line options into a {@link CollectRequest}; bad options raise UsageError. */
+export async function collectRequestFrom(
+  values: CollectFlags,
+  all: RuntimeAdapter[] = allAdapters(),
+): Promise<CollectRequest> {
+  const outDir = (values.out ?? "results").replace(/\/+$/, "") || ".";
+  const rebuild = values.rebuild ?? false;
+  if (values.resume !== undefined) {
+    const ignored = Object.keys(values).filter((k) =>
+      !["resume", "out", "rebuild", "help"].includes(k)
+    );
+    if (ignored.length > 0) {
+      throw new UsageError(
+        `collect: --resume continues a run with its own options; drop ${
+          ignored.map((k) => `--${k}`).join(", ")
+        }`,
+      );
+    }
+    const runId = values.resume;
+    return { runId, outDir, record: await readRunRecord(outDir, runId), resume: true, rebuild };
+  }
+  const quick = values.quick ?? false;
+  const adaptive = values["target-ci"] !== undefined;
+  if (adaptive && values.repetitions !== undefined) {
+    throw new UsageError("collect: give either --repetitions or --target-ci, not both");
+  }
+  if (!adaptive && (values["max-runs"] !== undefined || values["max-time"] !== undefined)) {
+    throw new UsageError("collect: --max-runs and --max-time go with --target-ci");
+  }
+  const benchmarkNames = splitList(values.benchmarks) ?? [quick ? "quick" : "full"];
+  let benchmarks;
+  try {
+    benchmarks = resolveBenchmarks(benchmarkNames);
+  } catch (error) {
+    throw new UsageError(`collect: ${(error as Error).message}`);
+  }
+  const runtimeIds = splitList(values.runtimes);
+  if (runtimeIds) resolveRuntimes(runtimeIds, all);
+  const record: RunRecordOptions = {
+    runtimes: runtimeIds ?? all.map((a) => a.id),
+    explicitRuntimes: runtimeIds !== undefined,
+    benchmarks: benchmarks.map((b) => b.info.id),
+    quick,
+    seed: integer("seed", values.seed, Math.floor(Math.random() * 2 ** 31), 0),
+    warmups: integer("warmups", values.warmups, quick ? 0 : DEFAULT_WARMUPS, 0),
+    stepTimeoutMs: positiveNumber(
+      "step-timeout",
+      values["step-timeout"],
+      DEFAULT_STEP_TIMEOUT_MS / 1000,
+    ) * 1000,
+    ...(adaptive
+      ? {
+        adaptive: {
+          targetCiPercent: positiveNumber("target-ci", values["target-ci"], 5),
+          maxRuns: integer("max-runs", values["max-runs"], DEFAULT_MAX_RUNS, 1),
+          maxTimeS: positiveNumber("max-time", values["max-time"], DEFAULT_MAX_TIME_S),
+        },
+      }
+      : {
+        repetitions: integer(
+          "repetitions",
+          values.repetitions,
+          quick ? 1 : DEFAULT_REPETITIONS,
+          1,
+        ),
+      }),
+  };
+  return { runId: newRunId(), outDir, record, resume: false, rebuild };
+}
+
+/**
+ * Runs a collection: builds (or finds) the image, handles Ctrl-C (first: stop after cleanup,
+ * second: quit at once), runs the plan and cleans up. Progress goes to stderr.
+ */
+export async function executeCollection(
+  request: CollectRequest,
+  all: RuntimeAdapter[] = allAdapters(),
+): Promise<CollectionOutcome> {
+  const { runId, outDir, record } = request;
+  const image = await buildImage({ rebuild: request.rebuild, log: (m) => console.error(m) });
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) {
+      console.error("\nocibench: stopping after cleanup (press Ctrl-C again to quit at once)");
+      controller.abort(new Error("interrupted"));
+    } else {
+      Deno.exit(130);
+    }
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    console.error(`ocibench collect: run ${runId} → ${outDir}/${runId}.json`);
+    return await runCollection({
+      runId,
+      outDir,
+      resume: request.resume,
+      runtimes: resolveRuntimes(record.runtimes, all),
+      benchmarks: resolveBenchmarks(record.benchmarks),
+      record,
+      image,
+      signal: controller.signal,
+      findLeftovers: async (prefix) => {
+        const found = await findLeftovers(prefix);
+        return found.length > 0 ? describeLeftovers(found).split("\n") : [];
+      },
+    });
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
 /** The `collect` subcommand. */
 export const collectCommand: Command = {
   name: "collect",
@@ -137,110 +280,9 @@ export const collectCommand: Command = {
       console.log(listing(all));
       return EXIT_OK;
     }
-    const outDir = (values.out ?? "results").replace(/\/+$/, "") || ".";
-    let runId: string;
-    let record: RunRecordOptions;
-    if (values.resume !== undefined) {
-      const ignored = Object.keys(values).filter((k) =>
-        !["resume", "out", "rebuild", "help"].includes(k)
-      );
-      if (ignored.length > 0) {
-        throw new UsageError(
-          `collect: --resume continues a run with its own options; drop ${
-            ignored.map((k) => `--${k}`).join(", ")
-          }`,
-        );
-      }
-      runId = values.resume;
-      record = await readRunRecord(outDir, runId);
-    } else {
-      const quick = values.quick ?? false;
-      const adaptive = values["target-ci"] !== undefined;
-      if (adaptive && values.repetitions !== undefined) {
-        throw new UsageError("collect: give either --repetitions or --target-ci, not both");
-      }
-      if (!adaptive && (values["max-runs"] !== undefined || values["max-time"] !== undefined)) {
-        throw new UsageError("collect: --max-runs and --max-time go with --target-ci");
-      }
-      const benchmarkNames = splitList(values.benchmarks) ?? [quick ? "quick" : "full"];
-      let benchmarks;
-      try {
-        benchmarks = resolveBenchmarks(benchmarkNames);
-      } catch (error) {
-        throw new UsageError(`collect: ${(error as Error).message}`);
-      }
-      const runtimeIds = splitList(values.runtimes);
-      if (runtimeIds) resolveRuntimes(runtimeIds, all);
-      runId = newRunId();
-      record = {
-        runtimes: runtimeIds ?? all.map((a) => a.id),
-        explicitRuntimes: runtimeIds !== undefined,
-        benchmarks: benchmarks.map((b) => b.info.id),
-        quick,
-        seed: integer("seed", values.seed, Math.floor(Math.random() * 2 ** 31), 0),
-        warmups: integer("warmups", values.warmups, quick ? 0 : DEFAULT_WARMUPS, 0),
-        stepTimeoutMs: positiveNumber(
-          "step-timeout",
-          values["step-timeout"],
-          DEFAULT_STEP_TIMEOUT_MS / 1000,
-        ) * 1000,
-        ...(adaptive
-          ? {
-            adaptive: {
-              targetCiPercent: positiveNumber("target-ci", values["target-ci"], 5),
-              maxRuns: integer("max-runs", values["max-runs"], DEFAULT_MAX_RUNS, 1),
-              maxTimeS: positiveNumber("max-time", values["max-time"], DEFAULT_MAX_TIME_S),
-            },
-          }
-          : {
-            repetitions: integer(
-              "repetitions",
-              values.repetitions,
-              quick ? 1 : DEFAULT_REPETITIONS,
-              1,
-            ),
-          }),
-      };
-    }
-
-    const image = await buildImage({
-      rebuild: values.rebuild ?? false,
-      log: (m) => console.error(m),
-    });
-    const controller = new AbortController();
-    let signals = 0;
-    const onSignal = () => {
-      signals++;
-      if (signals === 1) {
-        console.error("\nocibench: stopping after cleanup (press Ctrl-C again to quit at once)");
-        controller.abort(new Error("interrupted"));
-      } else {
-        Deno.exit(130);
-      }
-    };
-    Deno.addSignalListener("SIGINT", onSignal);
-    Deno.addSignalListener("SIGTERM", onSignal);
-    try {
-      console.error(`ocibench collect: run ${runId} → ${outDir}/${runId}.json`);
-      const outcome = await runCollection({
-        runId,
-        outDir,
-        resume: values.resume !== undefined,
-        runtimes: resolveRuntimes(record.runtimes, all),
-        benchmarks: resolveBenchmarks(record.benchmarks),
-        record,
-        image,
-        signal: controller.signal,
-        findLeftovers: async (prefix) => {
-          const found = await findLeftovers(prefix);
-          return found.length > 0 ? describeLeftovers(found).split("\n") : [];
-        },
-      });
-      console.log(outcome.resultPath);
-      return outcome.status === "complete" ? EXIT_OK : EXIT_FAILURE;
-    } finally {
-      Deno.removeSignalListener("SIGINT", onSignal);
-      Deno.removeSignalListener("SIGTERM", onSignal);
-    }
+    const { list: _list, ...flags } = values;
+    const outcome = await executeCollection(await collectRequestFrom(flags, all), all);
+    console.log(outcome.resultPath);
+    return outcome.status === "complete" ? EXIT_OK : EXIT_FAILURE;
   },
 };
