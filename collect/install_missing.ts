@@ -1,0 +1,74 @@
+/**
+ * `war --install`: the Debian packages that would make unusable runtimes and missing tools
+ * usable, taken from doctor's fixes, and their installation with apt.
+ *
+ * @module
+ */
+import type { DoctorReport } from "./doctor.ts";
+import { type ProcessRunner, runChecked, runProcess } from "./process.ts";
+
+/** How long apt may take for one command, in milliseconds. */
+export const APT_TIMEOUT_MS = 15 * 60_000;
+
+const APT_FIX = /^apt-get install ([a-z0-9][a-z0-9+.-]*(?: [a-z0-9][a-z0-9+.-]*)*)$/;
+
+/**
+ * The packages doctor's fixes ask for (`apt-get install X`), once each, sorted; fixes that are
+ * not a package installation (a daemon to start, a cgroup mount) are returned apart.
+ */
+export function packagesToInstall(
+  report: DoctorReport,
+): { packages: string[]; otherFixes: { what: string; fix: string }[] } {
+  const packages = new Set<string>();
+  const otherFixes: { what: string; fix: string }[] = [];
+  const rows = [
+    ...report.runtimes.filter((r) => !r.usable).map((r) => ({ what: r.id, fix: r.fix })),
+    ...report.tools.filter((t) => !t.found).map((t) => ({ what: t.name, fix: t.fix })),
+  ];
+  for (const { what, fix } of rows) {
+    if (!fix) continue;
+    const m = APT_FIX.exec(fix.trim());
+    if (m) m[1].split(" ").forEach((p) => packages.add(p));
+    else otherFixes.push({ what, fix });
+  }
+  return { packages: [...packages].sort(), otherFixes };
+}
+
+/** Options of {@link installPackages}. */
+export interface InstallPackagesOptions {
+  runner?: ProcessRunner;
+  log?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Installs `packages` with `apt-get install -y --no-install-recommends` after `apt-get update`.
+ * Needs root; raises an Error naming the command and apt's message when it fails.
+ */
+export async function installPackages(
+  packages: string[],
+  options: InstallPackagesOptions = {},
+): Promise<void> {
+  if (packages.length === 0) return;
+  if (Deno.uid() !== 0) {
+    throw new Error(
+      `installing ${packages.join(", ")} needs root: run as root, or install them with ` +
+        `"apt-get install ${packages.join(" ")}"`,
+    );
+  }
+  const runner = options.runner ?? runProcess;
+  const log = options.log ?? (() => {});
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  log(`apt-get update`);
+  await runChecked(["apt-get", "update", "-qq"], {
+    runner,
+    env,
+    timeoutMs: APT_TIMEOUT_MS,
+    signal: options.signal,
+  });
+  log(`apt-get install ${packages.join(" ")}`);
+  await runChecked(
+    ["apt-get", "install", "-y", "-qq", "--no-install-recommends", ...packages],
+    { runner, env, timeoutMs: APT_TIMEOUT_MS, signal: options.signal },
+  );
+}
