@@ -125,6 +125,7 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
 }
 
 /** The regularised incomplete beta function I_x(a, b), for a, b > 0 and 0 ≤ x ≤ 1. */
+// Three positional numbers on purpose: the mathematical notation I_x(a, b) reads clearest.
 export function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;

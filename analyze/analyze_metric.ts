@@ -177,7 +177,7 @@ function pairwiseTests(
       const b = testable[j].sorted!;
       const mw = mannWhitneyU(a, b);
       const welch = welchTTest(a, b);
-      const hl = hodgesLehmannShift(a, b, options.random);
+      const hl = hodgesLehmannShift(a, b, { random: options.random });
       const notes: string[] = [];
       if (welch === null) notes.push("Welch's t undefined: both samples have zero variance");
       if (hl.subsampled) {
@@ -192,7 +192,7 @@ function pairwiseTests(
         welch,
         pAdjusted: null,
         significant: null,
-        cliffsDelta: cliffsDeltaFromU(mw.u, a.length, b.length),
+        cliffsDelta: cliffsDeltaFromU(mw.u, { m: a.length, n: b.length }),
         hodgesLehmann: hl.shift,
         notes,
       });

@@ -144,7 +144,7 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
       sanity: checkSanity(g, metrics, { cvThreshold }),
     };
     group.recommendations = profiles.map((p) =>
-      flagDoubtfulValues(recommend(g, metrics, p), group)
+      flagDoubtfulValues(recommend(metrics, { runtimes: group.runtimes, profile: p }), group)
     );
     return group;
   });

@@ -22,6 +22,16 @@ import { securityPostureOf } from "./security_posture.ts";
  */
 export const DATA_BOUND_MARGIN = 0.1;
 
+/** Options of {@link desirability}: which way is better, and the bounds. */
+export type DesirabilityOptions = DesirabilityBounds & { direction: Direction };
+
+/** Options of {@link recommend}. */
+export interface RecommendOptions {
+  /** The runtimes to rank (a host group's). */
+  runtimes: HostGroup["runtimes"];
+  profile: Profile;
+}
+
 /**
  * One-sided Derringer–Suich desirability of `y`. Larger is better: d = ((y − L) ÷ (T − L))^s
  * between the unacceptable value L and the target T, 0 below L and 1 above T; smaller is
@@ -29,12 +39,12 @@ export const DATA_BOUND_MARGIN = 0.1;
  *
  * @example
  * ```ts
- * desirability(75, "higher", { unacceptable: 50, target: 100 }); // 0.5
+ * desirability(75, { direction: "higher", unacceptable: 50, target: 100 }); // 0.5
  * ```
  */
-export function desirability(y: number, direction: Direction, bounds: DesirabilityBounds): number {
-  const s = bounds.shape ?? 1;
-  const { unacceptable: u, target: t } = bounds;
+export function desirability(y: number, options: DesirabilityOptions): number {
+  const s = options.shape ?? 1;
+  const { unacceptable: u, target: t, direction } = options;
   if (u === t) return 1;
   const fraction = direction === "lower" ? (u - y) / (u - t) : (y - u) / (t - u);
   if (fraction <= 0) return 0;
@@ -73,18 +83,15 @@ function fmt(x: number): string {
 }
 
 /**
- * Ranks a group's runtimes for `profile`. Per ranked metric the profile weighs (category weight
+ * Ranks a group's runtimes for a profile. Per ranked metric the profile weighs (category weight
  * > 0, or a per-metric weight), d comes from the profile's explicit bounds or from the data
  * ({@link dataBounds}); per category, D_c is the weighted geometric mean of its metrics' d; the
  * overall D is the weighted geometric mean of the D_c and the runtime's security-posture score,
  * with the profile's weights renormalised over the categories the runtime has data for (a
  * missing category is named in the reasons, not scored as zero).
  */
-export function recommend(
-  group: Pick<HostGroup, "runtimes">,
-  metrics: MetricAnalysis[],
-  profile: Profile,
-): Recommendation {
+export function recommend(metrics: MetricAnalysis[], options: RecommendOptions): Recommendation {
+  const { profile } = options;
   const notes: string[] = [];
   const categories = CategorySchema.options as Category[];
   const weightOf = (m: MetricAnalysis) =>
@@ -123,7 +130,7 @@ export function recommend(
         "differ significantly (they share rank 1), yet D still uses their medians",
     );
   }
-  const entries: RecommendationEntry[] = group.runtimes.map((runtime) => {
+  const entries: RecommendationEntry[] = options.runtimes.map((runtime) => {
     const posture = securityPostureOf(runtime.isolation);
     const reasons: string[] = [];
     const perCategory = weighted.filter((c) => withData.has(c)).map((category) => {
@@ -134,7 +141,7 @@ export function recommend(
           const b = bounds.get(m.metric);
           return value === null || !b
             ? null
-            : { d: desirability(value, m.direction, b), w: weightOf(m) };
+            : { d: desirability(value, { ...b, direction: m.direction }), w: weightOf(m) };
         })
         .filter((p): p is { d: number; w: number } => p !== null);
       return {

@@ -12,24 +12,25 @@ import { SECURITY_POSTURE, securityPostureOf } from "./security_posture.ts";
 import { IsolationClassSchema } from "../model/result_set.ts";
 
 Deno.test("desirability() follows Derringer & Suich's one-sided forms", () => {
-  const b = { unacceptable: 50, target: 100 };
-  assertEquals(desirability(75, "higher", b), 0.5);
-  assertEquals(desirability(40, "higher", b), 0);
-  assertEquals(desirability(120, "higher", b), 1);
-  assertAlmostEquals(desirability(75, "higher", { ...b, shape: 2 }), 0.25, 1e-15);
-  const lower = { unacceptable: 10, target: 2 };
-  assertEquals(desirability(6, "lower", lower), 0.5);
-  assertEquals(desirability(1, "lower", lower), 1);
-  assertEquals(desirability(11, "lower", lower), 0);
+  const b = { direction: "higher" as const, unacceptable: 50, target: 100 };
+  assertEquals(desirability(75, b), 0.5);
+  assertEquals(desirability(40, b), 0);
+  assertEquals(desirability(120, b), 1);
+  assertAlmostEquals(desirability(75, { ...b, shape: 2 }), 0.25, 1e-15);
+  const lower = { direction: "lower" as const, unacceptable: 10, target: 2 };
+  assertEquals(desirability(6, lower), 0.5);
+  assertEquals(desirability(1, lower), 1);
+  assertEquals(desirability(11, lower), 0);
 });
 
 Deno.test("dataBounds() widens the worst side by 10 % of the range so the worst is not vetoed", () => {
   assertEquals(dataBounds([10, 20, 30], "higher"), { unacceptable: 8, target: 30 });
   assertEquals(dataBounds([10, 20, 30], "lower"), { unacceptable: 32, target: 10 });
   const b = dataBounds([10, 20, 30], "lower")!;
-  assertAlmostEquals(desirability(30, "lower", b), 2 / 22, 1e-15);
+  assertAlmostEquals(desirability(30, { ...b, direction: "lower" }), 2 / 22, 1e-15);
   assertEquals(dataBounds([], "lower"), null);
-  assertEquals(desirability(5, "higher", dataBounds([5, 5], "higher")!), 1, "no range: all 1");
+  const flat = { ...dataBounds([5, 5], "higher")!, direction: "higher" as const };
+  assertEquals(desirability(5, flat), 1, "no range: all 1");
 });
 
 Deno.test("every isolation class has a security-posture score in (0, 1] with a rationale", () => {

@@ -15,8 +15,8 @@ export const HODGES_LEHMANN_SUBSAMPLE = 300;
  * Cliff's delta (Cliff 1993): P(a > b) − P(a < b) in [−1, 1], from the Mann–Whitney U of a
  * (pairs a > b plus half the ties): δ = 2U ÷ (mn) − 1.
  */
-export function cliffsDeltaFromU(u: number, m: number, n: number): number {
-  return (2 * u) / (m * n) - 1;
+export function cliffsDeltaFromU(u: number, sizes: { m: number; n: number }): number {
+  return (2 * u) / (sizes.m * sizes.n) - 1;
 }
 
 /** The result of {@link hodgesLehmannShift}. */
@@ -30,13 +30,14 @@ export interface ShiftEstimate {
  * The Hodges–Lehmann estimate of the shift a − b (Hodges & Lehmann 1963): the median of all m·n
  * differences aᵢ − bⱼ (found by quickselect). Above 90 000 pairs, the median of the differences
  * between 300 values
- * drawn (with replacement, from `random`) from each side, and says so.
+ * drawn (with replacement, from `options.random`) from each side, and says so.
  */
 export function hodgesLehmannShift(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
-  random: Random,
+  options: { random: Random },
 ): ShiftEstimate {
+  const { random } = options;
   let xs = a;
   let ys = b;
   let subsampled = false;

@@ -154,8 +154,13 @@ Deno.test("cliffsDeltaFromU() and hodgesLehmannShift() match brute force", () =>
     const a = REF.samples[pair.a];
     const b = REF.samples[pair.b];
     const u = mannWhitneyU(sortedCopy(a), sortedCopy(b)).u;
-    close(cliffsDeltaFromU(u, a.length, b.length), pair.cliffs_delta, 1e-12, `${pair.a} delta`);
-    const hl = hodgesLehmannShift(a, b, random);
+    close(
+      cliffsDeltaFromU(u, { m: a.length, n: b.length }),
+      pair.cliffs_delta,
+      1e-12,
+      `${pair.a} delta`,
+    );
+    const hl = hodgesLehmannShift(a, b, { random });
     assertAlmostEquals(hl.shift, pair.hodges_lehmann, 1e-9, `${pair.a} HL`);
     assertEquals(hl.subsampled, false);
   }
@@ -190,7 +195,7 @@ Deno.test("hodgesLehmannShift() subsamples above the pair limit and still finds 
   const random = createRandom(2);
   const a = Array.from({ length: 2000 }, () => random() * 10 + 5);
   const b = Array.from({ length: 2000 }, () => random() * 10);
-  const hl = hodgesLehmannShift(a, b, random);
+  const hl = hodgesLehmannShift(a, b, { random });
   assertEquals(hl.subsampled, true);
   assertAlmostEquals(hl.shift, 5, 0.5);
 });
