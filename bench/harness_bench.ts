@@ -95,6 +95,18 @@ async function main(): Promise<void> {
       };
       theirs.push(...json.results[0].times.map((s) => s * 1000));
     }
+    // Where a start-up gap comes from: Deno's own spawn, plain vs in a new session (`detached`,
+    // which the process runner uses to kill whole trees and which forces fork+exec).
+    const plain: number[] = [];
+    const session: number[] = [];
+    for (let i = 0; i < rounds * 10; i++) {
+      for (const [detached, into] of [[false, plain], [true, session]] as const) {
+        const t0 = performance.now();
+        await new Deno.Command("true", { stdin: "null", stdout: "null", stderr: "null", detached })
+          .output();
+        into.push(performance.now() - t0);
+      }
+    }
     const cpuRatio = median(viaRunner) / median(viaDirect);
     const startRatio = median(ours) / median(theirs);
     const f = (x: number) => x.toFixed(2);
@@ -122,6 +134,11 @@ async function main(): Promise<void> {
       `   ratio ocibench ÷ hyperfine = ${startRatio.toFixed(3)} (goal ≤ 1.05: ${
         startRatio <= 1.05 ? "met" : "NOT met"
       })`,
+    );
+    console.log("");
+    console.log(
+      `3. Deno's own spawn of true, ${plain.length} runs each: plain ${f(median(plain))} ms, ` +
+        `in a new session (detached, as the runner spawns) ${f(median(session))} ms`,
     );
   } finally {
     await Deno.remove(workDir, { recursive: true });
