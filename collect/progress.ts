@@ -174,8 +174,8 @@ export class Progress {
 
   #draw(): void {
     const elapsed = formatDuration(this.#now() - this.#started);
-    const what = this.#current ? this.#describe(this.#current.step) : "";
-    const line = `${this.#position(this.#current ? 1 : 0)} ${what} elapsed ${elapsed} ETA ${
+    const what = this.#current ? ` ${this.#describe(this.#current.step)}` : "";
+    const line = `${this.#position(this.#current ? 1 : 0)}${what} elapsed ${elapsed} ETA ${
       formatDuration(this.etaMs())
     }`;
     this.#write(`\r\x1b[2K${line}`);
