@@ -283,7 +283,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
       if (why) {
         const note = `${pair.benchmark} not run under ${pair.runtime}: ${why}`;
         notes.push(note);
-        progress.log(`skipped ${note}`);
+        progress.log(`skipped ${note}`, true);
       } else {
         pairs.push(pair);
       }
