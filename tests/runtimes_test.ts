@@ -16,6 +16,7 @@ import {
 } from "../collect/runtimes/mod.ts";
 import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
 import type { ImagePaths, RuntimeAdapter } from "../collect/types.ts";
+import { runProcess } from "../collect/process.ts";
 
 let image: ImagePaths;
 let imageProblem: string | undefined;
@@ -30,6 +31,20 @@ if (imageProblem) console.log(`runtimes_test: ${imageProblem}`);
 
 const ctx = createAdapterContext({ image, log: (m) => console.log(`  [adapter] ${m}`) });
 const adapters: RuntimeAdapter[] = RUNTIME_IDS.map((id) => adapterById(id));
+
+// A network namespace of ours with a veth pair inside, for the adapters that can join one.
+const NETNS = `${ctx.namePrefix}-ns`;
+const VETH = "ocibench-v0";
+for (
+  const argv of [
+    ["netns", "add", NETNS],
+    ["-n", NETNS, "link", "add", VETH, "type", "veth", "peer", "name", "ocibench-v1"],
+    ["-n", NETNS, "link", "set", VETH, "up"],
+  ]
+) {
+  const r = await runProcess(["ip", ...argv]);
+  if (r.exitCode !== 0) throw new Error(`ip ${argv.join(" ")}: ${r.stderr}`);
+}
 const detected = await detectAll(adapters, ctx);
 const OWN_PROGRAMS = findCPrograms(C_SOURCE_DIR).map((p) => p.name).join(" ");
 const hostKernel = Deno.readTextFileSync("/proc/sys/kernel/osrelease").trim();
@@ -74,12 +89,14 @@ for (const { adapter, detection, detectMs } of detected) {
           argv: [
             "sh",
             "-c",
-            `pwd > "$1/out.txt" && command -v sysbench fio iperf3 pi ${OWN_PROGRAMS} >/dev/null && uname -r`,
+            `pwd > "$1/out.txt" && command -v sysbench fio iperf3 pi ${OWN_PROGRAMS} >/dev/null && uname -r && grep -c ${VETH} /proc/net/dev || true`,
             "sh",
             "/ocibench-data",
           ],
           cwd: "/ocibench-data",
           mounts: [{ hostPath: dir, containerPath: "/ocibench-data" }],
+          // docker joins no namespace by path (it has its bridge); every other adapter does.
+          network: adapter.engine === "docker" ? { kind: "none" } : { kind: "netns", name: NETNS },
           timeoutMs: 60_000,
         }, ctx);
         assertEquals(w.exitCode, 0, `mount, cwd or tools failed: ${w.stdout} ${w.stderr}`);
@@ -87,11 +104,13 @@ for (const { adapter, detection, detectMs } of detected) {
           Deno.readTextFileSync(`${dir}/out.txt`),
           `${adapter.id === "native" ? dir : "/ocibench-data"}\n`,
         );
+        const [kernel, veths] = w.stdout.trim().split("\n");
         if (adapter.isolation === "syscall-sandbox") {
-          assert(w.stdout.trim() !== hostKernel, `${adapter.id} shows the host kernel`);
+          assert(kernel !== hostKernel, `${adapter.id} shows the host kernel`);
         } else if (adapter.isolation === "os-container" || adapter.isolation === "native") {
-          assertEquals(w.stdout.trim(), hostKernel);
+          assertEquals(kernel, hostKernel);
         }
+        assertEquals(veths, adapter.engine === "docker" ? "0" : "1", "the network namespace");
       } finally {
         Deno.removeSync(dir, { recursive: true });
       }
@@ -178,6 +197,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
+    await runProcess(["ip", "netns", "delete", NETNS]);
     const problems = await cleanupAll(adapters, ctx);
     assertEquals(problems, []);
     const leftovers = await findLeftovers(ctx.namePrefix);
