@@ -9,6 +9,7 @@ import { doctorCommand } from "./doctor.ts";
 import { reportCommand } from "./report.ts";
 import { analyzeCommand } from "./analyze.ts";
 import { compareCommand } from "./compare.ts";
+import { warCommand } from "./war.ts";
 import { collectCommand } from "./collect.ts";
 
 /** Every subcommand of `main.ts`. */
@@ -19,4 +20,5 @@ export const COMMANDS: Command[] = [
   reportCommand,
   analyzeCommand,
   compareCommand,
+  warCommand,
 ];

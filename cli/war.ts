@@ -1,0 +1,139 @@
+/**
+ * `war`: the whole study in one command — doctor, (optionally) install what is missing, build
+ * the image, collect the quick suite on every usable runtime, analyse, render the report, and
+ * print where it is with a short per-category summary.
+ *
+ * @module
+ */
+import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs } from "./command.ts";
+import { type CollectFlags, collectRequestFrom, executeCollection } from "./collect.ts";
+import { formatDoctorReport, runDoctor } from "../collect/doctor.ts";
+import { buildImage } from "../collect/image.ts";
+import { installPackages, packagesToInstall } from "../collect/install_missing.ts";
+import { allAdapters } from "../collect/runtimes/mod.ts";
+import { readResultSet } from "../model/read_result_set.ts";
+import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
+import { formatCategorySummary } from "../analyze/category_summary.ts";
+import { buildReport } from "../report/build_report.ts";
+
+/** The notebook `war` renders. */
+export const WAR_NOTEBOOK = new URL("../notebooks/runtimes_war.md", import.meta.url).pathname;
+
+const HELP = `Usage: ocibench war [options]
+
+The whole comparison in one command:
+  1. doctor: which runtimes and tools this host has (with --install, as root, the missing ones
+     that Debian packages are installed with apt, then doctor runs again);
+  2. the benchmark image is built (or found in the cache);
+  3. the quick suite is collected on every usable runtime (--full: the paper-scale suite, with
+     longer runs, warm-ups and more repetitions);
+  4. the run is analysed and notebooks/runtimes_war.md is rendered to <report-dir>/runtimes_war.html;
+  5. the report's path and a per-category summary (best, worst, ratio to native) are printed.
+
+Options:
+  --install           install missing runtimes and tools with apt (needs root)
+  --full              the full suite instead of the quick one
+  --runtimes a,b      only these runtimes (default: every usable one)
+  --benchmarks x,y    benchmark ids or suites (default: quick, or full with --full)
+  --repetitions N     measured repetitions per runtime and benchmark
+  --results DIR       results directory (default: results)
+  --out DIR           report directory (default: site)
+  --seed N            seed of the interleaved order
+
+Exit codes: 0 when the report was written, 1 when a step failed, 2 on bad usage.`;
+
+/** The `war` subcommand. */
+export const warCommand: Command = {
+  name: "war",
+  summary: "doctor, install, image, collect, analyse and report in one command",
+  help: HELP,
+  async run(args) {
+    const { values } = parseCommandArgs("war", args, {
+      install: { type: "boolean" },
+      full: { type: "boolean" },
+      runtimes: { type: "string" },
+      benchmarks: { type: "string" },
+      repetitions: { type: "string" },
+      results: { type: "string" },
+      out: { type: "string" },
+      seed: { type: "string" },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return EXIT_OK;
+    }
+    const started = performance.now();
+    const say = (m: string) => console.error(`war: ${m}`);
+    const all = allAdapters();
+    // Parse the collection options first, so a typo fails before anything slow runs.
+    const flags: CollectFlags = {
+      quick: !values.full,
+      out: values.results ?? "results",
+      ...(values.runtimes !== undefined ? { runtimes: values.runtimes } : {}),
+      ...(values.benchmarks !== undefined ? { benchmarks: values.benchmarks } : {}),
+      ...(values.repetitions !== undefined ? { repetitions: values.repetitions } : {}),
+      ...(values.seed !== undefined ? { seed: values.seed } : {}),
+    };
+    const request = await collectRequestFrom(flags, all);
+    const runtimeIds = values.runtimes?.split(",").map((s) => s.trim()).filter(Boolean);
+
+    say("1/5 doctor");
+    const doctor = () => runDoctor({ runtimes: runtimeIds, runs: 0, log: say });
+    let report = await doctor();
+    const { packages } = packagesToInstall(report);
+    let again = !report.image.built;
+    if (packages.length > 0) {
+      if (values.install) {
+        say(`installing ${packages.join(", ")}`);
+        await installPackages(packages, { log: say });
+        again = true;
+      } else {
+        say(
+          `missing packages: ${packages.join(", ")} (run with --install as root, or ` +
+            `apt-get install ${packages.join(" ")})`,
+        );
+      }
+    }
+    say("2/5 benchmark image");
+    await buildImage({ log: say });
+    if (again) report = await doctor();
+    console.error(formatDoctorReport(report));
+    for (const { what, fix } of packagesToInstall(report).otherFixes) {
+      say(`${what} stays unusable until: ${fix}`);
+    }
+    const usable = report.runtimes.filter((r) => r.usable).map((r) => r.id);
+    if (usable.length === 0) throw new Error("no runtime is usable on this host; see doctor above");
+    if (runtimeIds === undefined) {
+      // Only the usable ones: war measures what this host can run and says what it skipped.
+      request.record.runtimes = request.record.runtimes.filter((id) => usable.includes(id));
+    }
+
+    say(`3/5 collect (${request.record.quick ? "quick" : "full"} suite)`);
+    const outcome = await executeCollection(request, all);
+    if (outcome.status === "interrupted") {
+      say(`interrupted: the samples so far are in ${outcome.resultPath}`);
+      return EXIT_FAILURE;
+    }
+    const set = await readResultSet(outcome.resultPath);
+    if (set.samples.length === 0) {
+      throw new Error(`the run measured nothing: ${outcome.resultPath}`);
+    }
+
+    say("4/5 analyse and report");
+    const outDir = values.out ?? "site";
+    const built = await buildReport(WAR_NOTEBOOK, { outDir, data: [outcome.resultPath] });
+    const analysis = analyzeResultSets([set], { seed: 1 });
+    const minutes = (performance.now() - started) / 60_000;
+
+    say("5/5 summary");
+    console.log(`Report: ${built.files[0]} (${Math.round(built.htmlBytes / 1024)} KiB)`);
+    console.log(`Results: ${outcome.resultPath}`);
+    console.log(
+      `Runtimes measured: ${set.runtimes.length}; samples: ${set.samples.length}; ` +
+        `failures: ${set.failures.length}; wall time ${minutes.toFixed(1)} min`,
+    );
+    for (const s of outcome.skippedRuntimes) console.log(`Skipped ${s.runtime}: ${s.reason}`);
+    for (const group of analysis.groups) console.log(formatCategorySummary(group));
+    return EXIT_OK;
+  },
+};
