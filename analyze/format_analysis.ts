@@ -66,7 +66,7 @@ function metricBlock(m: MetricAnalysis, group: HostGroup): Block {
     return [
       e ? (e.rank === null ? "–" : `${e.rank}${tie}`) : "",
       runtime,
-      s.central === null ? `– (${s.missingReason ?? "no value"})` : formatNumber(s.central),
+      formatNumber(s.central),
       s.kind === "summary" ? (s.reportedN ? `pub. (${s.reportedN})` : "pub.") : String(s.n),
       ci,
       ratio,
@@ -74,6 +74,9 @@ function metricBlock(m: MetricAnalysis, group: HostGroup): Block {
     ];
   });
   const notes: string[] = [];
+  for (const s of m.summaries) {
+    if (s.central === null) notes.push(`${s.runtime}: no value (${s.missingReason ?? "no value"})`);
+  }
   if (m.ranking) notes.push(`ranking: ${m.ranking.method}`);
   else notes.push("not ranked (direction none)");
   if (ref && ref.mode === "best" && group.baseline.used !== null) notes.push(ref.note);
@@ -196,7 +199,7 @@ function renderGroup(group: HostGroup, markdown: boolean): string[] {
     out.push(...h(3, `${source.title ?? source.runId}${source.label ? ` (${source.label})` : ""}`));
     for (const m of metrics) out.push(...renderTable(metricBlock(m, group), markdown));
     if (findings.length > 0) {
-      out.push(markdown ? "**Sanity findings**" : "Sanity findings:", "");
+      out.push(...(markdown ? ["**Sanity findings**", ""] : ["Sanity findings:"]));
       out.push(...findingLines(findings).map((l) => (markdown ? `- ${l}` : `  ${l}`)), "");
       findings.forEach((f) => shown.add(JSON.stringify(f)));
     }
