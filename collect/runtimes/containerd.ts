@@ -107,14 +107,19 @@ export function containerdAdapter(
     await effects.run([...cli(), "task", "kill", "--signal", "SIGKILL", name], {
       timeoutMs: 30_000,
     });
-    for (let i = 0; i < 20; i++) {
+    // runsc behind the runc shim may answer "unknown error" to a task delete although the
+    // task is gone; a few tries, then the container delete decides.
+    for (let i = 0; i < 3; i++) {
       const r = await effects.run([...cli(), "task", "delete", "--force", name], {
         timeoutMs: 30_000,
       });
       if (r.exitCode === 0 || /not found/.test(r.stderr)) break;
-      await new Promise((res) => setTimeout(res, 100));
+      await new Promise((res) => setTimeout(res, 200));
     }
-    await effects.run([...cli(), "container", "delete", name], { timeoutMs: 30_000 });
+    const c = await effects.run([...cli(), "container", "delete", name], { timeoutMs: 30_000 });
+    if (c.exitCode !== 0 && !/not found/.test(c.stderr)) {
+      throw new Error(`cannot delete container ${name}: ${tailOf(c.stderr.trim(), 400)}`);
+    }
   }
 
   const adapter: RuntimeAdapter = {
