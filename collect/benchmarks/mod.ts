@@ -17,7 +17,7 @@ import { sysbenchMemoryBenchmark } from "./sysbench_memory.ts";
 import { syscallsBenchmark } from "./syscalls.ts";
 import { FIO_BENCHMARKS } from "./fio.ts";
 import { BONNIE_BENCHMARKS } from "./bonnie.ts";
-import { iperf3Benchmark } from "./iperf3.ts";
+import { IPERF3_BENCHMARKS } from "./iperf3.ts";
 import { qperfBenchmark } from "./qperf.ts";
 import { footprintBenchmark } from "./footprint.ts";
 import { densityBenchmark } from "./density.ts";
@@ -33,7 +33,7 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   syscallsBenchmark,
   ...FIO_BENCHMARKS,
   ...BONNIE_BENCHMARKS,
-  iperf3Benchmark,
+  ...IPERF3_BENCHMARKS,
   qperfBenchmark,
   footprintBenchmark,
   densityBenchmark,

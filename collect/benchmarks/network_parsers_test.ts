@@ -2,7 +2,7 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../te
 import { MetricInfoSchema } from "../../model/result_set.ts";
 import { readToolOutput } from "./_fixture.ts";
 import {
-  iperf3Benchmark,
+  IPERF3_BENCHMARKS,
   iperf3ClientArgv,
   Iperf3Error,
   iperf3NotReady,
@@ -137,7 +137,7 @@ Deno.test("qperfClientArgv() builds the command the fixtures were captured with"
 });
 
 Deno.test("the network benchmarks' metrics carry units and directions", () => {
-  for (const b of [iperf3Benchmark, qperfBenchmark]) {
+  for (const b of [...IPERF3_BENCHMARKS, qperfBenchmark]) {
     for (const m of b.metrics) {
       MetricInfoSchema.parse(m);
       assertEquals(m.benchmark, b.info.id);
