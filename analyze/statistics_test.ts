@@ -45,6 +45,7 @@ interface Reference {
     hodges_lehmann: number;
   }[];
   holm: { p: number[]; adjusted: number[] }[];
+  bootstrap_median_ci: { sample: string; low: number; high: number }[];
   special: {
     normal_sf: [number, number][];
     normal_ppf: [number, number][];
@@ -209,4 +210,15 @@ Deno.test("bootstrapResamplesFor() caps the resamples so cost stays linear in n"
   assertStringIncludes(ci.method, "order-statistic");
   assert(ci.low < 2499.5 && ci.high > 2499.5 && ci.high - ci.low < 200);
   assertEquals(medianInterval(sortedCopy([3]), { level: 0.95, random: createRandom(1) }), null);
+});
+
+Deno.test("medianInterval() agrees with SciPy's percentile bootstrap of the median", () => {
+  // Different random streams: endpoints may differ by about one order statistic.
+  for (const ref of REF.bootstrap_median_ci) {
+    const values = REF.samples[ref.sample];
+    const tolerance = 0.05 * (Math.max(...values) - Math.min(...values));
+    const ci = medianInterval(sortedCopy(values), { level: 0.95, random: createRandom(1) })!;
+    assertAlmostEquals(ci.low, ref.low, tolerance, `${ref.sample} low`);
+    assertAlmostEquals(ci.high, ref.high, tolerance, `${ref.sample} high`);
+  }
 });
