@@ -60,6 +60,14 @@ for (const id of RUNTIMES) {
   if (!detection.usable) unusable.set(id, `${detection.reason} (fix: ${detection.fix ?? "-"})`);
 }
 for (const [id, reason] of unusable) console.log(`SKIPPED runtime ${id}: ${reason}`);
+// When a filter leaves out the final clean-up test, the run's work dir still goes.
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(ctx.workDir, { recursive: true });
+  } catch {
+    // Already removed by the clean-up test.
+  }
+});
 
 function measureContext(runtime: RuntimeAdapter, signal?: AbortSignal): MeasureContext {
   return { runtime, adapter: ctx, quick: true, cores: navigator.hardwareConcurrency, signal };

@@ -25,6 +25,7 @@ import { createNetnsPair, type NetnsPair } from "../netns.ts";
 import { nativeAdapter } from "../runtimes/native.ts";
 import { runChecked } from "../process.ts";
 import { requireSuccess } from "../errors.ts";
+import { DOCKER_CLI, DOCKER_SOCKET } from "../runtimes/docker.ts";
 
 /** Whether `runtime` runs on gVisor (whose sandbox cannot host our servers here). */
 export function isGvisor(runtime: RuntimeAdapter): boolean {
@@ -139,7 +140,9 @@ function uniqueSuffix(): string {
 
 async function dockerBridgeGateway(): Promise<string> {
   const out = await runChecked([
-    "docker",
+    DOCKER_CLI,
+    "--host",
+    `unix://${DOCKER_SOCKET}`,
     "network",
     "inspect",
     "bridge",
