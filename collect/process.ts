@@ -37,6 +37,14 @@ export interface RunProcessOptions {
    * then empty). Used for daemons that outlive a step.
    */
   logFile?: string;
+  /**
+   * Start it in a new session and process group, so a timeout also reaches processes that left
+   * the tree (double-forked daemons). Default false for {@link runProcess}: Deno can then spawn
+   * without a fork of its own (large) process, which costs ~10 ms and would distort start-up
+   * measurements; the tree is still killed through `/proc`. Default true for
+   * {@link startBackground}.
+   */
+  newProcessGroup?: boolean;
 }
 
 /** A process started by {@link startBackground}. */
@@ -137,13 +145,15 @@ export function descendantPids(root: number): number[] {
   return found;
 }
 
-function signalTree(pid: number, signal: Deno.Signal): void {
-  // Descendants first: some (e.g. daemons' children) left the process group with setsid.
+function signalTree(pid: number, signal: Deno.Signal, group: boolean): void {
+  // Descendants too: some (e.g. daemons' children) left the process group with setsid.
   const all = [...descendantPids(pid).reverse(), pid];
-  try {
-    Deno.kill(-pid, signal);
-  } catch {
-    // The group is gone already.
+  if (group) {
+    try {
+      Deno.kill(-pid, signal);
+    } catch {
+      // The group is gone already.
+    }
   }
   for (const p of all) {
     try {
@@ -177,8 +187,7 @@ function spawn(argv: string[], options: RunProcessOptions): {
     stdin: options.stdin !== undefined ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
-    // A new session and process group, so the whole tree can be signalled at once.
-    detached: true,
+    detached: options.newProcessGroup ?? false,
   }).spawn();
   let done = false;
   let timedOut = false;
@@ -212,7 +221,9 @@ function spawn(argv: string[], options: RunProcessOptions): {
     const finishedAt = new Date().toISOString();
     done = true;
     // Grandchildren may hold the pipes open; do not wait for them forever.
-    await Promise.race([drains, new Promise((r) => setTimeout(r, 1000))]);
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([drains, new Promise((r) => grace = setTimeout(r, 1000))]);
+    clearTimeout(grace);
     log?.close();
     return {
       exitCode: status.signal ? null : status.code,
@@ -228,7 +239,7 @@ function spawn(argv: string[], options: RunProcessOptions): {
   return {
     child,
     result,
-    kill: (signal) => signalTree(child.pid, signal),
+    kill: (signal) => signalTree(child.pid, signal, options.newProcessGroup ?? false),
     exited: () => done,
     markTimedOut: () => {
       timedOut = true;
@@ -276,11 +287,13 @@ export async function runProcess(
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const result = await p.result;
-    // Anything of the tree that is still alive once the leader exited is killed too.
-    try {
-      Deno.kill(-p.child.pid, "SIGKILL");
-    } catch {
-      // No such group any more: nothing left.
+    if (options.newProcessGroup) {
+      // Anything of the group that is still alive once the leader exited is killed too.
+      try {
+        Deno.kill(-p.child.pid, "SIGKILL");
+      } catch {
+        // No such group any more: nothing left.
+      }
     }
     return result;
   } finally {
@@ -297,7 +310,7 @@ export function startBackground(
   argv: string[],
   options: RunProcessOptions = {},
 ): BackgroundProcess {
-  const p = spawn(argv, options);
+  const p = spawn(argv, { newProcessGroup: true, ...options });
   let timer: ReturnType<typeof setTimeout> | undefined;
   if (options.timeoutMs !== undefined) {
     timer = setTimeout(() => {
