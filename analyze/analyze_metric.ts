@@ -25,6 +25,9 @@ import type { Random } from "./random.ts";
 import { summarizeValues } from "./summarize_values.ts";
 import { welchTTest } from "./welch_t_test.ts";
 
+/** Below this many samples the bootstrap interval of a median gets a caution note. */
+export const SMALL_SAMPLE_N = 10;
+
 /** Options of {@link analyzeMetric}. */
 export interface AnalyzeMetricOptions {
   /** The baseline runtime id to take ratios against, when the group has it. */
@@ -66,6 +69,12 @@ function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Pre
     }));
     if (s.n === 1) notes.push("single sample: no spread, no interval and no test");
     else if (s.n < 4) notes.push(`only ${s.n} samples: outliers are not looked for below 4`);
+    if (s.n >= 2 && s.n < SMALL_SAMPLE_N) {
+      notes.push(
+        `only ${s.n} samples: the bootstrap interval of a median is coarse (its ends ` +
+          "are sample values) and may cover less than its nominal level",
+      );
+    }
     if (rv.published.length > 0) {
       notes.push(
         `${rv.published.length} published value(s) for this runtime were not mixed ` +
