@@ -246,5 +246,6 @@ async function matchSegment(dir: string, segment: string): Promise<string[]> {
     }
     throw error;
   }
-  return names.sort();
+  // Numbers in names sort by value (table6 before table10); a fixed locale keeps it stable.
+  return names.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
