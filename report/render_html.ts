@@ -67,7 +67,7 @@ function renderBlock(block: ReportBlock): string {
         `<figure class="figure" id="${escapeHtml(block.anchor)}">`,
         `<div class="plot">${block.svg}</div>`,
         `<figcaption><span class="label">Figure ${block.number}.</span> ${
-          inlineMarkdownToHtml(escapeHtml(block.caption))
+          escapeHtml(block.caption)
         }</figcaption>`,
         "</figure>",
       ].join("\n");

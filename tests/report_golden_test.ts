@@ -4,6 +4,7 @@
  * After an intended change, regenerate with `OCIBENCH_UPDATE_GOLDEN=1 deno task test
  * tests/report_golden_test.ts` and review the diff.
  */
+import { JSDOM } from "jsdom";
 import { buildReport } from "../report/build_report.ts";
 import { assert, assertEquals } from "./assert.ts";
 
@@ -78,4 +79,14 @@ Deno.test("golden HTML is self-contained: a CSP that forbids scripts, no externa
   assert(/<caption><span class="label">Table 1\.<\/span>/.test(html), "numbers the table");
   assert(html.includes('aria-label="Bars of total time, Podman shortest."'), "figure alternative");
   assert(html.includes("see Table 1 and\nFigure 1."), "cross-references resolved");
+});
+
+Deno.test("the figure file beside the Markdown is a well-formed standalone SVG with its alternative", async () => {
+  const svg = await Deno.readTextFile(`${EXPECTED}/golden-figure-1.svg`);
+  const document = new JSDOM(svg, { contentType: "image/svg+xml" }).window.document;
+  assertEquals(document.querySelector("parsererror"), null, "parses as XML");
+  const root = document.documentElement;
+  assertEquals(root.namespaceURI, "http://www.w3.org/2000/svg");
+  assertEquals(root.getAttribute("aria-label"), "Bars of total time, Podman shortest.");
+  assertEquals(root.querySelector("title")?.textContent, "Bars of total time, Podman shortest.");
 });
