@@ -159,9 +159,19 @@ async function hostLease(spec: DaemonSpec): Promise<DaemonLease> {
         } catch {
           // Gone already.
         }
-        const others = [...Deno.readDirSync(`${dir}/users`)].map((e) => Number(e.name)).filter(
-          (pid) => isAlive(pid),
-        );
+        const others: number[] = [];
+        for (const e of Deno.readDirSync(`${dir}/users`)) {
+          const pid = Number(e.name);
+          if (isAlive(pid)) others.push(pid);
+          else {
+            // A user that died without releasing (SIGKILL): forget it.
+            try {
+              Deno.removeSync(`${dir}/users/${e.name}`);
+            } catch {
+              // Removed meanwhile.
+            }
+          }
+        }
         if (others.length > 0 || !pathExists(`${dir}/pid`)) return;
         const pid = Number(Deno.readTextFileSync(`${dir}/pid`));
         spec.log?.(`stopping ${spec.name} (pid ${pid}), which ocibench started`);
