@@ -17,8 +17,26 @@ function clean(value: string, what: string): string {
   return value;
 }
 
-/** The LXC config of a step whose root is `rootfs`. */
-export function lxcConfig(step: StepSpec, rootfs: string, name: string): string {
+/** Whether the host runs the unified cgroup v2 hierarchy only (no v1 controllers). */
+export function unifiedCgroupsOnly(): boolean {
+  try {
+    Deno.statSync("/sys/fs/cgroup/cgroup.controllers");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The LXC config of a step whose root is `rootfs`. Limits use the cgroup v1 keys, or the v2 ones
+ * when `cgroup2` (default: detected).
+ */
+export function lxcConfig(
+  step: StepSpec,
+  rootfs: string,
+  name: string,
+  cgroup2 = unifiedCgroupsOnly(),
+): string {
   const lines = [
     `lxc.uts.name = ${clean(name.slice(0, 63), "name")}`,
     `lxc.rootfs.path = dir:${clean(rootfs, "rootfs")}`,
@@ -49,12 +67,17 @@ export function lxcConfig(step: StepSpec, rootfs: string, name: string): string 
     lines.push(`lxc.environment = ${clean(k, "env name")}=${clean(v, "env value")}`);
   }
   if (step.cwd) lines.push(`lxc.init.cwd = ${clean(step.cwd, "cwd")}`);
-  if (step.limits?.memoryBytes) {
-    lines.push(`lxc.cgroup.memory.limit_in_bytes = ${Math.round(step.limits.memoryBytes)}`);
-  }
-  if (step.limits?.cpus) {
-    lines.push(`lxc.cgroup.cpu.cfs_period_us = ${CPU_PERIOD_US}`);
-    lines.push(`lxc.cgroup.cpu.cfs_quota_us = ${Math.round(step.limits.cpus * CPU_PERIOD_US)}`);
+  const memory = step.limits?.memoryBytes ? Math.round(step.limits.memoryBytes) : undefined;
+  const quota = step.limits?.cpus ? Math.round(step.limits.cpus * CPU_PERIOD_US) : undefined;
+  if (cgroup2) {
+    if (memory) lines.push(`lxc.cgroup2.memory.max = ${memory}`);
+    if (quota) lines.push(`lxc.cgroup2.cpu.max = ${quota} ${CPU_PERIOD_US}`);
+  } else {
+    if (memory) lines.push(`lxc.cgroup.memory.limit_in_bytes = ${memory}`);
+    if (quota) {
+      lines.push(`lxc.cgroup.cpu.cfs_period_us = ${CPU_PERIOD_US}`);
+      lines.push(`lxc.cgroup.cpu.cfs_quota_us = ${quota}`);
+    }
   }
   return lines.join("\n") + "\n";
 }
