@@ -23,6 +23,7 @@ Deno.test("lxcConfig() maps netns, mounts, env, cwd and cgroup v1 limits", () =>
     },
     "/w/rootfs",
     "n",
+    false,
   );
   assertStringIncludes(conf, "lxc.namespace.share.net = /var/run/netns/ocibench-x-a\n");
   assertEquals(conf.includes("lxc.net.0.type"), false);
@@ -48,4 +49,20 @@ Deno.test("lxcConfig() refuses a newline that would inject configuration", () =>
     TypeError,
     "newline",
   );
+});
+
+Deno.test("lxcConfig() uses the cgroup v2 keys on a unified-only host", () => {
+  const conf = lxcConfig(
+    {
+      argv: ["true"],
+      timeoutMs: 1,
+      limits: { memoryBytes: 1000, cpus: 0.5 },
+    },
+    "/w/rootfs",
+    "n",
+    true,
+  );
+  assertStringIncludes(conf, "lxc.cgroup2.memory.max = 1000\n");
+  assertStringIncludes(conf, "lxc.cgroup2.cpu.max = 50000 100000\n");
+  assertEquals(conf.includes("lxc.cgroup.memory"), false);
 });
