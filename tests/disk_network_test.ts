@@ -160,11 +160,11 @@ for (const id of RUNTIMES) {
         assertStringIncludes(v.topology ?? "", `client:${id} server:${id}`);
       }
       // footprint: PSS at most RSS, at least one host process.
-      const pss = value("footprint.idle_pss");
-      const rss = value("footprint.idle_rss")!;
+      const pss = value("footprint_idle.pss");
+      const rss = value("footprint_idle.rss")!;
       assert(rss > 0);
       if (pss !== undefined && pss !== null) assert(pss > 0 && pss <= rss, `pss ${pss} rss ${rss}`);
-      assert(value("footprint.host_processes")! >= 1);
+      assert(value("footprint_idle.host_processes")! >= 1);
     },
   });
 }

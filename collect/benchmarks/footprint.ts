@@ -1,5 +1,5 @@
 /**
- * `footprint`: the memory one idle container costs the host — its runtime, shim and sandbox
+ * `footprint_idle`: the memory one idle container costs the host — its runtime, shim and sandbox
  * processes plus the workload (`sleep`), i.e. every host process its adapter's `pids()` names,
  * excluding daemons shared by all containers (dockerd, containerd). Summed PSS
  * (`/proc/<pid>/smaps_rollup`) where readable, and RSS; the notes say when PSS was not.
@@ -18,10 +18,12 @@ export const FOOTPRINT_QUICK_SETTLE_MS = 500;
 
 const MIB = 2 ** 20;
 
-/** The `footprint` benchmark. */
+/**
+ * The `footprint_idle` benchmark (not `footprint`, which names the suite of this category).
+ */
 export const footprintBenchmark: BenchmarkDefinition = {
   info: {
-    id: "footprint",
+    id: "footprint_idle",
     name: "idle container memory footprint",
     category: "footprint",
     tool: "procfs",
@@ -36,24 +38,24 @@ export const footprintBenchmark: BenchmarkDefinition = {
   },
   metrics: [
     {
-      id: "footprint.idle_pss",
-      benchmark: "footprint",
+      id: "footprint_idle.pss",
+      benchmark: "footprint_idle",
       name: "idle container PSS (runtime + shim + sandbox + workload)",
       category: "footprint",
       unit: "MiB",
       direction: "lower",
     },
     {
-      id: "footprint.idle_rss",
-      benchmark: "footprint",
+      id: "footprint_idle.rss",
+      benchmark: "footprint_idle",
       name: "idle container RSS (runtime + shim + sandbox + workload)",
       category: "footprint",
       unit: "MiB",
       direction: "lower",
     },
     {
-      id: "footprint.host_processes",
-      benchmark: "footprint",
+      id: "footprint_idle.host_processes",
+      benchmark: "footprint_idle",
       name: "host processes of an idle container",
       category: "footprint",
       unit: "processes",
@@ -78,11 +80,11 @@ export const footprintBenchmark: BenchmarkDefinition = {
         ? `PSS unreadable for pids ${memory.pssUnreadable.join(", ")}: RSS only`
         : undefined;
       const values: MeasuredValue[] = [
-        { metric: "footprint.idle_rss", value: memory.rssBytes / MIB, notes },
-        { metric: "footprint.host_processes", value: memory.processes },
+        { metric: "footprint_idle.rss", value: memory.rssBytes / MIB, notes },
+        { metric: "footprint_idle.host_processes", value: memory.processes },
       ];
       if (memory.pssBytes !== undefined) {
-        values.unshift({ metric: "footprint.idle_pss", value: memory.pssBytes / MIB });
+        values.unshift({ metric: "footprint_idle.pss", value: memory.pssBytes / MIB });
       }
       return values;
     });

@@ -49,6 +49,11 @@ Deno.test("processMemory() reads this process's real PSS below its RSS", () => {
 });
 
 Deno.test("the footprint benchmarks' metrics carry units and directions", () => {
+  // Benchmark ids must not shadow the category suite "footprint".
+  assertEquals([footprintBenchmark.info.id, densityBenchmark.info.id], [
+    "footprint_idle",
+    "density",
+  ]);
   for (const b of [footprintBenchmark, densityBenchmark]) {
     assertEquals(b.info.category, "footprint");
     for (const m of b.metrics) {
@@ -59,9 +64,9 @@ Deno.test("the footprint benchmarks' metrics carry units and directions", () => 
   assertEquals(
     footprintBenchmark.metrics.map((m) => `${m.id}:${m.unit}:${m.direction}`),
     [
-      "footprint.idle_pss:MiB:lower",
-      "footprint.idle_rss:MiB:lower",
-      "footprint.host_processes:processes:none",
+      "footprint_idle.pss:MiB:lower",
+      "footprint_idle.rss:MiB:lower",
+      "footprint_idle.host_processes:processes:none",
     ],
   );
 });
