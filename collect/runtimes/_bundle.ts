@@ -74,6 +74,9 @@ export async function createBundle(
     network?: "new" | "host";
   },
 ): Promise<Bundle> {
+  if (step.network?.kind === "bridge") {
+    throw new Error(`${options.id}: a bundle runtime has no bridge network; use a netns network`);
+  }
   const { dir, rootfs } = await createOverlayRoot(ctx, options.id, options.effects);
   const network = step.network?.kind === "netns"
     ? { path: `/var/run/netns/${step.network.name}` }
