@@ -1,0 +1,248 @@
+/**
+ * The toolkit's own performance, each figure from one run side by side (`deno task bench`):
+ *
+ * 1. harness overhead and fidelity (bench/harness_bench.ts): start latency of `true` under
+ *    native via ocibench ÷ hyperfine, and sysbench cpu via ocibench ÷ spawned directly;
+ * 2. repetitions: runs an adaptive plan (`collect --target-ci 2`) needs, against a fixed 10-run
+ *    plan of the same steps, with the precision each reached and the runs the fixed plan would
+ *    need for the same precision (n × (half-width ÷ target)², the 1/√n law);
+ * 3. analyze + report time and peak memory at 10 k, 100 k and 1 M samples of a synthetic run shaped
+ *    like a real one (every benchmark's metrics, 15 runtimes), each size in its own process.
+ *
+ * Usage: `deno task bench [--skip harness,adaptive,scale] [--sizes 10000,100000,1000000]`.
+ * Needs root and the benchmark image for parts 1 and 2.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import type { ResultSet, Sample } from "../model/result_set.ts";
+import { readResultSet } from "../model/read_result_set.ts";
+import { writeResultSet } from "../model/write_result_set.ts";
+import { BENCHMARKS } from "../collect/benchmarks/mod.ts";
+import { ciHalfWidthPercent } from "../collect/adaptive.ts";
+import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
+import { createRandom } from "../analyze/random.ts";
+import { buildReport } from "../report/build_report.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const MAIN = `${ROOT}main.ts`;
+const WAR_NOTEBOOK = `${ROOT}notebooks/runtimes_war.md`;
+const RUNTIMES = [
+  "native",
+  "runc",
+  "crun",
+  "runsc-ptrace",
+  "podman-runc",
+  "podman-crun",
+  "podman-runsc",
+  "docker-runc",
+  "docker-crun",
+  "docker-runsc",
+  "containerd-runc",
+  "containerd-runsc",
+  "lxc",
+  "systemd-nspawn",
+  "bubblewrap",
+];
+
+async function deno(args: string[], capture: boolean): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: capture ? "piped" : "inherit",
+    stderr: "inherit",
+    env: { CI: "true" },
+  }).output();
+  if (out.code !== 0) throw new Error(`deno ${args.join(" ")} exited with ${out.code}`);
+  return new TextDecoder().decode(out.stdout);
+}
+
+function peakResidentMiB(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  return Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** A synthetic run of about `total` samples over every registered metric and 15 runtimes. */
+export function syntheticRun(total: number, seed = 7): ResultSet {
+  const random = createRandom(seed);
+  const metrics = BENCHMARKS.flatMap((b) => b.metrics);
+  const perCell = Math.max(2, Math.floor(total / (metrics.length * RUNTIMES.length)));
+  const samples: Sample[] = [];
+  RUNTIMES.forEach((runtime, r) => {
+    for (const m of metrics) {
+      const center = 100 * (1 + 0.03 * r);
+      for (let i = 0; i < perCell; i++) {
+        const noise = Math.exp((random() + random() + random() - 1.5) * 0.08);
+        samples.push({
+          kind: "sample",
+          runtime,
+          benchmark: m.benchmark,
+          metric: m.id,
+          unit: m.unit,
+          direction: m.direction,
+          value: center * noise,
+          iteration: i,
+          warmup: false,
+          startedAt: "2026-01-01T00:00:00Z",
+          finishedAt: "2026-01-01T00:00:01Z",
+        });
+      }
+    }
+  });
+  return {
+    schemaVersion: 1,
+    runId: `synthetic-${total}`,
+    status: "complete",
+    host: { id: "synthetic", description: "a synthetic host", cores: 2, memoryBytes: 2 ** 33 },
+    runtimes: RUNTIMES.map((id) => ({
+      id,
+      name: id,
+      isolation: id === "native"
+        ? "native" as const
+        : id.includes("runsc")
+        ? "syscall-sandbox" as const
+        : "os-container" as const,
+      historical: false,
+    })),
+    benchmarks: BENCHMARKS.map((b) => b.info),
+    metrics,
+    samples,
+    failures: [],
+  };
+}
+
+async function scaleOne(total: number): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "ocibench-bench-" });
+  try {
+    const path = `${dir}/synthetic.json`;
+    await writeResultSet(path, syntheticRun(total));
+    const before = peakResidentMiB();
+    const t0 = performance.now();
+    const set = await readResultSet(path);
+    const t1 = performance.now();
+    analyzeResultSets([set], { seed: 1 });
+    const t2 = performance.now();
+    const built = await buildReport(WAR_NOTEBOOK, { outDir: `${dir}/site`, data: [path] });
+    const t3 = performance.now();
+    console.log(JSON.stringify({
+      samples: set.samples.length,
+      readS: (t1 - t0) / 1000,
+      analyzeS: (t2 - t1) / 1000,
+      reportS: (t3 - t2) / 1000,
+      peakMiB: peakResidentMiB(),
+      peakBeforeMiB: before,
+      htmlKiB: built.htmlBytes / 1024,
+    }));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function scale(sizes: number[]): Promise<void> {
+  console.log("3. analyze + report of a synthetic run (every metric, 15 runtimes)");
+  console.log(
+    "   samples    read s  analyze s  report s  total s  µs/sample  peak RSS MiB  HTML KiB",
+  );
+  for (const total of sizes) {
+    const out = await deno([
+      "run",
+      "-A",
+      "--unstable-worker-options",
+      "--v8-flags=--max-old-space-size=4096",
+      import.meta.filename!,
+      "--one",
+      String(total),
+    ], true);
+    const r = JSON.parse(out.trim().split("\n").at(-1)!);
+    const totalS = r.readS + r.analyzeS + r.reportS;
+    console.log(
+      `   ${String(r.samples).padStart(7)}  ${r.readS.toFixed(2).padStart(8)}  ${
+        r.analyzeS.toFixed(2).padStart(9)
+      }  ${r.reportS.toFixed(2).padStart(8)}  ${totalS.toFixed(2).padStart(7)}  ${
+        (totalS * 1e6 / r.samples).toFixed(1).padStart(9)
+      }  ${r.peakMiB.toFixed(0).padStart(12)}  ${r.htmlKiB.toFixed(0).padStart(8)}`,
+    );
+  }
+  console.log("   goal: 1 M samples in under 10 s and 1 GiB, cost linear");
+}
+
+async function adaptive(): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "ocibench-bench-" });
+  try {
+    const common = [
+      "run",
+      "-A",
+      MAIN,
+      "collect",
+      "--quick",
+      "--runtimes",
+      "native,runc,crun",
+      "--benchmarks",
+      "startup,sysbench_cpu",
+      "--seed",
+      "1",
+      "--out",
+      dir,
+    ];
+    const adaptivePath = (await deno([...common, "--target-ci", "2", "--max-runs", "40"], true))
+      .trim().split("\n").at(-1)!;
+    const fixedPath = (await deno([...common, "--repetitions", "10"], true)).trim().split("\n")
+      .at(-1)!;
+    const [a, f] = [await readResultSet(adaptivePath), await readResultSet(fixedPath)];
+    const values = (set: ResultSet, runtime: string, metric: string) =>
+      set.samples.filter((s) =>
+        s.kind === "sample" && !s.warmup && s.runtime === runtime && s.metric === metric
+      ).map((s) => s.value as number);
+    console.log("2. repetitions: adaptive --target-ci 2 (max 40 runs) vs a fixed 10-run plan");
+    console.log(
+      "   runtime  metric                     adaptive runs  its CI ±%  fixed-10 CI ±%  runs fixed needs for ±2 %",
+    );
+    let adaptiveRuns = 0;
+    let fixedNeeds = 0;
+    for (const runtime of ["native", "runc", "crun"]) {
+      for (const metric of a.metrics.map((m) => m.id)) {
+        const va = values(a, runtime, metric);
+        const vf = values(f, runtime, metric);
+        if (va.length === 0 || vf.length === 0) continue;
+        const hwA = ciHalfWidthPercent(va);
+        const hwF = ciHalfWidthPercent(vf);
+        const needs = Math.max(vf.length, Math.ceil(vf.length * (hwF / 2) ** 2));
+        adaptiveRuns += va.length;
+        fixedNeeds += needs;
+        console.log(
+          `   ${runtime.padEnd(7)}  ${metric.padEnd(25)}  ${String(va.length).padStart(13)}  ${
+            hwA.toFixed(2).padStart(9)
+          }  ${hwF.toFixed(2).padStart(14)}  ${String(needs).padStart(26)}`,
+        );
+      }
+    }
+    console.log(
+      `   total runs: adaptive ${adaptiveRuns}; fixed plans sized for ±2 % would need ${fixedNeeds}` +
+        ` (a fixed 10-run plan misses ±2 % wherever its CI column is above 2)`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      one: { type: "string" },
+      skip: { type: "string", default: "" },
+      sizes: { type: "string", default: "10000,100000,1000000" },
+    },
+  });
+  if (values.one !== undefined) {
+    await scaleOne(Number(values.one));
+  } else {
+    const skip = values.skip.split(",");
+    console.log(`ocibench toolkit benchmark, ${navigator.hardwareConcurrency} cores`);
+    if (!skip.includes("harness")) {
+      console.log("1. harness overhead and fidelity");
+      await deno(["run", "-A", `${ROOT}bench/harness_bench.ts`, "--rounds", "3"], false);
+    }
+    if (!skip.includes("adaptive")) await adaptive();
+    if (!skip.includes("scale")) await scale(values.sizes.split(",").map(Number));
+  }
+}
