@@ -21,4 +21,14 @@ export {
 export { buildImage, findImage } from "./collect/image.ts";
 export { runProcess, startBackground } from "./collect/process.ts";
 export { findLeftovers } from "./collect/leftovers.ts";
+export {
+  createNetnsPair,
+  listNetns,
+  type NetnsPair,
+  removeNetnsByPrefix,
+} from "./collect/netns.ts";
+export { parseFioJson } from "./collect/benchmarks/fio.ts";
+export { parseBonnieCsv } from "./collect/benchmarks/bonnie.ts";
+export { parseIperf3Json } from "./collect/benchmarks/iperf3.ts";
+export { parseQperf } from "./collect/benchmarks/qperf.ts";
 export { type DoctorReport, formatDoctorReport, runDoctor } from "./collect/doctor.ts";
