@@ -146,8 +146,10 @@ export function descendantPids(root: number): number[] {
 }
 
 function signalTree(pid: number, signal: Deno.Signal, group: boolean): void {
-  // Descendants too: some (e.g. daemons' children) left the process group with setsid.
-  const all = [...descendantPids(pid).reverse(), pid];
+  // Descendants too: some (e.g. daemons' children) left the process group with setsid. They are
+  // listed before anything is signalled, and the root goes first, so that it dies of the signal
+  // rather than exiting on its own when it sees a child killed.
+  const all = [pid, ...descendantPids(pid)];
   if (group) {
     try {
       Deno.kill(-pid, signal);
