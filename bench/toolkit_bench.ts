@@ -53,7 +53,7 @@ async function deno(args: string[], capture: boolean): Promise<string> {
     env: { CI: "true" },
   }).output();
   if (out.code !== 0) throw new Error(`deno ${args.join(" ")} exited with ${out.code}`);
-  return new TextDecoder().decode(out.stdout);
+  return capture ? new TextDecoder().decode(out.stdout) : "";
 }
 
 function peakResidentMiB(): number {
