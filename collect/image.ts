@@ -27,7 +27,7 @@ export const DEFAULT_CACHE_DIR = "/var/cache/ocibench";
 /** How long one build step may take, in milliseconds (mmdebstrap downloads ~100 MB). */
 export const BUILD_STEP_TIMEOUT_MS = 20 * 60_000;
 /** Where our C sources live. */
-export const C_SOURCE_DIR = new URL("./c", import.meta.url).pathname;
+export const C_SOURCE_DIR: string = new URL("./c", import.meta.url).pathname;
 
 /** Raised when the image is needed but has not been built. */
 export class ImageMissingError extends Error {

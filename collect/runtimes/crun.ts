@@ -14,12 +14,12 @@ import { bundleRuntimeAdapter } from "./_bundle.ts";
 import { type AdapterOptions, readVersion } from "./_common.ts";
 
 /** The machine-wide fix for crun's hybrid-cgroup refusal (the controller here is hugetlb). */
-export const CRUN_HYBRID_FIX =
+export const CRUN_HYBRID_FIX: string =
   "mkdir -p /sys/fs/cgroup/hugetlb && mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb " +
   "(moves the controller held by the cgroup2 'unified' mount to v1)";
 
 /** What doctor says when the workaround is in effect. */
-export const CRUN_WORKAROUND_NOTE =
+export const CRUN_WORKAROUND_NOTE: string =
   "crun runs under unshare -m with /sys/fs/cgroup/unified unmounted (hybrid cgroups); " +
   `to run it plainly: ${CRUN_HYBRID_FIX}`;
 

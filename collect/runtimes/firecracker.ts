@@ -14,7 +14,7 @@ import { containerdAdapter } from "./containerd.ts";
 export const FIRECRACKER_CONTAINERD_SOCKET = "/run/firecracker-containerd/containerd.sock";
 
 /** What to do to get Firecracker on a host. */
-export const FIRECRACKER_FIX =
+export const FIRECRACKER_FIX: string =
   "build and install firecracker and firecracker-containerd (firecracker-ctr, " +
   "containerd-shim-aws-firecracker, a guest kernel and rootfs) from their upstream repositories, " +
   "start firecracker-containerd, on a host with a usable /dev/kvm";

@@ -10,7 +10,7 @@ import { type AdapterOptions, findExecutable } from "./_common.ts";
 import { containerdAdapter } from "./containerd.ts";
 
 /** What to do to get Kata on a host. */
-export const KATA_FIX =
+export const KATA_FIX: string =
   "install Kata Containers 3 from its upstream static release (kata-static tarball: " +
   "containerd-shim-kata-v2, kernel and guest image) on a host with hardware virtualisation " +
   "(/dev/kvm usable, nested virtualisation enabled inside a VM)";
