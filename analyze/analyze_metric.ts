@@ -16,7 +16,11 @@ import type {
 } from "../model/analysis.ts";
 import type { Direction } from "../model/result_set.ts";
 import type { MetricValues, RuntimeValues } from "./_group_values.ts";
-import { medianInterval, ratioOfMediansInterval } from "./bootstrap_interval.ts";
+import {
+  type BootstrapCache,
+  medianInterval,
+  ratioOfMediansInterval,
+} from "./bootstrap_interval.ts";
 import { detectOutliers } from "./detect_outliers.ts";
 import { cliffsDeltaFromU, hodgesLehmannShift } from "./effect_size.ts";
 import { holmAdjust } from "./holm_adjust.ts";
@@ -37,6 +41,8 @@ export interface AnalyzeMetricOptions {
   random: Random;
   seed: number;
   maxResamples: number;
+  /** Bootstrap distributions shared by a metric's intervals (made per metric when absent). */
+  cache?: BootstrapCache;
 }
 
 /** True when `a` is better than `b` in `direction` (never for `none`). */
@@ -60,6 +66,7 @@ function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Pre
       random: options.random,
       maxResamples: options.maxResamples,
       seed: options.seed,
+      cache: options.cache,
     });
     const outliers: Outlier[] = detectOutliers(values, sorted).map((f) => ({
       iteration: rv.iterations[f.index],
@@ -297,7 +304,11 @@ function rank(
  * has no baseline value, to the best runtime), pairwise Mann–Whitney and Welch tests with
  * Holm's correction and effect sizes, and the ranking. Direction `none` is reported, not ranked.
  */
-export function analyzeMetric(values: MetricValues, options: AnalyzeMetricOptions): MetricAnalysis {
+export function analyzeMetric(
+  values: MetricValues,
+  metricOptions: AnalyzeMetricOptions,
+): MetricAnalysis {
+  const options = { ...metricOptions, cache: metricOptions.cache ?? new WeakMap() };
   const { info } = values;
   const prepared = [...values.runtimes.values()].map((rv) => summarizeRuntime(rv, options));
   const summaries = prepared.map((p) => p.summary);
@@ -369,6 +380,7 @@ export function analyzeMetric(values: MetricValues, options: AnalyzeMetricOption
           random: options.random,
           maxResamples: options.maxResamples,
           seed: options.seed,
+          cache: options.cache,
         });
         if (ci === null) {
           rNotes.push("no interval: fewer than 2 samples on a side or a zero median");

@@ -34,6 +34,27 @@ export interface IntervalOptions {
   maxResamples?: number;
   /** Seed recorded in the method text. */
   seed?: number;
+  /**
+   * Resampled medians already drawn for a sorted sample (keyed by the array itself), so that
+   * the ratio intervals of a metric reuse the bootstrap distributions of its median intervals
+   * instead of resampling every sample again.
+   */
+  cache?: BootstrapCache;
+}
+
+/** Bootstrap distributions of medians (sorted), keyed by the sorted sample they came from. */
+export type BootstrapCache = WeakMap<Float64Array, Float64Array>;
+
+function bootstrapMedians(sorted: Float64Array, options: IntervalOptions): Float64Array {
+  const cached = options.cache?.get(sorted);
+  if (cached) return cached;
+  const medians = resampledMedians(
+    sorted,
+    bootstrapResamplesFor(sorted.length, options.maxResamples),
+    options.random,
+  );
+  options.cache?.set(sorted, medians);
+  return medians;
 }
 
 /** Resamples used for `n` values: clamp(400 000 ÷ n, 200, max), so cost stays linear in n. */
@@ -102,8 +123,8 @@ export function medianInterval(
   const n = sorted.length;
   if (n < 2) return null;
   if (n > BOOTSTRAP_MAX_N) return orderStatisticMedianInterval(sorted, options.level);
-  const resamples = bootstrapResamplesFor(n, options.maxResamples);
-  const medians = resampledMedians(sorted, resamples, options.random);
+  const medians = bootstrapMedians(sorted, options);
+  const resamples = medians.length;
   const alpha = 1 - options.level;
   return {
     low: percentile(medians, alpha / 2),
@@ -116,7 +137,8 @@ export function medianInterval(
 
 /**
  * A `level` interval of median(a) ÷ median(b) for ascending samples a and b. For n ≤ 2000 on
- * both sides: percentile bootstrap, resampling a and b independently (Efron & Tibshirani 1993).
+ * both sides: percentile bootstrap, resampling a and b independently (Efron & Tibshirani 1993);
+ * each side's bootstrap medians come from `options.cache` when its median interval drew them.
  * Above: delta method on ln(ratio), with each median's standard error taken from its
  * order-statistic interval (width ÷ 2z). Null when a side has fewer than 2 values or a median
  * that is zero (no ratio), or when a bootstrap median of b hits zero.
@@ -131,20 +153,16 @@ export function ratioOfMediansInterval(
   const medB = medianSorted(b);
   if (medB === 0) return null;
   if (a.length <= BOOTSTRAP_MAX_N && b.length <= BOOTSTRAP_MAX_N) {
-    const resamples = bootstrapResamplesFor(a.length + b.length, options.maxResamples);
-    const ma = resampledMedians(a, resamples, options.random);
-    const mb = resampledMedians(b, resamples, options.random);
-    // Pair the two sets of resampled medians in a random order (both arrays came back sorted).
+    const ma = bootstrapMedians(a, options);
+    const mb = bootstrapMedians(b, options);
+    // Independent draws from the two bootstrap distributions of the medians (each sorted):
+    // the same as pairing two independent resamplings in a random order.
+    const resamples = Math.max(ma.length, mb.length);
     const ratios = new Float64Array(resamples);
-    for (let i = resamples - 1; i > 0; i--) {
-      const j = Math.floor(options.random() * (i + 1));
-      const t = mb[i];
-      mb[i] = mb[j];
-      mb[j] = t;
-    }
     for (let i = 0; i < resamples; i++) {
-      if (mb[i] === 0) return null;
-      ratios[i] = ma[i] / mb[i];
+      const denominator = mb[Math.floor(options.random() * mb.length)];
+      if (denominator === 0) return null;
+      ratios[i] = ma[Math.floor(options.random() * ma.length)] / denominator;
     }
     ratios.sort();
     const alpha = 1 - options.level;
@@ -152,7 +170,7 @@ export function ratioOfMediansInterval(
       low: percentile(ratios, alpha / 2),
       high: percentile(ratios, 1 - alpha / 2),
       level: options.level,
-      method: `percentile bootstrap of the ratio of medians, ${resamples} resamples per side` +
+      method: `percentile bootstrap of the ratio of medians, ${resamples} resampled ratios` +
         (options.seed === undefined ? "" : `, seed ${options.seed}`),
     };
   }

@@ -25,9 +25,13 @@ import { type Tolerance, toleranceFor, type Tolerances } from "../model/toleranc
 import { mannWhitneyU } from "./mann_whitney.ts";
 import { welchTTest } from "./welch_t_test.ts";
 import { holmAdjust } from "./holm_adjust.ts";
-import { medianInterval, ratioOfMediansInterval } from "./bootstrap_interval.ts";
+import {
+  type IntervalOptions,
+  medianInterval,
+  ratioOfMediansInterval,
+} from "./bootstrap_interval.ts";
 import { medianSorted, sortedCopy } from "./summarize_values.ts";
-import { createRandom, type Random } from "./random.ts";
+import { createRandom } from "./random.ts";
 
 /** Options of {@link compareResultSets}. */
 export interface CompareOptions {
@@ -80,9 +84,9 @@ function withinTolerance(
   return Math.abs(worseAmount) <= tolerance.absolute;
 }
 
-function summarize(values: number[], random: Random, level: number, seed: number) {
+function summarize(values: number[], options: IntervalOptions) {
   const sorted = sortedCopy(values);
-  const ci = medianInterval(sorted, { level, random, seed });
+  const ci = medianInterval(sorted, options);
   return {
     sorted,
     side: { n: sorted.length, central: medianSorted(sorted), ci: ci as Interval | null },
@@ -107,7 +111,12 @@ export function compareResultSets(
   const level = options.confidenceLevel ?? 0.95;
   const seed = Math.trunc(options.seed ?? 1);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
-  const random = createRandom(seed);
+  const intervals: IntervalOptions = {
+    level,
+    random: createRandom(seed),
+    seed,
+    cache: new WeakMap(),
+  };
   const warnings: string[] = [];
   const hosts = (sets: ResultSet[]) => [...new Set(sets.map((s) => s.host.id))];
   const [hb, hc] = [hosts(baseline), hosts(candidate)];
@@ -155,8 +164,8 @@ export function compareResultSets(
       row.verdict = "info";
       continue;
     }
-    const sb = b ? summarize(b.values, random, level, seed) : undefined;
-    const sc = c ? summarize(c.values, random, level, seed) : undefined;
+    const sb = b ? summarize(b.values, intervals) : undefined;
+    const sc = c ? summarize(c.values, intervals) : undefined;
     row.baseline = sb?.side ?? null;
     row.candidate = sc?.side ?? null;
     if (!sb || !sc) {
@@ -168,8 +177,7 @@ export function compareResultSets(
     const cc = sc.side.central;
     if (bc !== 0) {
       row.changePercent = (cc / bc - 1) * 100;
-      const ci = ratioOfMediansInterval(sc.sorted, sb.sorted, { level, random, seed });
-      row.ratioCi = ci;
+      row.ratioCi = ratioOfMediansInterval(sc.sorted, sb.sorted, intervals);
     }
     if (any.direction === "none") {
       row.verdict = "info";
