@@ -23,6 +23,7 @@ export interface Leftover {
     | "netns"
     | "link"
     | "temp-dir"
+    | "cgroup"
     | "process";
   /** Which engine or runtime, or where it was found. */
   where: string;
@@ -176,6 +177,18 @@ export async function findLeftovers(
   for (const n of entries("/sys/class/net")) {
     if (n.startsWith(links) || n.startsWith(prefix)) {
       found.push({ kind: "link", where: "/sys/class/net", name: n });
+    }
+  }
+  // Cgroups: ours for limits, and the runtimes' per-container ones named by container id.
+  const cgroupParents = [
+    "/sys/fs/cgroup",
+    ...entries("/sys/fs/cgroup").map((h) => `/sys/fs/cgroup/${h}`),
+  ];
+  for (const parent of cgroupParents) {
+    for (const dir of [parent, `${parent}/ocibench`]) {
+      for (const n of entries(dir)) {
+        if (n.startsWith(prefix)) found.push({ kind: "cgroup", where: dir, name: `${dir}/${n}` });
+      }
     }
   }
   const tempDirs = options.tempDirs ?? [Deno.env.get("TMPDIR") ?? "/tmp", "/var/tmp"];

@@ -16,6 +16,7 @@ import type {
 import type { IsolationClass } from "../../model/result_set.ts";
 import { descendantPids, type ProcessEffects, type RunProcessOptions, tailOf } from "../process.ts";
 import { type Bundle, createOverlayRoot, removeBundle } from "./_bundle.ts";
+import { createLimitCgroup, type LimitCgroup } from "./_cgroup.ts";
 import {
   type AdapterOptions,
   effectsOf,
@@ -40,6 +41,8 @@ export interface RootfsToolSpec {
     binary: string,
   ): { argv: string[]; options?: RunProcessOptions };
   fix?(reason: string): string | undefined;
+  /** The tool applies `step.limits` itself (else a cgroup of ours does). */
+  ownLimits?: boolean;
 }
 
 /** Builds a {@link RuntimeAdapter} for a root-directory tool. */
@@ -52,8 +55,12 @@ export function rootfsToolAdapter(
   const live = new Map<string, Bundle>();
   const running = new Set<RunningContainer>();
 
+  const cgroups = new Map<string, LimitCgroup>();
+
   async function teardown(bundle: Bundle): Promise<void> {
     await removeBundle(bundle, effects);
+    await cgroups.get(bundle.id)?.remove();
+    cgroups.delete(bundle.id);
     live.delete(bundle.id);
   }
 
@@ -62,7 +69,11 @@ export function rootfsToolAdapter(
     const bundle = await createOverlayRoot(ctx, id, effects);
     live.set(id, bundle);
     try {
-      return { bundle, ...spec.command(step, bundle, binary) };
+      const { argv, options } = spec.command(step, bundle, binary);
+      // Tools that set no limits themselves run inside a cgroup of ours that holds them.
+      const cgroup = spec.ownLimits ? undefined : createLimitCgroup(id, step);
+      if (cgroup) cgroups.set(id, cgroup);
+      return { bundle, argv: cgroup ? cgroup.wrap(argv) : argv, options };
     } catch (error) {
       await teardown(bundle);
       throw error;
@@ -149,11 +160,4 @@ export function rootfsToolAdapter(
     },
   };
   return adapter;
-}
-
-/** Rejects limits a tool cannot apply, so a step never silently runs unlimited. */
-export function refuseLimits(id: string, step: StepSpec): void {
-  if (step.limits?.memoryBytes !== undefined || step.limits?.cpus !== undefined) {
-    throw new Error(`${id} cannot apply memory/CPU limits to a step`);
-  }
 }

@@ -1,5 +1,6 @@
 /**
- * bubblewrap (`bwrap`): unprivileged namespaces around a process, no daemon, no cgroups:
+ * bubblewrap (`bwrap`): unprivileged namespaces around a process, no daemon, no cgroups of its
+ * own (limits go through a cgroup of ours, see `_cgroup.ts`):
  * `bwrap --bind ROOT / --proc /proc --dev /dev --unshare-all --die-with-parent -- argv`.
  * A `netns` step runs bwrap through `ip netns exec` with `--share-net`.
  *
@@ -8,7 +9,7 @@
 import type { RuntimeAdapter } from "../types.ts";
 import { IMAGE_PATH_ENV } from "../image_recipe.ts";
 import { type AdapterOptions, readVersion } from "./_common.ts";
-import { refuseLimits, rootfsToolAdapter } from "./_rootfs_tool.ts";
+import { rootfsToolAdapter } from "./_rootfs_tool.ts";
 
 /** The `bubblewrap` adapter (isolation class `os-container`). */
 export function bubblewrapAdapter(options: AdapterOptions = {}): RuntimeAdapter {
@@ -20,7 +21,6 @@ export function bubblewrapAdapter(options: AdapterOptions = {}): RuntimeAdapter 
     aptPackage: "bubblewrap",
     version: (binary, effects) => readVersion([binary, "--version"], effects, /bubblewrap (\S+)/),
     command(step, bundle, binary) {
-      refuseLimits("bubblewrap", step);
       const netns = step.network?.kind === "netns" ? step.network.name : undefined;
       if (step.network?.kind === "bridge") throw new Error("bubblewrap has no bridge network");
       const argv = [

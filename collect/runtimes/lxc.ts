@@ -90,6 +90,7 @@ export function lxcAdapter(options: AdapterOptions = {}): RuntimeAdapter {
     isolation: "os-container",
     binary: "lxc-execute",
     aptPackage: "lxc",
+    ownLimits: true,
     version: (binary, effects) => readVersion([binary, "--version"], effects),
     command(step, bundle, binary) {
       const conf = `${bundle.dir}/lxc.conf`;

@@ -1,8 +1,9 @@
 /**
  * The baseline: a step runs as a plain host process, with the image's own programs
  * (`/usr/local/bin` of the rootfs) first in `PATH`. A `netns` network runs it through
- * `ip netns exec`. Bind mounts have no meaning without a container: an argument, `cwd` or
- * environment value that starts with a mount's `containerPath` is rewritten to its `hostPath`.
+ * `ip netns exec`; memory/CPU limits go through a cgroup of ours. Bind mounts have no meaning
+ * without a container: an argument, `cwd` or environment value that starts with a mount's
+ * `containerPath` is rewritten to its `hostPath`.
  *
  * @module
  */
@@ -16,7 +17,14 @@ import type {
 } from "../types.ts";
 import { descendantPids, type RunProcessOptions } from "../process.ts";
 import { IMAGE_PATH_ENV } from "../image_recipe.ts";
-import { type AdapterOptions, effectsOf, findExecutable, readVersion } from "./_common.ts";
+import {
+  type AdapterOptions,
+  effectsOf,
+  findExecutable,
+  readVersion,
+  uniqueName,
+} from "./_common.ts";
+import { createLimitCgroup } from "./_cgroup.ts";
 
 function translate(value: string, step: StepSpec): string {
   for (const m of step.mounts ?? []) {
@@ -91,20 +99,29 @@ export function nativeAdapter(options: AdapterOptions = {}): RuntimeAdapter {
     prepare(): Promise<void> {
       return Promise.resolve();
     },
-    run(step: StepSpec, ctx: AdapterContext): Promise<ProcessResult> {
+    async run(step: StepSpec, ctx: AdapterContext): Promise<ProcessResult> {
       const { argv, options: o } = nativeCommand(step, ctx);
-      return effects.run(argv, o);
+      // Limits, when asked for, through a cgroup of ours (no cost otherwise).
+      const cgroup = createLimitCgroup(uniqueName(ctx, "native"), step);
+      try {
+        return await effects.run(cgroup ? cgroup.wrap(argv) : argv, o);
+      } finally {
+        await cgroup?.remove();
+      }
     },
     start(step: StepSpec, ctx: AdapterContext): Promise<RunningContainer> {
       const { argv, options: o } = nativeCommand(step, ctx);
-      const bg = effects.start(argv, o);
-      const name = `${ctx.namePrefix}-native-${bg.pid}`;
+      const name = uniqueName(ctx, "native");
+      const cgroup = createLimitCgroup(name, step);
+      const bg = effects.start(cgroup ? cgroup.wrap(argv) : argv, o);
       const container: RunningContainer = {
         name,
         pids: () => Promise.resolve(bg.exited() ? [] : [bg.pid, ...descendantPids(bg.pid)]),
-        stop: () => {
+        async stop() {
           running.delete(container);
-          return bg.stop();
+          const r = await bg.stop();
+          await cgroup?.remove();
+          return r;
         },
       };
       running.add(container);

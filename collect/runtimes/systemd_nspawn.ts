@@ -7,7 +7,7 @@
  */
 import type { RuntimeAdapter } from "../types.ts";
 import { type AdapterOptions, readVersion } from "./_common.ts";
-import { refuseLimits, rootfsToolAdapter } from "./_rootfs_tool.ts";
+import { rootfsToolAdapter } from "./_rootfs_tool.ts";
 
 /** The `systemd-nspawn` adapter (isolation class `os-container`). */
 export function systemdNspawnAdapter(options: AdapterOptions = {}): RuntimeAdapter {
@@ -19,7 +19,6 @@ export function systemdNspawnAdapter(options: AdapterOptions = {}): RuntimeAdapt
     aptPackage: "systemd-container",
     version: (binary, effects) => readVersion([binary, "--version"], effects, /systemd (\d+)/),
     command(step, bundle, binary) {
-      refuseLimits("systemd-nspawn", step);
       if (step.network?.kind === "bridge") throw new Error("systemd-nspawn: no bridge network");
       const argv = [
         binary,

@@ -1,0 +1,83 @@
+import { assert, assertEquals, assertStringIncludes } from "../../tests/assert.ts";
+import { CGROUP_ROOT, createLimitCgroup } from "./_cgroup.ts";
+import { nativeAdapter } from "./native.ts";
+import { imagePaths } from "../image.ts";
+import { runProcess } from "../process.ts";
+
+const v2 = (() => {
+  try {
+    Deno.statSync(`${CGROUP_ROOT}/cgroup.controllers`);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test("createLimitCgroup() gives nothing without limits", () => {
+  assertEquals(createLimitCgroup("ocibench-x-none", { argv: ["true"], timeoutMs: 1 }), undefined);
+});
+
+Deno.test({
+  name: "createLimitCgroup() puts the command in a cgroup holding the limits, then removes it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const name = `ocibench-cg${crypto.randomUUID().slice(0, 8)}`;
+    const cgroup = createLimitCgroup(name, {
+      argv: ["true"],
+      timeoutMs: 1,
+      limits: { memoryBytes: 64 * 2 ** 20, cpus: 0.5 },
+    });
+    assert(cgroup);
+    const memoryDir = v2 ? `${CGROUP_ROOT}/${name}` : `${CGROUP_ROOT}/memory/${name}`;
+    try {
+      const r = await runProcess(cgroup.wrap(["cat", "/proc/self/cgroup"]));
+      assertEquals(r.exitCode, 0, r.stderr);
+      assertStringIncludes(r.stdout, `/${name}\n`);
+      const limit = Deno.readTextFileSync(
+        `${memoryDir}/${v2 ? "memory.max" : "memory.limit_in_bytes"}`,
+      );
+      assertEquals(limit.trim(), String(64 * 2 ** 20));
+    } finally {
+      await cgroup.remove();
+    }
+    let gone = false;
+    try {
+      Deno.statSync(memoryDir);
+    } catch {
+      gone = true;
+    }
+    assert(gone, `${memoryDir} is left`);
+  },
+});
+
+Deno.test({
+  name: "native enforces a memory limit: a process over it is killed",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const adapter = nativeAdapter();
+    const ctx = {
+      image: imagePaths("none", "/nonexistent"),
+      workDir: "/tmp",
+      namePrefix: `ocibench-cg${crypto.randomUUID().slice(0, 8)}`,
+      log: () => {},
+    };
+    // The shell holds 8 MB, then 200 MB, of text in a variable: fine, then over the limit.
+    const hold = (bytes: number) => `x=$(head -c ${bytes} /dev/zero | tr '\\0' a); echo \${#x}`;
+    const within = await adapter.run({
+      argv: ["sh", "-c", hold(8_000_000)],
+      limits: { memoryBytes: 64 * 2 ** 20 },
+      timeoutMs: 30_000,
+    }, ctx);
+    assertEquals(within.exitCode, 0, within.stderr);
+    assertEquals(within.stdout, "8000000\n");
+    const over = await adapter.run({
+      argv: ["sh", "-c", hold(200_000_000)],
+      limits: { memoryBytes: 64 * 2 ** 20 },
+      timeoutMs: 60_000,
+    }, ctx);
+    assert(over.exitCode !== 0, `256 MiB under a 64 MiB limit exited ${over.exitCode}`);
+    await adapter.cleanup(ctx);
+  },
+});
