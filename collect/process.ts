@@ -9,6 +9,7 @@
  * @module
  */
 import type { ProcessResult } from "./types.ts";
+import { parseTimedExecResult, timedExecBinary } from "./timed_exec.ts";
 
 /** Default cap on the captured stdout tail, in bytes (fio/iperf3 JSON fits easily). */
 export const DEFAULT_STDOUT_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -32,6 +33,12 @@ export interface RunProcessOptions {
   stdoutLimitBytes?: number;
   /** Keep at most this many trailing bytes of stderr (default {@link DEFAULT_STDERR_LIMIT_BYTES}). */
   stderrLimitBytes?: number;
+  /**
+   * Time the process with the C step timer (collect/timed_exec.ts) instead of around Deno's own
+   * spawn; default true for {@link runProcess} when the timer can be built. Ignored by
+   * {@link startBackground}.
+   */
+  preciseTiming?: boolean;
   /**
    * Send stdout/stderr to these files instead of capturing them (the result's stdout/stderr are
    * then empty). Used for daemons that outlive a step.
@@ -277,7 +284,11 @@ export async function runProcess(
       finishedAt: now,
     };
   }
-  const p = spawn(argv, options);
+  const timedExec = options.preciseTiming === false ? undefined : await timedExecBinary();
+  const resultFile = timedExec
+    ? await Deno.makeTempFile({ prefix: `ocibench-timing-${Deno.pid}-` })
+    : "";
+  const p = spawn(timedExec ? [timedExec, resultFile, ...argv] : argv, options);
   let timer: ReturnType<typeof setTimeout> | undefined;
   if (options.timeoutMs !== undefined) {
     timer = setTimeout(() => {
@@ -288,7 +299,7 @@ export async function runProcess(
   const onAbort = () => p.kill("SIGKILL");
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const result = await p.result;
+    const result = timedExec ? withPreciseTiming(await p.result, resultFile, argv) : await p.result;
     if (options.newProcessGroup) {
       // Anything of the group that is still alive once the leader exited is killed too.
       try {
@@ -301,7 +312,40 @@ export async function runProcess(
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
+    if (resultFile) await Deno.remove(resultFile).catch(() => {});
   }
+}
+
+/**
+ * Replaces the runner's own timing and exit status by those the step timer measured. When the
+ * timer could not write its result (it was killed with the step), the runner's are kept.
+ */
+function withPreciseTiming(
+  result: ProcessResult,
+  resultFile: string,
+  argv: string[],
+): ProcessResult {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(resultFile);
+  } catch {
+    return result;
+  }
+  if (text.trim() === "") return result;
+  const timed = parseTimedExecResult(text);
+  if (timed.kind === "spawn-error") {
+    const message = `Failed to spawn '${argv[0]}': errno ${timed.errno}`;
+    if (timed.errno === 2) throw new Deno.errors.NotFound(message);
+    if (timed.errno === 13) throw new Deno.errors.PermissionDenied(message);
+    throw new Error(message);
+  }
+  const { signal: _runnerSignal, ...rest } = result;
+  return {
+    ...rest,
+    exitCode: timed.exitCode,
+    ...(timed.signal ? { signal: timed.signal } : {}),
+    wallMs: timed.wallMs,
+  };
 }
 
 /**
