@@ -44,6 +44,15 @@ Deno.test("parseBonnieCsv() reads the quick run with 1 MiB per-char tests", () =
   assertEquals(r.seqCreatePerS, 1662);
 });
 
+Deno.test("parseBonnieCsv() reads the fast mode (-f) of --quick, without per-char tests", () => {
+  const r = parseBonnieCsv(readToolOutput("bonnie", "s128_r64_n1_fast.stdout"));
+  assertEquals(r.seqOutputCharKiBPerS, undefined);
+  assertEquals(r.seqInputCharKiBPerS, undefined);
+  assertEquals(r.seqOutputBlockKiBPerS, 166828);
+  assertEquals(r.rewriteKiBPerS, 154270);
+  assertEquals(r.randomSeeksPerS, 9178);
+});
+
 Deno.test("parseBonnieCsv() rejects bonnie++'s error outputs", () => {
   for (const name of ["error_no_space", "error_direct_io", "error_no_dir", "error_bad_option"]) {
     assertThrows(
@@ -69,9 +78,18 @@ Deno.test("bonnieArgv() builds the commands the fixtures were captured with", ()
     sizeMiB: 128,
     ramMiB: 64,
     filesK: 1,
+    charIoMiB: 0,
+  });
+  assertEquals(argv.at(-1), "-f");
+  assert(readme.includes("`" + argv.join(" ") + "`"), argv.join(" "));
+  const oneMiB = bonnieArgv({
+    directory: "/tmp/ocibench-h3cap/bonnie2",
+    sizeMiB: 128,
+    ramMiB: 64,
+    filesK: 1,
     charIoMiB: 1,
   });
-  assert(readme.includes("`" + argv.join(" ") + "`"), argv.join(" "));
+  assert(readme.includes("`" + oneMiB.join(" ") + "`"), oneMiB.join(" "));
   const full = bonnieArgv({
     directory: "/tmp/ocibench-h3cap/bonnie2",
     sizeMiB: 256,
