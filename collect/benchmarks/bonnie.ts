@@ -39,7 +39,10 @@ export const BONNIE_FILES_K = 16;
 /** Files (in multiples of 1024) with `--quick`. */
 export const BONNIE_QUICK_FILES_K = 1;
 
-/** The values bonnie++ prints in its CSV line; a value it could not time (`+++++`) is absent. */
+/**
+ * The values bonnie++ prints in its CSV line; a test it skipped (empty field) or could not time
+ * (`+++++`) is absent.
+ */
 export interface BonnieResult {
   /** e.g. "2.00a". */
   version: string;
@@ -267,7 +270,9 @@ export function bonnieBenchmark(placement: DiskPlacement): BenchmarkDefinition {
         const untimed = METRICS.filter((m) => parsed[m.key] === undefined).map((m) => m.id);
         const notes = [
           target.notes,
-          untimed.length > 0 ? `bonnie++ could not time (+++++): ${untimed.join(", ")}` : undefined,
+          untimed.length > 0
+            ? `no value from bonnie++ (skipped, or +++++: too fast to time): ${untimed.join(", ")}`
+            : undefined,
         ].filter((n) => n !== undefined).join("; ") || undefined;
         return METRICS.filter((m) => parsed[m.key] !== undefined).map((m) => ({
           metric: `${id}.${m.id}`,
