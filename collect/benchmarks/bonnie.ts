@@ -19,10 +19,13 @@ import { type DiskPlacement, prepareDiskTarget } from "./_disk.ts";
 export const BONNIE_SIZE_MIB = 2048;
 /** RAM bonnie++ is told about (`-r`) and the container's memory limit, in MiB (full). */
 export const BONNIE_RAM_MIB = 1024;
-/** File size with `--quick`, in MiB (too small to time the block tests on a fast disk). */
-export const BONNIE_QUICK_SIZE_MIB = 128;
+/**
+ * File size with `--quick`, in MiB: 128 MiB was too fast to time (`+++++`) for every test on an
+ * idle host here.
+ */
+export const BONNIE_QUICK_SIZE_MIB = 512;
 /** RAM bonnie++ is told about with `--quick`, in MiB; no memory limit is set. */
-export const BONNIE_QUICK_RAM_MIB = 64;
+export const BONNIE_QUICK_RAM_MIB = 256;
 /**
  * Size of the per-character tests, in MiB. They make one system call per byte, which gVisor's
  * ptrace platform serves in tens of microseconds: bonnie++'s default 20 MiB would take most of an
@@ -37,7 +40,7 @@ export const BONNIE_QUICK_CHAR_IO_MIB = 0;
 /** Files (in multiples of 1024) of the file-creation tests. */
 export const BONNIE_FILES_K = 16;
 /** Files (in multiples of 1024) with `--quick`. */
-export const BONNIE_QUICK_FILES_K = 1;
+export const BONNIE_QUICK_FILES_K = 4;
 
 /**
  * The values bonnie++ prints in its CSV line; a test it skipped (empty field) or could not time

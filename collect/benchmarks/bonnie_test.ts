@@ -1,7 +1,15 @@
 import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
 import { MetricInfoSchema } from "../../model/result_set.ts";
 import { readToolOutput } from "./_fixture.ts";
-import { BONNIE_BENCHMARKS, bonnieArgv, parseBonnieCsv } from "./bonnie.ts";
+import {
+  BONNIE_BENCHMARKS,
+  BONNIE_QUICK_CHAR_IO_MIB,
+  BONNIE_QUICK_FILES_K,
+  BONNIE_QUICK_RAM_MIB,
+  BONNIE_QUICK_SIZE_MIB,
+  bonnieArgv,
+  parseBonnieCsv,
+} from "./bonnie.ts";
 
 Deno.test("parseBonnieCsv() reads the rates of the 256 MiB run and leaves untimed tests absent", () => {
   const r = parseBonnieCsv(readToolOutput("bonnie", "s256_r128_n1.stdout"));
@@ -51,6 +59,33 @@ Deno.test("parseBonnieCsv() reads the fast mode (-f) of --quick, without per-cha
   assertEquals(r.seqOutputBlockKiBPerS, 166828);
   assertEquals(r.rewriteKiBPerS, 154270);
   assertEquals(r.randomSeeksPerS, 9178);
+});
+
+Deno.test("parseBonnieCsv() reads the --quick run (512 MiB, 4096 files, no per-char tests)", () => {
+  const r = parseBonnieCsv(readToolOutput("bonnie", "s512_r256_n4_fast.stdout"));
+  assertEquals(r.fileSize, "512M");
+  assertEquals(r.seqOutputBlockKiBPerS, 306968);
+  assertEquals(r.rewriteKiBPerS, 439563);
+  assertEquals(r.seqInputBlockKiBPerS, 892832);
+  assertEquals(r.randomSeeksPerS, 10128);
+  assertEquals(r.seqCreatePerS, 981);
+  assertEquals(r.randomCreatePerS, 1450);
+  assertEquals(r.randomDeletePerS, 4325);
+  assertEquals(r.seqOutputCharKiBPerS, undefined);
+});
+
+Deno.test("bonnieArgv() of --quick matches its fixture", () => {
+  const argv = bonnieArgv({
+    directory: "/tmp/ocibench-h3cap/bonnie2",
+    sizeMiB: BONNIE_QUICK_SIZE_MIB,
+    ramMiB: BONNIE_QUICK_RAM_MIB,
+    filesK: BONNIE_QUICK_FILES_K,
+    charIoMiB: BONNIE_QUICK_CHAR_IO_MIB,
+  });
+  assert(
+    readToolOutput("bonnie", "README.md").includes("`" + argv.join(" ") + "`"),
+    argv.join(" "),
+  );
 });
 
 Deno.test("parseBonnieCsv() rejects bonnie++'s error outputs", () => {
