@@ -62,6 +62,7 @@ async function sourceHash(text: string): Promise<string> {
  */
 export async function timedExecBinary(): Promise<string | undefined> {
   if (cached) return "path" in cached ? cached.path : undefined;
+  await removeStaleTimingFiles();
   try {
     const source = await Deno.readTextFile(TIMED_EXEC_SOURCE);
     const dir = `${cacheDir()}/bin`;
@@ -86,6 +87,24 @@ export async function timedExecBinary(): Promise<string | undefined> {
   } catch (error) {
     cached = { missing: (error as Error).message };
     return undefined;
+  }
+}
+
+/**
+ * Removes timing files (`ocibench-timing-<pid>-*` in the temp directory) of processes that are
+ * gone: a runner killed with SIGKILL cannot remove its own.
+ */
+async function removeStaleTimingFiles(): Promise<void> {
+  const dir = Deno.env.get("TMPDIR") ?? "/tmp";
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      const pid = /^ocibench-timing-(\d+)-/.exec(entry.name)?.[1];
+      if (!pid || pid === String(Deno.pid)) continue;
+      const alive = await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
+      if (!alive) await Deno.remove(`${dir}/${entry.name}`).catch(() => {});
+    }
+  } catch {
+    // An unreadable temp directory only means nothing is cleaned.
   }
 }
 
