@@ -53,6 +53,10 @@ export const NAMED_SUITES: Record<string, string[]> = {
     "stream",
     "sysbench_memory",
     "syscalls",
+    // One of each category issue 4 adds, so a quick run (and `war`) covers every category.
+    "fio_layer_direct",
+    "iperf3_tcp",
+    "footprint_idle",
   ],
 };
 
