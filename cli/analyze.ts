@@ -5,7 +5,12 @@
  * @module
  */
 import { type Command, EXIT_OK, parseCommandArgs, UsageError } from "./command.ts";
-import { InvalidInputError, parseJsonText, readResultSet } from "../model/read_result_set.ts";
+import {
+  expandResultPaths,
+  InvalidInputError,
+  parseJsonText,
+  readResultSet,
+} from "../model/read_result_set.ts";
 import type { ResultSet } from "../model/result_set.ts";
 import { AnalysisSchema, type Profile } from "../model/analysis.ts";
 import { formatIssues } from "../model/format_issues.ts";
@@ -36,32 +41,6 @@ Options:
   --seed N             seed of the bootstrap's random generator (default 1)
 
 Exit codes: 0 ok, 1 unreadable input, 2 bad usage.`;
-
-async function expandPaths(paths: string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const path of paths) {
-    let info: Deno.FileInfo;
-    try {
-      info = await Deno.stat(path);
-    } catch {
-      throw new InvalidInputError("results", path, ["no such file or directory"]);
-    }
-    if (!info.isDirectory) {
-      out.push(path);
-      continue;
-    }
-    const names: string[] = [];
-    for await (const entry of Deno.readDir(path)) {
-      if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name);
-    }
-    if (names.length === 0) {
-      throw new InvalidInputError("results", path, ["the directory holds no *.json file"]);
-    }
-    names.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-    out.push(...names.map((n) => `${path.replace(/\/+$/, "")}/${n}`));
-  }
-  return out;
-}
 
 async function loadProfiles(value: string | undefined): Promise<Profile[]> {
   if (value === undefined) return [...BUILTIN_PROFILES];
@@ -119,7 +98,7 @@ export const analyzeCommand: Command = {
     }
     const seed = parseSeed(values.seed);
     const profiles = await loadProfiles(values.profile);
-    const files = await expandPaths(positionals);
+    const files = await expandResultPaths(positionals);
     const sets: ResultSet[] = [];
     for (const file of files) sets.push(await readResultSet(file));
     let analysis;

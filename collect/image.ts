@@ -219,46 +219,50 @@ export interface ImportOptions {
 }
 
 /** Imports the rootfs tar into podman as `paths.refs.podman`, unless podman holds it already. */
-export async function importIntoPodman(
+export function importIntoPodman(
   paths: ImagePaths,
   podman: string[],
   options: ImportOptions = {},
 ): Promise<void> {
-  const run = (options.effects ?? REAL_PROCESS_EFFECTS).run;
-  const has = await run([...podman, "image", "exists", paths.refs.podman], { timeoutMs: 60_000 });
-  if (has.exitCode === 0) return;
-  options.log?.(`podman: importing image ${paths.hash}`);
-  await runChecked([
-    ...podman,
-    "import",
-    "--change",
-    `ENV PATH=${IMAGE_PATH_ENV}`,
-    "--change",
-    `LABEL ocibench.hash=${paths.hash}`,
-    paths.rootfsTar,
-    paths.refs.podman,
-  ], { runner: run, timeoutMs: 10 * 60_000 });
+  return importRootfsTar("podman", [...podman, "image", "exists"], podman, paths.refs.podman, {
+    paths,
+    options,
+  });
 }
 
 /** Imports the rootfs tar into docker as `paths.refs.docker`, unless docker holds it already. */
-export async function importIntoDocker(
+export function importIntoDocker(
   paths: ImagePaths,
   docker: string[],
   options: ImportOptions = {},
 ): Promise<void> {
+  return importRootfsTar("docker", [...docker, "image", "inspect"], docker, paths.refs.docker, {
+    paths,
+    options,
+  });
+}
+
+/** `<engine> import` of the rootfs tar with our PATH and hash label, unless `hasArgv ref` succeeds. */
+async function importRootfsTar(
+  engine: string,
+  hasArgv: string[],
+  engineArgv: string[],
+  ref: string,
+  { paths, options }: { paths: ImagePaths; options: ImportOptions },
+): Promise<void> {
   const run = (options.effects ?? REAL_PROCESS_EFFECTS).run;
-  const has = await run([...docker, "image", "inspect", paths.refs.docker], { timeoutMs: 60_000 });
+  const has = await run([...hasArgv, ref], { timeoutMs: 60_000 });
   if (has.exitCode === 0) return;
-  options.log?.(`docker: importing image ${paths.hash}`);
+  options.log?.(`${engine}: importing image ${paths.hash}`);
   await runChecked([
-    ...docker,
+    ...engineArgv,
     "import",
     "--change",
     `ENV PATH=${IMAGE_PATH_ENV}`,
     "--change",
     `LABEL ocibench.hash=${paths.hash}`,
     paths.rootfsTar,
-    paths.refs.docker,
+    ref,
   ], { runner: run, timeoutMs: 10 * 60_000 });
 }
 

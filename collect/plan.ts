@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { createRandom } from "../analyze/random.ts";
 
 /** One step: one repetition of one benchmark under one runtime. */
 export interface PlanStep {
@@ -33,21 +34,6 @@ export function stepKey(step: Pick<PlanStep, "runtime" | "benchmark" | "iteratio
   return `${step.runtime}/${step.benchmark}/${step.iteration}`;
 }
 
-/**
- * A small, fast, seeded pseudo-random generator (mulberry32, Tommy Ettinger's 32-bit mixer):
- * returns a function giving numbers in [0, 1). Not for cryptography.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return function next(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A copy of `items` in random order (Fisher–Yates, Durstenfeld's in-place variant). */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];
@@ -67,7 +53,7 @@ export function buildRound(
   pairs: readonly { runtime: string; benchmark: string }[],
   options: { iteration: number; warmup: boolean; seed: number },
 ): PlanStep[] {
-  const random = seededRandom((options.seed ^ Math.imul(options.iteration + 1, 0x9e3779b1)) >>> 0);
+  const random = createRandom((options.seed ^ Math.imul(options.iteration + 1, 0x9e3779b1)) >>> 0);
   return shuffled(pairs, random).map((p) => ({
     runtime: p.runtime,
     benchmark: p.benchmark,

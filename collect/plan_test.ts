@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertNotEquals, assertThrows } from "../tests/assert.ts";
-import { buildPlan, buildRound, planPairs, seededRandom, shuffled, stepKey } from "./plan.ts";
+import { buildPlan, buildRound, planPairs, shuffled, stepKey } from "./plan.ts";
+import { createRandom } from "../analyze/random.ts";
 
 const options = {
   runtimes: ["native", "runc", "crun", "runsc-ptrace"],
@@ -49,8 +50,8 @@ Deno.test("buildPlan() rejects bad repetitions and warm-ups", () => {
   assertEquals(buildPlan({ ...options, warmups: 0, repetitions: 1 }).length, 12);
 });
 
-Deno.test("shuffled() is a permutation, uniform enough, and seededRandom() stays in [0, 1)", () => {
-  const random = seededRandom(7);
+Deno.test("shuffled() is a permutation, uniform enough, and createRandom() stays in [0, 1)", () => {
+  const random = createRandom(7);
   const counts = [0, 0, 0];
   for (let i = 0; i < 3000; i++) {
     const out = shuffled(["a", "b", "c"], random);
@@ -58,7 +59,7 @@ Deno.test("shuffled() is a permutation, uniform enough, and seededRandom() stays
     counts[out.indexOf("a")]++;
   }
   for (const c of counts) assert(c > 850 && c < 1150, `position counts ${counts}`);
-  const r = seededRandom(0);
+  const r = createRandom(0);
   for (let i = 0; i < 1000; i++) {
     const x = r();
     assert(x >= 0 && x < 1);
