@@ -16,9 +16,9 @@ import { collectCommand } from "./collect.ts";
 export const COMMANDS: Command[] = [
   doctorCommand,
   collectCommand,
-  validateCommand,
-  reportCommand,
   analyzeCommand,
+  reportCommand,
   compareCommand,
   warCommand,
+  validateCommand,
 ];
