@@ -1,0 +1,72 @@
+import { assertEquals } from "../tests/assert.ts";
+import { packagesToInstall } from "./install_missing.ts";
+import type { DoctorReport } from "./doctor.ts";
+
+Deno.test("packagesToInstall() takes apt packages from doctor's fixes once each and keeps other fixes apart", () => {
+  const report: DoctorReport = {
+    image: { hash: "h", built: false, path: "/x", fix: "deno task image" },
+    runtimes: [
+      {
+        id: "runc",
+        name: "runc",
+        isolation: "os-container",
+        usable: false,
+        reason: "runc is not installed",
+        fix: "apt-get install runc",
+        detectMs: 1,
+      },
+      {
+        id: "podman-runc",
+        name: "podman",
+        isolation: "os-container",
+        usable: false,
+        reason: "podman is not installed",
+        fix: "apt-get install podman",
+        detectMs: 1,
+      },
+      {
+        id: "podman-crun",
+        name: "podman",
+        isolation: "os-container",
+        usable: false,
+        reason: "podman is not installed",
+        fix: "apt-get install podman",
+        detectMs: 1,
+      },
+      {
+        id: "crun",
+        name: "crun",
+        isolation: "os-container",
+        usable: false,
+        reason: "cgroups in hybrid mode",
+        fix: "mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb",
+        detectMs: 1,
+      },
+      {
+        id: "lxc",
+        name: "lxc",
+        isolation: "os-container",
+        usable: false,
+        reason: "image missing",
+        fix: "deno task image",
+        detectMs: 1,
+      },
+      {
+        id: "bubblewrap",
+        name: "bwrap",
+        isolation: "os-container",
+        usable: true,
+        fix: "apt-get install never-used",
+        detectMs: 1,
+      },
+    ],
+    tools: [
+      { name: "fio", package: "fio", found: false, fix: "apt-get install fio" },
+      { name: "pi", package: "pi", found: true },
+    ],
+    leftovers: [],
+  };
+  const { packages, otherFixes } = packagesToInstall(report);
+  assertEquals(packages, ["fio", "podman", "runc"]);
+  assertEquals(otherFixes.map((f) => f.what), ["crun", "lxc"]);
+});
