@@ -128,3 +128,22 @@ export function pathExists(path: string): boolean {
     return false;
   }
 }
+
+/**
+ * Runs `actions` one after the other, going on past failures; resolves to the failures'
+ * messages (empty when all succeeded). Cleanup uses it so that one stuck container does not keep
+ * the others from being removed.
+ */
+export async function runEachCollectingErrors(
+  actions: (() => Promise<unknown>)[],
+): Promise<string[]> {
+  const errors: string[] = [];
+  for (const action of actions) {
+    try {
+      await action();
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  }
+  return errors;
+}

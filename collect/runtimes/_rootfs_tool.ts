@@ -22,6 +22,7 @@ import {
   effectsOf,
   findExecutable,
   pathExists,
+  runEachCollectingErrors,
   tryTrueRun,
   uniqueName,
 } from "./_common.ts";
@@ -141,21 +142,11 @@ export function rootfsToolAdapter(
       return container;
     },
     async cleanup(): Promise<void> {
-      const errors: string[] = [];
-      for (const c of [...running]) {
-        try {
-          await c.stop();
-        } catch (error) {
-          errors.push((error as Error).message);
-        }
-      }
-      for (const bundle of [...live.values()]) {
-        try {
-          await teardown(bundle);
-        } catch (error) {
-          errors.push((error as Error).message);
-        }
-      }
+      // Containers first (stopping one tears its bundle down), then the bundles still live.
+      const errors = [
+        ...await runEachCollectingErrors([...running].map((c) => () => c.stop())),
+        ...await runEachCollectingErrors([...live.values()].map((b) => () => teardown(b))),
+      ];
       if (errors.length > 0) throw new Error(`${spec.id} cleanup: ${tailOf(errors.join("; "))}`);
     },
   };
