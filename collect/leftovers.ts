@@ -35,6 +35,8 @@ export interface FindLeftoversOptions {
   effects?: ProcessEffects;
   /** Directories searched for temp dirs; default `$TMPDIR` or `/tmp`, and `/var/tmp`. */
   tempDirs?: string[];
+  /** Low-level runtimes' state roots; default {@link RUNTIME_STATE_ROOTS}. */
+  stateRoots?: Record<string, string>;
 }
 
 /**
@@ -46,12 +48,45 @@ export function linkPrefix(prefix: string): string {
   return `ob${createHash("sha256").update(prefix).digest("hex").slice(0, 6)}`;
 }
 
-/** Runtime state roots of the bundle runtimes. */
+/**
+ * Runtime state roots of the low-level runtimes, ours and the engines' (podman runs them with
+ * their default roots).
+ */
 export const RUNTIME_STATE_ROOTS: Record<string, string> = {
   runc: "/run/runc",
   crun: "/run/crun",
   runsc: "/run/runsc",
 };
+
+/** The engines' container annotation that names the container in the runtime's state. */
+export const NAME_ANNOTATION = "ocibench.name";
+
+/** At most this much of a state file is read when looking for a prefix in it. */
+const STATE_READ_LIMIT = 1 << 20;
+
+/**
+ * Whether a runtime state entry (runc and crun: a directory per container; runsc: a
+ * `<id>_sandbox:<id>.state` file) mentions `text`: engine containers are named by id, and only
+ * their state (which holds the spec and its annotations) says whose they are.
+ */
+function stateMentions(path: string, text: string): boolean {
+  const files = [path, `${path}/state.json`, `${path}/status`, `${path}/config.json`];
+  for (const file of files) {
+    let f: Deno.FsFile | undefined;
+    try {
+      f = Deno.openSync(file);
+      if (!f.statSync().isFile) continue;
+      const buffer = new Uint8Array(STATE_READ_LIMIT);
+      const n = f.readSync(buffer) ?? 0;
+      if (new TextDecoder().decode(buffer.subarray(0, n)).includes(text)) return true;
+    } catch {
+      // Not there, or not readable: nothing to say.
+    } finally {
+      f?.close();
+    }
+  }
+  return false;
+}
 
 function entries(dir: string): string[] {
   try {
@@ -150,10 +185,12 @@ export async function findLeftovers(
       }
     }
   }
-  // Bundle runtimes' state.
-  for (const [runtime, root] of Object.entries(RUNTIME_STATE_ROOTS)) {
+  // Low-level runtimes' state: ours by name, the engines' by the name in their spec.
+  for (const [runtime, root] of Object.entries(options.stateRoots ?? RUNTIME_STATE_ROOTS)) {
     for (const n of entries(root)) {
-      if (n.startsWith(prefix)) found.push({ kind: "runtime-state", where: runtime, name: n });
+      if (n.startsWith(prefix) || stateMentions(`${root}/${n}`, prefix)) {
+        found.push({ kind: "runtime-state", where: runtime, name: n });
+      }
     }
   }
   // Mounts: by source or mount point.
@@ -198,17 +235,88 @@ export async function findLeftovers(
     }
   }
   // Processes whose command line names something of ours (runtimes, shims, sandboxes).
+  for (const { pid, cmdline } of processesNaming(prefix)) {
+    found.push({ kind: "process", where: `pid ${pid}`, name: cmdline.slice(0, 200) });
+  }
+  return found;
+}
+
+/** Options of {@link reclaimEngineContainer}. */
+export interface ReclaimOptions {
+  effects?: ProcessEffects;
+  /** Default {@link RUNTIME_STATE_ROOTS}. */
+  stateRoots?: Record<string, string>;
+  /** How long killed processes get to go away; default 5 s. */
+  waitMs?: number;
+}
+
+/**
+ * After an engine dropped a container whose start was interrupted, what its low-level runtime
+ * may still hold: the runtime's state for the container id (deleted with `<runtime> --root R
+ * delete --force ID`) and processes whose command line carries the id (conmon, gVisor's sandbox
+ * and gofer), killed. Does nothing when nothing is there. Returns what could not be removed.
+ */
+export async function reclaimEngineContainer(
+  id: string,
+  options: ReclaimOptions = {},
+): Promise<string[]> {
+  if (!/^[0-9a-f]{64}$/.test(id)) throw new TypeError(`not an engine container id: "${id}"`);
+  const run = (options.effects ?? REAL_PROCESS_EFFECTS).run;
+  const roots = Object.entries(options.stateRoots ?? RUNTIME_STATE_ROOTS);
+  const stateOf = () =>
+    roots.filter(([, root]) => entries(root).some((n) => n === id || n.startsWith(`${id}_`)));
+  const deleteState = async () => {
+    const problems: string[] = [];
+    for (const [runtime, root] of stateOf()) {
+      const r = await run([runtime, "--root", root, "delete", "--force", id], {
+        timeoutMs: 60_000,
+      });
+      if (r.exitCode !== 0) problems.push(`${runtime} delete ${id}: ${r.stderr.trim()}`);
+    }
+    return problems;
+  };
+  await deleteState();
+  const waitMs = options.waitMs ?? 5_000;
+  const deadline = Date.now() + waitMs;
+  let alive = processesNaming(id).map((p) => p.pid);
+  for (const pid of alive) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  while (alive.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    alive = processesNaming(id).map((p) => p.pid);
+  }
+  // A sandbox killed from outside leaves its state: delete it now that nothing holds it.
+  const problems = await deleteState();
+  for (const pid of alive) problems.push(`process ${pid} of ${id} did not exit`);
+  if (problems.length > 0 && alive.length === 0) {
+    // A runtime killed while it wrote its state leaves a file it cannot load (runsc: an empty
+    // `.state`) and so cannot delete; nothing runs under the id any more, so the files go.
+    for (const [, root] of stateOf()) {
+      for (const n of entries(root).filter((n) => n === id || n.startsWith(`${id}_`))) {
+        Deno.removeSync(`${root}/${n}`, { recursive: true });
+      }
+    }
+    if (stateOf().length === 0) return [];
+  }
+  return problems;
+}
+
+/** Processes (not this one nor its ancestors) whose command line contains `text`. */
+function processesNaming(text: string): { pid: number; cmdline: string }[] {
   const mine = ancestors();
+  const found: { pid: number; cmdline: string }[] = [];
   for (const n of entries("/proc")) {
     if (!/^\d+$/.test(n) || mine.has(Number(n))) continue;
-    let cmdline = "";
     try {
-      cmdline = Deno.readTextFileSync(`/proc/${n}/cmdline`).replaceAll("\0", " ").trim();
+      const cmdline = Deno.readTextFileSync(`/proc/${n}/cmdline`).replaceAll("\0", " ").trim();
+      if (cmdline.includes(text)) found.push({ pid: Number(n), cmdline });
     } catch {
-      continue;
-    }
-    if (cmdline.includes(prefix)) {
-      found.push({ kind: "process", where: `pid ${n}`, name: cmdline.slice(0, 200) });
+      // Gone.
     }
   }
   return found;

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../tests/assert.ts";
-import { findLeftovers, linkPrefix } from "./leftovers.ts";
-import { runProcess } from "./process.ts";
+import { findLeftovers, linkPrefix, reclaimEngineContainer } from "./leftovers.ts";
+import { type ProcessEffects, REAL_PROCESS_EFFECTS, runProcess } from "./process.ts";
 
 const PREFIX = `ocibench-lt${crypto.randomUUID().slice(0, 8)}`;
 
@@ -57,4 +57,104 @@ Deno.test("linkPrefix() fits interface names (15 chars) and differs between runs
 Deno.test("findLeftovers() refuses a prefix that could match other people's things", async () => {
   await assertRejects(() => findLeftovers("ocibench-"), TypeError, "must be");
   await assertRejects(() => findLeftovers("tmp"), TypeError, "must be");
+});
+
+Deno.test("reclaimEngineContainer() deletes the runtime's state for the id and kills its processes", async () => {
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(32)))
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  const root = Deno.makeTempDirSync({ prefix: "ocibench-lt-root-" });
+  const state = `${root}/${id}_sandbox:${id}.state`;
+  Deno.writeTextFileSync(state, "{}");
+  Deno.writeTextFileSync(`${root}/${"0".repeat(64)}_sandbox:${"0".repeat(64)}.state`, "{}");
+  // Stands in for a conmon left with the id on its command line.
+  const child = new Deno.Command("sh", { args: ["-c", "sleep 30", "conmon", "-c", id] }).spawn();
+  const calls: string[][] = [];
+  const effects: ProcessEffects = {
+    ...REAL_PROCESS_EFFECTS,
+    run(argv, options) {
+      calls.push(argv);
+      if (argv[0] === "runsc") Deno.removeSync(state); // What `runsc delete --force` does.
+      return REAL_PROCESS_EFFECTS.run(["true"], options);
+    },
+  };
+  try {
+    const problems = await reclaimEngineContainer(id, {
+      effects,
+      stateRoots: { runsc: root },
+      waitMs: 5_000,
+    });
+    assertEquals(problems, []);
+    assertEquals(calls, [["runsc", "--root", root, "delete", "--force", id]]);
+    const status = await child.status;
+    assertEquals(status.signal, "SIGKILL");
+    // Another container's state is not touched.
+    assertEquals([...Deno.readDirSync(root)].length, 1);
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Already killed.
+    }
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("reclaimEngineContainer() refuses anything but a 64-hex container id", async () => {
+  await assertRejects(() => reclaimEngineContainer("ocibench-x"), TypeError, "container id");
+  await assertRejects(() => reclaimEngineContainer("*"), TypeError, "container id");
+});
+
+Deno.test("reclaimEngineContainer() removes a state its runtime cannot load once nothing runs", async () => {
+  const id = "ab".repeat(32);
+  const root = Deno.makeTempDirSync({ prefix: "ocibench-lt-root-" });
+  // What a podman killed during `runsc create` leaves (seen here): an empty state and its lock.
+  Deno.writeTextFileSync(`${root}/${id}_sandbox:${id}.state`, "");
+  Deno.writeTextFileSync(`${root}/${id}_sandbox:${id}.lock`, "");
+  const failing: ProcessEffects = {
+    ...REAL_PROCESS_EFFECTS,
+    run: (_argv, options) =>
+      REAL_PROCESS_EFFECTS.run(
+        ["sh", "-c", "echo 'unexpected end of JSON input' >&2; exit 128"],
+        options,
+      ),
+  };
+  try {
+    assertEquals(
+      await reclaimEngineContainer(id, { effects: failing, stateRoots: { runsc: root } }),
+      [],
+    );
+    assertEquals([...Deno.readDirSync(root)], []);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("findLeftovers() tells an engine container's runtime state by the name in its spec", async () => {
+  // Real state of podman containers named ocibench-capture0-<runtime> (fixtures' README).
+  const fixtures = new URL("../fixtures/tool_outputs/runtime_state/", import.meta.url).pathname;
+  const parent = Deno.makeTempDirSync({ prefix: "ocibench-lt-state-" });
+  const id = (c: string) => c.repeat(64);
+  const roots = { runsc: `${parent}/runsc`, runc: `${parent}/runc`, crun: `${parent}/crun` };
+  for (const root of Object.values(roots)) Deno.mkdirSync(root);
+  Deno.copyFileSync(`${fixtures}runsc.state`, `${roots.runsc}/${id("a")}_sandbox:${id("a")}.state`);
+  Deno.writeTextFileSync(`${roots.runsc}/${id("a")}_sandbox:${id("a")}.lock`, "");
+  Deno.mkdirSync(`${roots.runc}/${id("b")}`);
+  Deno.copyFileSync(`${fixtures}runc_state.json`, `${roots.runc}/${id("b")}/state.json`);
+  Deno.mkdirSync(`${roots.crun}/${id("c")}`);
+  Deno.copyFileSync(`${fixtures}crun_config.json`, `${roots.crun}/${id("c")}/config.json`);
+  try {
+    const found = await findLeftovers("ocibench-capture0", { tempDirs: [], stateRoots: roots });
+    assertEquals(
+      found.filter((l) => l.kind === "runtime-state").map((l) => `${l.where} ${l.name}`).sort(),
+      [
+        `crun ${id("c")}`,
+        `runc ${id("b")}`,
+        `runsc ${id("a")}_sandbox:${id("a")}.state`,
+      ],
+    );
+    const others = await findLeftovers(PREFIX, { tempDirs: [], stateRoots: roots });
+    assertEquals(others.filter((l) => l.kind === "runtime-state"), []);
+  } finally {
+    Deno.removeSync(parent, { recursive: true });
+  }
 });

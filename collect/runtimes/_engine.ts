@@ -18,6 +18,7 @@ import type {
 import type { IsolationClass } from "../../model/result_set.ts";
 import { descendantPids, type ProcessEffects, runChecked, tailOf } from "../process.ts";
 import { hostNofileLimit } from "../oci_config.ts";
+import { NAME_ANNOTATION, reclaimEngineContainer } from "../leftovers.ts";
 import {
   type AdapterOptions,
   effectsOf,
@@ -100,6 +101,14 @@ export function engineRunFlags(
   return flags;
 }
 
+function removeIfThere(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
 function parentOf(pid: number): number | undefined {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
@@ -121,6 +130,41 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
     // podman would wait 10 s for a PID 1 that ignores SIGTERM; docker rm -f kills at once.
     const now = spec.engine === "podman" ? ["--time", "0"] : [];
     return await effects.run([...cli, "rm", "--force", ...now, name], { timeoutMs: 60_000 });
+  }
+
+  /** Where the engine writes the id of container `name` (`--cidfile`). */
+  const cidDir = (ctx: AdapterContext) => `${ctx.workDir}/cid`;
+  function identityFlags(ctx: AdapterContext, name: string): string[] {
+    Deno.mkdirSync(cidDir(ctx), { recursive: true });
+    const flags = ["--name", name, "--cidfile", `${cidDir(ctx)}/${name}`];
+    // docker 20.10 has no --annotation; its shim cleans up after itself.
+    if (spec.engine === "podman") flags.push("--annotation", `${NAME_ANNOTATION}=${name}`);
+    return flags;
+  }
+
+  /**
+   * What the low-level runtime may still hold for container `name` once the engine dropped it
+   * (an engine killed mid-start can forget a container whose gVisor sandbox and conmon live
+   * on), found by the id the engine wrote, and removed. Returns what could not be removed.
+   */
+  async function reclaim(ctx: AdapterContext, name: string): Promise<string[]> {
+    const cidFile = `${cidDir(ctx)}/${name}`;
+    let id = "";
+    try {
+      id = Deno.readTextFileSync(cidFile).trim();
+    } catch {
+      return []; // Never created.
+    }
+    const problems = /^[0-9a-f]{64}$/.test(id) ? await reclaimEngineContainer(id, { effects }) : [];
+    removeIfThere(cidFile);
+    return problems;
+  }
+
+  /** Removes a container that did not end normally, with its low-level runtime's state. */
+  async function removeInterrupted(ctx: AdapterContext, name: string): Promise<ProcessResult> {
+    const r = await remove(name);
+    for (const p of await reclaim(ctx, name)) ctx.log(`${spec.id}: ${p}`);
+    return r;
   }
 
   const adapter: RuntimeAdapter = {
@@ -176,8 +220,7 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
         ...cli,
         "run",
         "--rm",
-        "--name",
-        name,
+        ...identityFlags(ctx, name),
         "--runtime",
         spec.runtimeFlag(),
         ...engineRunFlags(step, spec),
@@ -186,7 +229,8 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
       ];
       const r = await effects.run(argv, { timeoutMs: step.timeoutMs, signal: step.signal });
       // A killed client leaves the container behind: remove it.
-      if (r.exitCode === null || r.exitCode === 125) await remove(name);
+      if (r.exitCode === null || r.exitCode === 125) await removeInterrupted(ctx, name);
+      else removeIfThere(`${cidDir(ctx)}/${name}`);
       return r;
     },
     async start(step: StepSpec, ctx: AdapterContext): Promise<RunningContainer> {
@@ -195,8 +239,7 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
         ...cli,
         "run",
         "--detach",
-        "--name",
-        name,
+        ...identityFlags(ctx, name),
         "--runtime",
         spec.runtimeFlag(),
         ...engineRunFlags(step, spec),
@@ -205,7 +248,7 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
       ];
       const r = await effects.run(argv, { timeoutMs: 120_000, signal: step.signal });
       if (r.exitCode !== 0) {
-        await remove(name);
+        await removeInterrupted(ctx, name);
         throw new Error(`${spec.id}: cannot start ${name}: ${tailOf(r.stderr.trim(), 600)}`);
       }
       let address: string | undefined;
@@ -235,7 +278,7 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
           return [shim, ...descendantPids(shim)];
         },
         stop() {
-          stopped ??= remove(name);
+          stopped ??= removeInterrupted(ctx, name);
           return stopped;
         },
       };
@@ -255,6 +298,17 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
           const r = await remove(id);
           if (r.exitCode !== 0) problems.push(`cannot remove ${id}: ${r.stderr.trim()}`);
         }
+      }
+      // Containers whose run was cut short before their id could be looked at.
+      const mine = `${ctx.namePrefix}-${spec.id}-`;
+      let cidFiles: string[] = [];
+      try {
+        cidFiles = [...Deno.readDirSync(cidDir(ctx))].map((e) => e.name);
+      } catch {
+        // No container was ever run.
+      }
+      for (const name of cidFiles.filter((n) => n.startsWith(mine))) {
+        problems.push(...await reclaim(ctx, name));
       }
       prepared = undefined;
       if (down) {
