@@ -108,7 +108,8 @@ export const warCommand: Command = {
       request.record.runtimes = request.record.runtimes.filter((id) => usable.includes(id));
     }
 
-    say(`3/5 collect (${request.record.quick ? "quick" : "full"} suite)`);
+    const { benchmarks, quick } = request.record;
+    say(`3/5 collect (${benchmarks.length} benchmarks, ${quick ? "quick" : "full"} sizes)`);
     const outcome = await executeCollection(request, all);
     if (outcome.status === "interrupted") {
       say(`interrupted: the samples so far are in ${outcome.resultPath}`);

@@ -11,7 +11,8 @@
  */
 import type { BenchmarkDefinition, MeasureContext, MeasuredValue } from "../types.ts";
 import type { MetricInfo } from "../../model/result_set.ts";
-import { parseStepOutput } from "../errors.ts";
+import { parseStepOutput, StepFailedError } from "../errors.ts";
+import { tailOf } from "../process.ts";
 import { runBenchmarkStep } from "./_run_step.ts";
 import { type DiskPlacement, prepareDiskTarget } from "./_disk.ts";
 
@@ -271,6 +272,14 @@ export function bonnieBenchmark(placement: DiskPlacement): BenchmarkDefinition {
           (r) => parseBonnieCsv(r.stdout),
         );
         const untimed = METRICS.filter((m) => parsed[m.key] === undefined).map((m) => m.id);
+        if (untimed.length === METRICS.length) {
+          throw new StepFailedError(
+            `bonnie++ under ${ctx.runtime.id} timed nothing: every test was skipped or too ` +
+              `fast to time (+++++), e.g. served from the page cache; its CSV line: ` +
+              tailOf(result.stdout.trim(), 400),
+            { exitCode: result.exitCode, stderrTail: result.stderr },
+          );
+        }
         const notes = [
           target.notes,
           untimed.length > 0
