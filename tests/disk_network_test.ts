@@ -7,14 +7,13 @@
  * is left (collect/leftovers.ts).
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "./assert.ts";
-import { findImage, ImageMissingError, imagePaths } from "../collect/image.ts";
+import { findTestImage, leftoversBesidesWorkDir } from "./integration.ts";
 import { adapterById, cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
 import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
 import { StepFailedError } from "../collect/errors.ts";
 import type {
   AdapterContext,
   BenchmarkDefinition,
-  ImagePaths,
   MeasureContext,
   MeasuredValue,
   RuntimeAdapter,
@@ -30,16 +29,7 @@ import { qperfClientArgv, qperfNotReady } from "../collect/benchmarks/qperf.ts";
 
 const RUNTIMES = ["native", "runc", "runsc-ptrace", "podman-runc"];
 
-let image: ImagePaths;
-let imageProblem: string | undefined;
-try {
-  image = findImage();
-} catch (error) {
-  if (!(error instanceof ImageMissingError)) throw error;
-  imageProblem = error.message;
-  image = imagePaths("missing", "/nonexistent");
-}
-if (imageProblem) console.log(`disk_network_test: ${imageProblem}`);
+const { image, problem: imageProblem } = findTestImage("disk_network_test");
 
 const run = `dn${crypto.randomUUID().slice(0, 6)}`;
 const ctx: AdapterContext = createAdapterContext({
@@ -73,13 +63,7 @@ function measureContext(runtime: RuntimeAdapter, signal?: AbortSignal): MeasureC
   return { runtime, adapter: ctx, quick: true, cores: navigator.hardwareConcurrency, signal };
 }
 
-/** Leftovers of this run other than the run's own work dir (removed at the very end). */
-async function leftoversNow(): Promise<string> {
-  const found = (await findLeftovers(ctx.namePrefix)).filter((l) =>
-    !(l.kind === "temp-dir" && l.name === ctx.workDir)
-  );
-  return describeLeftovers(found);
-}
+const leftoversNow = () => leftoversBesidesWorkDir(ctx);
 
 /** The result set a collection would write for these values (one repetition). */
 function resultSetOf(

@@ -7,10 +7,10 @@
  * skipped by name with the reason printed.
  */
 import { assertEquals } from "./assert.ts";
-import { findImage, ImageMissingError, imagePaths } from "../collect/image.ts";
+import { findTestImage, leftoversBesidesWorkDir } from "./integration.ts";
 import { adapterById, cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
 import { describeLeftovers, findLeftovers, RUNTIME_STATE_ROOTS } from "../collect/leftovers.ts";
-import type { ImagePaths, RuntimeAdapter } from "../collect/types.ts";
+import type { RuntimeAdapter } from "../collect/types.ts";
 
 /**
  * When the abort comes, in ms after the call: before, during and after the container's start.
@@ -24,15 +24,7 @@ const ABORT_AFTER_MS: Record<string, number[]> = {
 };
 const RUNTIMES = Object.keys(ABORT_AFTER_MS);
 
-let image: ImagePaths;
-let imageProblem: string | undefined;
-try {
-  image = findImage();
-} catch (error) {
-  if (!(error instanceof ImageMissingError)) throw error;
-  imageProblem = error.message;
-  image = imagePaths("missing", "/nonexistent");
-}
+const { image, problem: imageProblem } = findTestImage("interrupted_engine_test");
 
 const ctx = createAdapterContext({ image, log: (m) => console.log(`  [adapter] ${m}`) });
 const adapters = new Map<string, RuntimeAdapter>();
@@ -75,11 +67,8 @@ const stateBefore = stateEntries();
  * `.state`), which only the comparison with before the tests shows.
  */
 async function leftoversNow(): Promise<string> {
-  const found = (await findLeftovers(ctx.namePrefix)).filter((l) =>
-    !(l.kind === "temp-dir" && l.name === ctx.workDir)
-  );
   const state = [...stateEntries()].filter((e) => !stateBefore.has(e));
-  return [describeLeftovers(found), ...state.map((e) => `runtime-state ${e}`)]
+  return [await leftoversBesidesWorkDir(ctx), ...state.map((e) => `runtime-state ${e}`)]
     .filter((l) => l !== "").join("\n");
 }
 

@@ -4,7 +4,8 @@
  * (container, runtime state, mount, netns, temp dir, process) is left.
  */
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
-import { C_SOURCE_DIR, findImage, ImageMissingError, imagePaths } from "../collect/image.ts";
+import { C_SOURCE_DIR } from "../collect/image.ts";
+import { findTestImage } from "./integration.ts";
 import { findCPrograms } from "../collect/image_recipe.ts";
 import {
   adapterById,
@@ -15,19 +16,10 @@ import {
   RUNTIME_IDS,
 } from "../collect/runtimes/mod.ts";
 import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
-import type { ImagePaths, RuntimeAdapter } from "../collect/types.ts";
+import type { RuntimeAdapter } from "../collect/types.ts";
 import { runProcess } from "../collect/process.ts";
 
-let image: ImagePaths;
-let imageProblem: string | undefined;
-try {
-  image = findImage();
-} catch (error) {
-  if (!(error instanceof ImageMissingError)) throw error;
-  imageProblem = error.message;
-  image = imagePaths("missing", "/nonexistent");
-}
-if (imageProblem) console.log(`runtimes_test: ${imageProblem}`);
+const { image } = findTestImage("runtimes_test");
 
 const ctx = createAdapterContext({ image, log: (m) => console.log(`  [adapter] ${m}`) });
 const adapters: RuntimeAdapter[] = RUNTIME_IDS.map((id) => adapterById(id));
