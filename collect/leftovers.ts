@@ -63,6 +63,7 @@ export const NAME_ANNOTATION = "ocibench.name";
 
 /** At most this much of a state file is read when looking for a prefix in it. */
 const STATE_READ_LIMIT = 1 << 20;
+let stateBuffer: Uint8Array | undefined;
 
 /**
  * Whether a runtime state entry (runc and crun: a directory per container; runsc: a
@@ -71,12 +72,12 @@ const STATE_READ_LIMIT = 1 << 20;
  */
 function stateMentions(path: string, text: string): boolean {
   const files = [path, `${path}/state.json`, `${path}/status`, `${path}/config.json`];
+  const buffer = stateBuffer ??= new Uint8Array(STATE_READ_LIMIT);
   for (const file of files) {
     let f: Deno.FsFile | undefined;
     try {
       f = Deno.openSync(file);
       if (!f.statSync().isFile) continue;
-      const buffer = new Uint8Array(STATE_READ_LIMIT);
       const n = f.readSync(buffer) ?? 0;
       if (new TextDecoder().decode(buffer.subarray(0, n)).includes(text)) return true;
     } catch {
@@ -263,8 +264,9 @@ export async function reclaimEngineContainer(
   if (!/^[0-9a-f]{64}$/.test(id)) throw new TypeError(`not an engine container id: "${id}"`);
   const run = (options.effects ?? REAL_PROCESS_EFFECTS).run;
   const roots = Object.entries(options.stateRoots ?? RUNTIME_STATE_ROOTS);
-  const stateOf = () =>
-    roots.filter(([, root]) => entries(root).some((n) => n === id || n.startsWith(`${id}_`)));
+  const entriesOf = (root: string) =>
+    entries(root).filter((n) => n === id || n.startsWith(`${id}_`));
+  const stateOf = () => roots.filter(([, root]) => entriesOf(root).length > 0);
   const deleteState = async () => {
     const problems: string[] = [];
     for (const [runtime, root] of stateOf()) {
@@ -297,7 +299,7 @@ export async function reclaimEngineContainer(
     // A runtime killed while it wrote its state leaves a file it cannot load (runsc: an empty
     // `.state`) and so cannot delete; nothing runs under the id any more, so the files go.
     for (const [, root] of stateOf()) {
-      for (const n of entries(root).filter((n) => n === id || n.startsWith(`${id}_`))) {
+      for (const n of entriesOf(root)) {
         Deno.removeSync(`${root}/${n}`, { recursive: true });
       }
     }

@@ -17,6 +17,7 @@ import type {
 } from "../types.ts";
 import type { IsolationClass } from "../../model/result_set.ts";
 import { hostNofileLimit, ociConfig } from "../oci_config.ts";
+import { removeContainerCgroups } from "./_cgroup.ts";
 import { descendantPids, type ProcessEffects, tailOf } from "../process.ts";
 import {
   type AdapterOptions,
@@ -187,6 +188,8 @@ export function bundleRuntimeAdapter(
       });
     }
     await removeBundle(bundle, effects);
+    // A runtime killed while it created the container made its cgroups but no state to delete.
+    await removeContainerCgroups(bundle.id);
     live.delete(bundle.id);
   }
 

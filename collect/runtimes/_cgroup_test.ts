@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../tests/assert.ts";
-import { CGROUP_ROOT, createLimitCgroup } from "./_cgroup.ts";
+import { CGROUP_ROOT, createLimitCgroup, removeContainerCgroups } from "./_cgroup.ts";
 import { nativeAdapter } from "./native.ts";
 import { imagePaths } from "../image.ts";
 import { runProcess } from "../process.ts";
@@ -79,5 +79,37 @@ Deno.test({
     }, ctx);
     assert(over.exitCode !== 0, `256 MiB under a 64 MiB limit exited ${over.exitCode}`);
     await adapter.cleanup(ctx);
+  },
+});
+
+Deno.test({
+  name: "removeContainerCgroups() kills what a runtime left in its cgroups and removes them",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const id = `ocibench-cg${crypto.randomUUID().slice(0, 8)}-runc-1`;
+    // What runc killed mid-create leaves: the container's cgroup in each hierarchy, one with a
+    // process still in it.
+    const parents = v2 ? [CGROUP_ROOT] : [`${CGROUP_ROOT}/pids`, `${CGROUP_ROOT}/cpu`];
+    for (const p of parents) Deno.mkdirSync(`${p}/${id}`);
+    const child = new Deno.Command("sleep", { args: ["60"] }).spawn();
+    Deno.writeTextFileSync(`${parents[0]}/${id}/cgroup.procs`, String(child.pid));
+    await removeContainerCgroups(id);
+    assertEquals((await child.status).signal, "SIGKILL");
+    for (const p of parents) {
+      assertEquals(
+        (() => {
+          try {
+            Deno.statSync(`${p}/${id}`);
+            return "still there";
+          } catch {
+            return "gone";
+          }
+        })(),
+        "gone",
+        `${p}/${id}`,
+      );
+    }
+    await removeContainerCgroups(id); // Nothing left: nothing to do.
   },
 });

@@ -160,8 +160,8 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
     return problems;
   }
 
-  /** Removes a container that did not end normally, with its low-level runtime's state. */
-  async function removeInterrupted(ctx: AdapterContext, name: string): Promise<ProcessResult> {
+  /** Removes a container, and whatever its low-level runtime still holds for it. */
+  async function removeWithState(ctx: AdapterContext, name: string): Promise<ProcessResult> {
     const r = await remove(name);
     for (const p of await reclaim(ctx, name)) ctx.log(`${spec.id}: ${p}`);
     return r;
@@ -229,7 +229,7 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
       ];
       const r = await effects.run(argv, { timeoutMs: step.timeoutMs, signal: step.signal });
       // A killed client leaves the container behind: remove it.
-      if (r.exitCode === null || r.exitCode === 125) await removeInterrupted(ctx, name);
+      if (r.exitCode === null || r.exitCode === 125) await removeWithState(ctx, name);
       else removeIfThere(`${cidDir(ctx)}/${name}`);
       return r;
     },
@@ -248,7 +248,7 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
       ];
       const r = await effects.run(argv, { timeoutMs: 120_000, signal: step.signal });
       if (r.exitCode !== 0) {
-        await removeInterrupted(ctx, name);
+        await removeWithState(ctx, name);
         throw new Error(`${spec.id}: cannot start ${name}: ${tailOf(r.stderr.trim(), 600)}`);
       }
       let address: string | undefined;
@@ -278,7 +278,7 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
           return [shim, ...descendantPids(shim)];
         },
         stop() {
-          stopped ??= removeInterrupted(ctx, name);
+          stopped ??= removeWithState(ctx, name);
           return stopped;
         },
       };
