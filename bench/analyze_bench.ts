@@ -8,9 +8,10 @@
  *
  * @module
  */
-import type { ResultSet, Sample } from "../model/result_set.ts";
+import type { ResultSet } from "../model/result_set.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
-import { createRandom } from "../analyze/random.ts";
+import { syntheticResultSet } from "../tests/synthetic_run.ts";
+import { peakResidentMiB } from "./peak_memory.ts";
 
 const SIZES = [10_000, 100_000, 1_000_000];
 const LAYOUTS = {
@@ -19,50 +20,16 @@ const LAYOUTS = {
 } as const;
 type Layout = keyof typeof LAYOUTS;
 
-function peakResidentMiB(): number {
-  const status = Deno.readTextFileSync("/proc/self/status");
-  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
-  return kb / 1024;
-}
-
 /** A synthetic result set of `total` samples: log-normal-ish timings, a few outliers. */
 function syntheticSet(layout: Layout, total: number): ResultSet {
   const { runtimes, metrics } = LAYOUTS[layout];
-  const perCell = Math.floor(total / (runtimes * metrics));
-  const random = createRandom(42);
-  const samples: Sample[] = [];
-  for (let r = 0; r < runtimes; r++) {
-    for (let m = 0; m < metrics; m++) {
-      const center = 10 * (1 + r * 0.05) * (1 + m);
-      for (let i = 0; i < perCell; i++) {
-        const noise = Math.exp((random() + random() + random() - 1.5) * 0.1);
-        const spike = random() < 0.01 ? 1.5 : 1;
-        samples.push({
-          kind: "sample",
-          runtime: `rt${r}`,
-          benchmark: "bench",
-          metric: `bench.m${m}`,
-          unit: "s",
-          direction: "lower",
-          value: center * noise * spike,
-          iteration: i,
-          warmup: false,
-          startedAt: "2026-01-01T00:00:00Z",
-          finishedAt: "2026-01-01T00:00:01Z",
-        });
-      }
-    }
-  }
-  return {
-    schemaVersion: 1,
+  return syntheticResultSet({
     runId: `bench-${layout}-${total}`,
-    status: "complete",
+    seed: 42,
     host: { id: "bench-host", description: "synthetic", cores: 2, memoryBytes: 2 ** 33 },
     runtimes: Array.from({ length: runtimes }, (_, r) => ({
       id: `rt${r}`,
-      name: `rt${r}`,
       isolation: "os-container" as const,
-      historical: false,
     })),
     benchmarks: [{ id: "bench", name: "bench", category: "cpu", tool: "synthetic" }],
     metrics: Array.from({ length: metrics }, (_, m) => ({
@@ -73,9 +40,14 @@ function syntheticSet(layout: Layout, total: number): ResultSet {
       unit: "s",
       direction: "lower" as const,
     })),
-    samples,
-    failures: [],
-  };
+    perCell: Math.floor(total / (runtimes * metrics)),
+    value(r, _metric, m, random) {
+      const center = 10 * (1 + r * 0.05) * (1 + m);
+      const noise = Math.exp((random() + random() + random() - 1.5) * 0.1);
+      const spike = random() < 0.01 ? 1.5 : 1;
+      return center * noise * spike;
+    },
+  });
 }
 
 function runOne(layout: Layout, total: number): void {

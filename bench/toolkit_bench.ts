@@ -15,13 +15,14 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { ResultSet, Sample } from "../model/result_set.ts";
+import type { ResultSet } from "../model/result_set.ts";
 import { readResultSet } from "../model/read_result_set.ts";
 import { writeResultSet } from "../model/write_result_set.ts";
 import { BENCHMARKS } from "../collect/benchmarks/mod.ts";
 import { ciHalfWidthPercent } from "../collect/adaptive.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
-import { createRandom } from "../analyze/random.ts";
+import { syntheticResultSet } from "../tests/synthetic_run.ts";
+import { peakResidentMiB } from "./peak_memory.ts";
 import { buildReport } from "../report/build_report.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -56,58 +57,27 @@ async function deno(args: string[], capture: boolean): Promise<string> {
   return capture ? new TextDecoder().decode(out.stdout) : "";
 }
 
-function peakResidentMiB(): number {
-  const status = Deno.readTextFileSync("/proc/self/status");
-  return Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 /** A synthetic run of about `total` samples over every registered metric and 15 runtimes. */
 export function syntheticRun(total: number, seed = 7): ResultSet {
-  const random = createRandom(seed);
   const metrics = BENCHMARKS.flatMap((b) => b.metrics);
-  const perCell = Math.max(2, Math.floor(total / (metrics.length * RUNTIMES.length)));
-  const samples: Sample[] = [];
-  RUNTIMES.forEach((runtime, r) => {
-    for (const m of metrics) {
-      const center = 100 * (1 + 0.03 * r);
-      for (let i = 0; i < perCell; i++) {
-        const noise = Math.exp((random() + random() + random() - 1.5) * 0.08);
-        samples.push({
-          kind: "sample",
-          runtime,
-          benchmark: m.benchmark,
-          metric: m.id,
-          unit: m.unit,
-          direction: m.direction,
-          value: center * noise,
-          iteration: i,
-          warmup: false,
-          startedAt: "2026-01-01T00:00:00Z",
-          finishedAt: "2026-01-01T00:00:01Z",
-        });
-      }
-    }
-  });
-  return {
-    schemaVersion: 1,
+  return syntheticResultSet({
     runId: `synthetic-${total}`,
-    status: "complete",
+    seed,
     host: { id: "synthetic", description: "a synthetic host", cores: 2, memoryBytes: 2 ** 33 },
     runtimes: RUNTIMES.map((id) => ({
       id,
-      name: id,
       isolation: id === "native"
         ? "native" as const
         : id.includes("runsc")
         ? "syscall-sandbox" as const
         : "os-container" as const,
-      historical: false,
     })),
     benchmarks: BENCHMARKS.map((b) => b.info),
     metrics,
-    samples,
-    failures: [],
-  };
+    perCell: Math.max(2, Math.floor(total / (metrics.length * RUNTIMES.length))),
+    value: (r, _metric, _m, random) =>
+      100 * (1 + 0.03 * r) * Math.exp((random() + random() + random() - 1.5) * 0.08),
+  });
 }
 
 async function scaleOne(total: number): Promise<void> {

@@ -21,6 +21,7 @@ import {
   imageRecipe,
   recipeHash,
 } from "./image_recipe.ts";
+import { pathExists } from "./runtimes/_common.ts";
 
 /** Default cache root when `OCIBENCH_CACHE` is not set. */
 export const DEFAULT_CACHE_DIR = "/var/cache/ocibench";
@@ -86,15 +87,6 @@ export function currentRecipe(options: { cSourceDir?: string } = {}): {
   return { recipe, hash: recipeHash(recipe) };
 }
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The directory holding the OCI layout as a tar (what `ctr images import` reads). */
 function ociTarOf(paths: ImagePaths): string {
   return `${paths.ociLayout}.tar`;
@@ -107,7 +99,7 @@ export function findImage(options: ImageOptions = {}): ImagePaths {
   const { hash } = currentRecipe(options);
   const root = cacheDir(options);
   const paths = imagePaths(hash, root);
-  if (!exists(`${root}/image/${hash}/image.json`)) {
+  if (!pathExists(`${root}/image/${hash}/image.json`)) {
     throw new ImageMissingError(
       `The benchmark image ${hash} is not built under ${root}/image/: run "deno task image" ` +
         `(as root; needs mmdebstrap, umoci and gcc)`,
@@ -127,13 +119,13 @@ export async function buildImage(options: ImageOptions = {}): Promise<ImagePaths
   const { recipe, hash } = currentRecipe(options);
   const root = cacheDir(options);
   const final = `${root}/image/${hash}`;
-  if (!options.rebuild && exists(`${final}/image.json`)) {
+  if (!options.rebuild && pathExists(`${final}/image.json`)) {
     log(`image ${hash}: cached at ${final}`);
     return imagePaths(hash, root);
   }
   Deno.mkdirSync(`${root}/image`, { recursive: true });
   const tmp = `${root}/image/.ocibench-build-${hash}-${Deno.pid}`;
-  if (exists(tmp)) Deno.removeSync(tmp, { recursive: true });
+  if (pathExists(tmp)) Deno.removeSync(tmp, { recursive: true });
   const tmpPaths = imagePaths(hash, root);
   const at = (p: string) => p.replace(final, tmp);
   const run = (argv: string[]) =>
@@ -198,7 +190,7 @@ export async function buildImage(options: ImageOptions = {}): Promise<ImagePaths
       ) +
         "\n",
     );
-    if (exists(final)) Deno.removeSync(final, { recursive: true });
+    if (pathExists(final)) Deno.removeSync(final, { recursive: true });
     Deno.renameSync(tmp, final);
     step(`done: ${final}`);
     return imagePaths(hash, root);

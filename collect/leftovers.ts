@@ -13,6 +13,7 @@ import {
   OCIBENCH_CONTAINERD_DIR,
   SYSTEM_CONTAINERD_SOCKET,
 } from "./runtimes/containerd.ts";
+import { pathExists } from "./runtimes/_common.ts";
 
 /** One thing left behind. */
 export interface Leftover {
@@ -97,15 +98,6 @@ function entries(dir: string): string[] {
   }
 }
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function ancestors(): Set<number> {
   const out = new Set<number>([Deno.pid]);
   let pid = Deno.pid;
@@ -138,7 +130,7 @@ export async function findLeftovers(
   const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
 
   // Engines.
-  if (exists(DOCKER_SOCKET)) {
+  if (pathExists(DOCKER_SOCKET)) {
     const r = await run([
       DOCKER_CLI,
       "--host",
@@ -160,7 +152,7 @@ export async function findLeftovers(
   } else {
     scanDockerDataRoot(prefix, found);
   }
-  if (exists("/usr/bin/podman")) {
+  if (pathExists("/usr/bin/podman")) {
     const r = await run([
       "podman",
       "ps",
@@ -175,7 +167,7 @@ export async function findLeftovers(
     }
   }
   for (const socket of [SYSTEM_CONTAINERD_SOCKET, `${OCIBENCH_CONTAINERD_DIR}/containerd.sock`]) {
-    if (!exists(socket)) continue;
+    if (!pathExists(socket)) continue;
     const r = await run(
       ["ctr", "--address", socket, "--namespace", CONTAINERD_NAMESPACE, "containers", "ls", "-q"],
       { timeoutMs: 30_000 },

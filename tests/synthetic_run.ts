@@ -1,5 +1,68 @@
 import { createRandom } from "../analyze/random.ts";
-import { type ResultSet, SCHEMA_VERSION } from "../model/result_set.ts";
+import {
+  type BenchmarkInfo,
+  type HostInfo,
+  type IsolationClass,
+  type MetricInfo,
+  type ResultSet,
+  SCHEMA_VERSION,
+} from "../model/result_set.ts";
+
+/** What {@link syntheticResultSet} builds. */
+export interface SyntheticResultSetOptions {
+  runId: string;
+  /** Seed of the one generator every value draws from, in runtime → metric → sample order. */
+  seed: number;
+  host: HostInfo;
+  runtimes: { id: string; isolation: IsolationClass }[];
+  benchmarks: BenchmarkInfo[];
+  metrics: MetricInfo[];
+  /** Samples per runtime and metric. */
+  perCell: number;
+  /** The value of sample `iteration` of runtime number `r` for `metric` (number `m`). */
+  value(r: number, metric: MetricInfo, m: number, random: () => number): number;
+}
+
+/** A complete result set of raw samples made up from `options`, for tests and benchmarks. */
+export function syntheticResultSet(options: SyntheticResultSetOptions): ResultSet {
+  const random = createRandom(options.seed);
+  const samples: ResultSet["samples"] = [];
+  options.runtimes.forEach((runtime, r) => {
+    options.metrics.forEach((metric, m) => {
+      for (let i = 0; i < options.perCell; i++) {
+        samples.push({
+          kind: "sample",
+          runtime: runtime.id,
+          benchmark: metric.benchmark,
+          metric: metric.id,
+          unit: metric.unit,
+          direction: metric.direction,
+          value: options.value(r, metric, m, random),
+          iteration: i,
+          warmup: false,
+          startedAt: "2026-01-01T00:00:00.000Z",
+          finishedAt: "2026-01-01T00:00:01.000Z",
+        });
+      }
+    });
+  });
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    runId: options.runId,
+    status: "complete",
+    host: options.host,
+    runtimes: options.runtimes.map(({ id, isolation }) => ({
+      id,
+      name: id,
+      isolation,
+      historical: false,
+    })),
+    benchmarks: options.benchmarks,
+    metrics: options.metrics,
+    samples,
+    failures: [],
+  };
+}
 
 /**
  * A synthetic run for tests of comparisons: runtimes native and runc, metrics startup.latency
@@ -12,53 +75,41 @@ export function syntheticRun(
   factors: Record<string, number> = {},
   noise = 0.02,
 ): ResultSet {
-  const random = createRandom(seed);
-  const metrics = [
-    { id: "startup.latency", unit: "ms", direction: "lower" as const, base: 30 },
-    { id: "cpu.events", unit: "events/s", direction: "higher" as const, base: 3200 },
+  const base: Record<string, number> = { "startup.latency": 30, "cpu.events": 3200 };
+  const runtimes = [
+    { id: "native", isolation: "native" as const },
+    { id: "runc", isolation: "os-container" as const },
   ];
-  const runtimes = ["native", "runc"];
-  const samples = runtimes.flatMap((runtime) =>
-    metrics.flatMap((m) =>
-      Array.from({ length: 10 }, (_, i) => ({
-        kind: "sample" as const,
-        runtime,
-        benchmark: m.id.split(".")[0],
-        metric: m.id,
-        unit: m.unit,
-        direction: m.direction,
-        value: m.base * (factors[`${runtime}/${m.id}`] ?? 1) * (1 + (random() - 0.5) * noise),
-        iteration: i,
-        warmup: false,
-        startedAt: "2026-11-27T08:00:00.000Z",
-        finishedAt: "2026-11-27T08:00:01.000Z",
-      }))
-    )
-  );
-  return {
-    schemaVersion: SCHEMA_VERSION,
+  return syntheticResultSet({
     runId,
-    status: "complete",
+    seed,
     host: { id: "ci", description: "test", cores: 2, memoryBytes: 2 ** 30 },
-    runtimes: runtimes.map((id) => ({
-      id,
-      name: id,
-      isolation: id === "native" ? "native" as const : "os-container" as const,
-      historical: false,
-    })),
+    runtimes,
     benchmarks: [
       { id: "startup", name: "startup", category: "startup", tool: "ocibench" },
       { id: "cpu", name: "cpu", category: "cpu", tool: "sysbench" },
     ],
-    metrics: metrics.map((m) => ({
-      id: m.id,
-      benchmark: m.id.split(".")[0],
-      name: m.id,
-      category: m.id.startsWith("cpu") ? "cpu" as const : "startup" as const,
-      unit: m.unit,
-      direction: m.direction,
-    })),
-    samples,
-    failures: [],
-  };
+    metrics: [
+      {
+        id: "startup.latency",
+        benchmark: "startup",
+        name: "startup.latency",
+        category: "startup",
+        unit: "ms",
+        direction: "lower",
+      },
+      {
+        id: "cpu.events",
+        benchmark: "cpu",
+        name: "cpu.events",
+        category: "cpu",
+        unit: "events/s",
+        direction: "higher",
+      },
+    ],
+    perCell: 10,
+    value: (r, metric, _m, random) =>
+      base[metric.id] * (factors[`${runtimes[r].id}/${metric.id}`] ?? 1) *
+      (1 + (random() - 0.5) * noise),
+  });
 }

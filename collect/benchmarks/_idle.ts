@@ -10,6 +10,7 @@
  */
 import type { MeasureContext, RunningContainer } from "../types.ts";
 import { StepFailedError } from "../errors.ts";
+import { pathExists } from "../runtimes/_common.ts";
 
 /** Mount point of the readiness directory inside the container. */
 export const READY_DIRECTORY = "/ocibench-ready";
@@ -59,7 +60,7 @@ export async function withIdleContainers<T>(
       pending.push(starting);
       const container = await starting;
       let lastCheck = 0;
-      while (!exists(hostFile)) {
+      while (!pathExists(hostFile)) {
         if (ctx.signal?.aborted) throw new Error("aborted while waiting for an idle container");
         const waited = performance.now() - t0;
         if (waited > READY_TIMEOUT_MS) {
@@ -75,7 +76,7 @@ export async function withIdleContainers<T>(
         let gone = false;
         if (waited > 1000 && waited - lastCheck > 500) {
           lastCheck = waited;
-          gone = (await container.pids()).length === 0 && !exists(hostFile);
+          gone = (await container.pids()).length === 0 && !pathExists(hostFile);
         }
         if (gone) {
           const result = await container.stop();
@@ -101,14 +102,5 @@ export async function withIdleContainers<T>(
     const failed = stops.filter((s) => s.status === "rejected").length;
     if (failed > 0) ctx.adapter.log(`${failed} idle container(s) failed to stop`);
     await Deno.remove(readyDir, { recursive: true }).catch(() => {});
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,20 +1,12 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
 import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
 import { REAL_PROCESS_EFFECTS } from "../process.ts";
+import { pathExists } from "./_common.ts";
 
 function alive(pid: number): boolean {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
   } catch {
     return false;
   }
@@ -31,7 +23,7 @@ Deno.test({
     const spec = {
       name,
       argv: ["sh", "-c", `echo started; touch ${ready}; exec sleep 300`],
-      ready: () => Promise.resolve(exists(ready)),
+      ready: () => Promise.resolve(pathExists(ready)),
       logFile: `${dir}/daemon.log`,
       effects: REAL_PROCESS_EFFECTS,
     };
@@ -47,13 +39,13 @@ Deno.test({
       assert(alive(pid), "still used by the second lease");
       await b.release();
       assert(!alive(pid), "stopped by the last release");
-      assert(!exists(`${DAEMON_STATE_DIR}/${name}/pid`));
+      assert(!pathExists(`${DAEMON_STATE_DIR}/${name}/pid`));
 
       // A daemon that already answers is used and never stopped by ocibench.
       const found = await ensureDaemon({ ...spec, argv: ["false"] });
       assertEquals(found.startedByOcibench, false);
       await found.release();
-      assert(!exists(`${DAEMON_STATE_DIR}/${name}/pid`));
+      assert(!pathExists(`${DAEMON_STATE_DIR}/${name}/pid`));
     } finally {
       Deno.removeSync(dir, { recursive: true });
       Deno.removeSync(`${DAEMON_STATE_DIR}/${name}`, { recursive: true });
