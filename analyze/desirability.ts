@@ -54,16 +54,17 @@ export function desirability(y: number, options: DesirabilityOptions): number {
 
 /**
  * Bounds from the observed values: target = best value, unacceptable = worst value moved
- * {@link DATA_BOUND_MARGIN} of the range further away. Null when there are no values.
+ * {@link DATA_BOUND_MARGIN} of the range further away — but never below 0 when higher is
+ * better and no value is negative: zero throughput is unacceptable (d = 0, a veto), not merely
+ * the worst. Null when there are no values.
  */
 export function dataBounds(values: number[], direction: Direction): DesirabilityBounds | null {
   if (values.length === 0) return null;
   const min = Math.min(...values);
   const max = Math.max(...values);
   const margin = DATA_BOUND_MARGIN * (max - min);
-  return direction === "lower"
-    ? { unacceptable: max + margin, target: min }
-    : { unacceptable: min - margin, target: max };
+  if (direction === "lower") return { unacceptable: max + margin, target: min };
+  return { unacceptable: min >= 0 ? Math.max(0, min - margin) : min - margin, target: max };
 }
 
 function weightedGeometricMean(parts: { d: number; w: number }[]): number | null {
