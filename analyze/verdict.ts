@@ -64,9 +64,7 @@ export function bonferroniLevel(level: number, comparisons: number): number {
 
 /** A number with 3 significant digits for the one-line reasons. */
 function short(x: number): string {
-  if (x === 0) return "0";
-  const digits = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : Math.abs(x) >= 1 ? 2 : 3;
-  return Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3 ? x.toPrecision(3) : x.toFixed(digits);
+  return String(Number(x.toPrecision(3)));
 }
 
 function logs(values: ArrayLike<number>): Float64Array {
