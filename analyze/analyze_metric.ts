@@ -25,7 +25,7 @@ import type { Random } from "./random.ts";
 import { summarizeValues } from "./summarize_values.ts";
 import { welchTTest } from "./welch_t_test.ts";
 import { medianOrderInterval, smallestNForLevel } from "./median_interval.ts";
-import { bonferroniLevel, decideVerdict } from "./verdict.ts";
+import { bonferroniLevel, decideVerdict, RANK_INTERVAL_MIN_N } from "./verdict.ts";
 import { rankIntervals } from "./rank_intervals.ts";
 
 /** Default practical margin δ of a metric when none is given (±5 %). */
@@ -459,6 +459,12 @@ export function analyzeMetric(
         });
         if (ci === null) {
           rNotes.push("no interval: fewer than 2 samples on a side or a zero median");
+        } else if (Math.min(p.sorted.length, ref.sorted.length) < RANK_INTERVAL_MIN_N) {
+          rNotes.push(
+            `a bootstrap of ${p.sorted.length} and ${ref.sorted.length} samples may cover less ` +
+              `than its nominal ${options.level * 100} %; the verdict's interval states the ` +
+              "level it reaches",
+          );
         }
       } else rNotes.push("no interval: published values carry no spread");
       ratios.push({

@@ -24,3 +24,7 @@ export * from "./profiles.ts";
 export * from "./check_sanity.ts";
 export * from "./format_analysis.ts";
 export * from "./random.ts";
+export * from "./verdict.ts";
+export * from "./baseline_verdicts.ts";
+export * from "./median_interval.ts";
+export * from "./rank_intervals.ts";

@@ -7,9 +7,7 @@
  */
 import { studentTQuantile } from "./_distributions.ts";
 import { mannWhitneyExactCdf } from "./mann_whitney.ts";
-
-/** The four verdicts. */
-export type Verdict = "better" | "worse" | "equivalent" | "undetermined";
+import type { VerdictKind } from "../model/analysis.ts";
 
 /** Fewest samples on each side for the rank-based interval; below, Welch's t on logs. */
 export const RANK_INTERVAL_MIN_N = 10;
@@ -39,7 +37,7 @@ export interface VerdictResult {
   level: number | null;
   /** How the interval was computed, or why there is none. */
   method: string;
-  verdict: Verdict;
+  verdict: VerdictKind;
   /** For `better`/`worse`: true when the whole interval lies beyond the margin. */
   beyondMargin: boolean;
   n: number;
@@ -253,7 +251,7 @@ export function decideVerdict(
   const pct = `±${short(margin * 100)} %`;
   const shown = `ratio ${short(ratio)} [${short(low)}, ${short(high)}]`;
   const better = direction === "higher" ? "higher" : "lower";
-  let verdict: Verdict;
+  let verdict: VerdictKind;
   let beyondMargin = false;
   let reason: string;
   if (low > 1 || high < 1) {
