@@ -117,8 +117,8 @@ export function recommend(metrics: MetricAnalysis[], options: RecommendOptions):
   const untested = used.filter((m) => m.ranking?.significance !== "tested").length;
   if (untested > 0) {
     notes.push(
-      `${untested} of the ${used.length} weighed metrics have no significance test ` +
-        "(published values or fewer than 2 samples): small differences in D may be noise",
+      `${untested} of the ${used.length} weighed metrics have no decided comparisons ` +
+        "(published values carry no spread): small differences in D may be noise",
     );
   }
   const tiedAtTop = used.filter((m) =>
@@ -127,8 +127,8 @@ export function recommend(metrics: MetricAnalysis[], options: RecommendOptions):
   ).length;
   if (tiedAtTop > 0) {
     notes.push(
-      `on ${tiedAtTop} of the ${used.length} weighed metrics the best runtimes do not ` +
-        "differ significantly (they share rank 1), yet D still uses their medians",
+      `on ${tiedAtTop} of the ${used.length} weighed metrics several runtimes may rank ` +
+        "first (they are not decided apart), yet D still uses their medians",
     );
   }
   const entries: RecommendationEntry[] = options.runtimes.map((runtime) => {
