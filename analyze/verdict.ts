@@ -71,13 +71,27 @@ function logs(values: ArrayLike<number>): Float64Array {
   return out;
 }
 
+function nonPositive(values: ArrayLike<number>): { count: number; smallest: number } {
+  let count = 0;
+  let smallest = Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] <= 0) {
+      count++;
+      if (values[i] < smallest) smallest = values[i];
+    }
+  }
+  return { count, smallest };
+}
+
+/** Mean and sample variance in two passes (logs have no large common offset to cancel). */
 function meanAndVariance(xs: Float64Array): { mean: number; variance: number } {
-  let mean = 0;
+  let sum = 0;
+  for (let i = 0; i < xs.length; i++) sum += xs[i];
+  const mean = sum / xs.length;
   let m2 = 0;
   for (let i = 0; i < xs.length; i++) {
     const delta = xs[i] - mean;
-    mean += delta / (i + 1);
-    m2 += delta * (xs[i] - mean);
+    m2 += delta * delta;
   }
   return { mean, variance: m2 / (xs.length - 1) };
 }
@@ -218,21 +232,20 @@ export function decideVerdict(
       `${n} runtime and ${baselineN} baseline samples: an interval needs at least 2 on each side`,
     );
   }
-  const nonPositive = [
-    ...Array.from(runtimeValues).filter((v) => v <= 0).map((v) => ({ side: "runtime", v })),
-    ...Array.from(baselineValues).filter((v) => v <= 0).map((v) => ({ side: "baseline", v })),
-  ];
-  if (nonPositive.length > 0) {
-    const sides = [...new Set(nonPositive.map((x) => x.side))].join(" and ");
-    const smallest = Math.min(...nonPositive.map((x) => x.v));
+  const low0 = nonPositive(runtimeValues);
+  const base0 = nonPositive(baselineValues);
+  if (low0.count + base0.count > 0) {
+    const sides = [low0.count > 0 ? "runtime" : "", base0.count > 0 ? "baseline" : ""]
+      .filter((x) => x !== "").join(" and ");
     return none(
       "none",
-      `${nonPositive.length} value(s) ≤ 0 on the ${sides} side (smallest ${short(smallest)}) ` +
-        "have no logarithm: no ratio interval, nothing decided",
+      `${low0.count + base0.count} value(s) ≤ 0 on the ${sides} side (smallest ` +
+        `${short(Math.min(low0.smallest, base0.smallest))}) have no logarithm: no ratio ` +
+        "interval, nothing decided",
     );
   }
-  const la = logs(runtimeValues).sort();
-  const lb = logs(baselineValues).sort();
+  const la = logs(runtimeValues);
+  const lb = logs(baselineValues);
   const useRanks = Math.min(n, baselineN) >= RANK_INTERVAL_MIN_N &&
     Math.max(n, baselineN) <= RANK_INTERVAL_MAX_N;
   const interval = (useRanks ? rankLogInterval(la, lb, level) : null) ??
