@@ -223,10 +223,7 @@ function pairwiseTests(
           low: v.low,
           high: v.high,
           level: v.level,
-          method: v.level === null
-            ? v.method
-            : `${v.method}; one of ${family} simultaneous intervals (Bonferroni)`,
-          reason: v.reason,
+          method: v.intervalKind,
         };
       }
       tests.push({
@@ -329,8 +326,9 @@ function rank(
       significance: "tested",
       method: "ordered by median; each runtime's rank is an interval from best possible " +
         "(1 + runtimes decided better) to worst possible (runtimes − those decided worse), " +
-        "a pair decided when its ratio interval lies on one side of 1, the intervals of all " +
-        `pairs holding together with ≥ ${level * 100} % (Bonferroni)`,
+        "a pair decided when its ratio interval (pairwise[].decision: Welch's t on ln values, " +
+        "or the exact Mann–Whitney interval with 10–50 samples a side) lies on one side of 1, " +
+        `the intervals of all pairs holding together with ≥ ${level * 100} % (Bonferroni)`,
       entries,
     }
     : {

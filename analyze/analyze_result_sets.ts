@@ -147,7 +147,8 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
         note: has
           ? `ratios are to "${baseline}"`
           : `no runtime "${baseline}" in this group: ratios and category scores are to the ` +
-            "best runtime of each metric (scores ≤ 1, 1 = best)",
+            "best runtime of each metric (scores ≤ 1, 1 = best), and there are no verdicts " +
+            "(they need a baseline: --baseline)",
       },
       metrics,
       verdicts,

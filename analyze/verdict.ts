@@ -14,6 +14,9 @@ export const RANK_INTERVAL_MIN_N = 10;
 /** Most samples on a side for the rank-based interval (its exact null distribution). */
 export const RANK_INTERVAL_MAX_N = 50;
 
+/** Which interval a verdict rests on: Welch's t or the rank-based interval, on ln values. */
+export type IntervalKind = "welch-log" | "rank-log";
+
 /** Options of {@link decideVerdict}. */
 export interface VerdictOptions {
   /** Which way is better for the metric. */
@@ -37,6 +40,8 @@ export interface VerdictResult {
   level: number | null;
   /** How the interval was computed, or why there is none. */
   method: string;
+  /** The interval's method as an id: Welch's t or the rank-based interval on ln values. */
+  intervalKind: IntervalKind | null;
   verdict: VerdictKind;
   /** For `better`/`worse`: true when the whole interval lies beyond the margin. */
   beyondMargin: boolean;
@@ -97,6 +102,7 @@ function meanAndVariance(xs: Float64Array): { mean: number; variance: number } {
 }
 
 interface LogInterval {
+  kind: IntervalKind;
   estimate: number;
   low: number;
   high: number;
@@ -120,6 +126,7 @@ function welchLogInterval(la: Float64Array, lb: Float64Array, level: number): Lo
   const d = a.mean - b.mean;
   const half = q * Math.sqrt(se2);
   return {
+    kind: "welch-log",
     estimate: d,
     low: d - half,
     high: d + half,
@@ -158,6 +165,7 @@ function rankLogInterval(la: Float64Array, lb: Float64Array, level: number): Log
   const centre = mn % 2 === 1 ? diffs[(mn - 1) / 2] : (diffs[mn / 2 - 1] + diffs[mn / 2]) / 2;
   const ties = hasTies(Float64Array.from([...la, ...lb]).sort());
   return {
+    kind: "rank-log",
     estimate: centre,
     low: diffs[c - 1],
     high: diffs[mn - c],
@@ -220,6 +228,7 @@ export function decideVerdict(
     high: null,
     level: null,
     method,
+    intervalKind: null,
     verdict: "undetermined",
     beyondMargin: false,
     n,
@@ -289,6 +298,7 @@ export function decideVerdict(
     high,
     level: interval.level,
     method: interval.method,
+    intervalKind: interval.kind,
     verdict,
     beyondMargin,
     n,

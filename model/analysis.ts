@@ -142,12 +142,14 @@ export const PairwiseTestSchema = z.object({
   decision: z.object({
     /** The runtime decided better, or null when the two are not decided apart. */
     better: Id.nullable(),
+    /** a ÷ b and its interval (null when no interval can be made: n < 2, values ≤ 0). */
     ratio: NumOrNull,
     low: NumOrNull,
     high: NumOrNull,
+    /** Coverage this interval reaches. */
     level: NumOrNull,
-    method: z.string(),
-    reason: z.string(),
+    /** `welch-log`: Welch's t on ln values; `rank-log`: the exact Mann–Whitney interval. */
+    method: z.enum(["welch-log", "rank-log"]).nullable(),
   }).nullable(),
   /** Cliff's delta in [−1, 1]: P(a > b) − P(a < b). */
   cliffsDelta: NumOrNull,
