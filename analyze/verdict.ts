@@ -45,6 +45,11 @@ export interface VerdictResult {
   verdict: VerdictKind;
   /** For `better`/`worse`: true when the whole interval lies beyond the margin. */
   beyondMargin: boolean;
+  /**
+   * The whole interval lies inside [1/(1+δ), 1+δ]: true for every `equivalent`, and for a
+   * `better`/`worse` too small to matter (decided, yet within the margin).
+   */
+  withinMargin: boolean;
   n: number;
   baselineN: number;
   /** One line saying why this verdict. */
@@ -231,6 +236,7 @@ export function decideVerdict(
     intervalKind: null,
     verdict: "undetermined",
     beyondMargin: false,
+    withinMargin: false,
     n,
     baselineN,
     reason,
@@ -275,6 +281,7 @@ export function decideVerdict(
   const better = direction === "higher" ? "higher" : "lower";
   let verdict: VerdictKind;
   let beyondMargin = false;
+  const withinMargin = low >= lower && high <= upper;
   let reason: string;
   if (low > 1 || high < 1) {
     const above = low > 1;
@@ -284,7 +291,7 @@ export function decideVerdict(
       (beyondMargin
         ? ` and beyond the ${pct} margin`
         : `, though not entirely beyond the ${pct} margin: a decided difference that may be small`);
-  } else if (low >= lower && high <= upper) {
+  } else if (withinMargin) {
     verdict = "equivalent";
     reason = `${shown} lies within the ${pct} margin [${short(lower)}, ${short(upper)}]`;
   } else {
@@ -301,6 +308,7 @@ export function decideVerdict(
     intervalKind: interval.kind,
     verdict,
     beyondMargin,
+    withinMargin,
     n,
     baselineN,
     reason,

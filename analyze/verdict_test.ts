@@ -81,7 +81,7 @@ Deno.test("decideVerdict() calls a tight interval inside the margin equivalent",
   const base = [100, 100.4, 99.7, 100.2, 99.9, 100.1];
   const same = [100.3, 99.8, 100.1, 100.0, 99.6, 100.2];
   const v = decideVerdict(base, same, { direction: "lower", margin: 0.05, level: 0.95 });
-  assertEquals(v.verdict, "equivalent");
+  assertEquals([v.verdict, v.withinMargin], ["equivalent", true]);
   assert(v.low! >= 1 / 1.05 && v.high! <= 1.05);
   assert(v.reason.includes("within the ±5 % margin"), v.reason);
 });
@@ -90,7 +90,7 @@ Deno.test("decideVerdict() flags a decided difference smaller than the margin", 
   const base = [100, 100.1, 99.9, 100.05, 99.95];
   const slower = base.map((x) => x * 1.02);
   const v = decideVerdict(base, slower, { direction: "lower", margin: 0.05, level: 0.95 });
-  assertEquals([v.verdict, v.beyondMargin], ["worse", false]);
+  assertEquals([v.verdict, v.beyondMargin, v.withinMargin], ["worse", false, true]);
   assert(v.high! < 1.05, "the interval lies within the margin");
   assert(v.reason.includes("not entirely beyond"), v.reason);
 });

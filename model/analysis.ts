@@ -398,6 +398,11 @@ export const VerdictSchema = z.object({
   verdict: VerdictKindSchema,
   /** For `better`/`worse`: the whole interval lies beyond the margin. */
   beyondMargin: z.boolean(),
+  /**
+   * The whole interval lies inside [1/(1 + δ), 1 + δ]: every `equivalent`, and a `better`/`worse`
+   * decided yet too small to matter.
+   */
+  withinMargin: z.boolean(),
   n: z.number().int().nonnegative(),
   baselineN: z.number().int().nonnegative(),
   /** Intervals of this metric made simultaneous (Bonferroni); 0 when no interval was made. */
