@@ -1,19 +1,19 @@
 /**
  * The margin file of `analyze`: per metric, the practical margin δ within which a runtime
  * counts as equivalent to the baseline (ratio inside [1/(1 + δ), 1 + δ]). Rules are tried in
- * order; the first whose pattern (`*` wildcards) matches the metric id applies, else `default`.
+ * order; the first whose pattern (`*` for any run of characters, `?` for one) matches the metric id applies, else `default`.
  *
  * @module
  */
 import { z } from "zod";
 import { formatIssues } from "./format_issues.ts";
 import { InvalidInputError, parseJsonText } from "./read_result_set.ts";
-import { matchWildcard } from "./wildcard.ts";
+import { matchWildcard } from "./match_wildcard.ts";
 import BUILTIN from "../config/margins.json" with { type: "json" };
 
 const Percent = z.number().positive().max(1000);
 
-/** One rule: `metric` is an id or a pattern with `*` wildcards. */
+/** One rule: `metric` is an id or a pattern with `*` and `?` wildcards. */
 export const MarginRuleSchema = z.object({
   metric: z.string().min(1),
   /** δ in percent of the baseline's value, e.g. 5 for ±5 %. */

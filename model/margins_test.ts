@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../tests/assert.ts";
 import { DEFAULT_MARGINS, marginFor, parseMargins, readMargins } from "./margins.ts";
-import { matchWildcard } from "./wildcard.ts";
+import { matchWildcard } from "./match_wildcard.ts";
 import { InvalidInputError } from "./read_result_set.ts";
 
 Deno.test("matchWildcard() matches * as any run of characters and nothing else", () => {

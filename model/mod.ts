@@ -10,4 +10,4 @@ export * from "./read_result_set.ts";
 export * from "./write_result_set.ts";
 export * from "./analysis.ts";
 export * from "./margins.ts";
-export * from "./wildcard.ts";
+export * from "./match_wildcard.ts";

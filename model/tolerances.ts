@@ -9,7 +9,6 @@
 import { z } from "zod";
 import { formatIssues } from "./format_issues.ts";
 import { InvalidInputError, parseJsonText } from "./read_result_set.ts";
-import { matchWildcard } from "./wildcard.ts";
 
 /** A tolerance: a percentage of the baseline value, or an amount in the metric's unit. */
 export const ToleranceSchema = z.union([
@@ -66,6 +65,11 @@ export async function readTolerances(path: string | URL): Promise<Tolerances> {
   return result.data;
 }
 
+function wildcard(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
+  return new RegExp(`^${escaped}$`);
+}
+
 /** The tolerance that applies to `runtime` on `metric`, with the rule that gave it. */
 export function toleranceFor(
   tolerances: Tolerances,
@@ -73,8 +77,8 @@ export function toleranceFor(
   metric: string,
 ): { tolerance: Tolerance; rule: string } {
   for (const [i, rule] of tolerances.rules.entries()) {
-    if (!matchWildcard(rule.metric, metric)) continue;
-    if (rule.runtime !== undefined && !matchWildcard(rule.runtime, runtime)) continue;
+    if (!wildcard(rule.metric).test(metric)) continue;
+    if (rule.runtime !== undefined && !wildcard(rule.runtime).test(runtime)) continue;
     const tolerance: Tolerance = rule.percent !== undefined
       ? { percent: rule.percent }
       : { absolute: rule.absolute! };
