@@ -181,8 +181,9 @@ export interface FakeRunHarness {
   /** Everything the runs wrote to the progress display. */
   output: string[];
   run(
-    options: Pick<RunCollectionOptions, "runId" | "runtimes" | "benchmarks" | "record"> &
-      Partial<RunCollectionOptions>,
+    options:
+      & Pick<RunCollectionOptions, "runId" | "runtimes" | "benchmarks" | "record">
+      & Partial<RunCollectionOptions>,
   ): Promise<CollectionOutcome>;
   /** Removes the directories. */
   dispose(): Promise<void>;

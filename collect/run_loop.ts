@@ -21,8 +21,8 @@ import {
   makeWorkDir,
   namePrefixOf,
   removeWorkDir,
-  type RuntimeState,
   RunSession,
+  type RuntimeState,
 } from "./run_session.ts";
 import {
   addStepResult,
@@ -287,7 +287,9 @@ async function detectRuntimes(
       const fix = state.detection.fix ? ` (fix: ${state.detection.fix})` : "";
       if (options.explicit) {
         state.brokenReason = `${adapter.id} is unusable: ${reason}${fix}`;
-        progress.log(`runtime ${adapter.id} unusable, its steps are recorded as failures: ${reason}`);
+        progress.log(
+          `runtime ${adapter.id} unusable, its steps are recorded as failures: ${reason}`,
+        );
       } else {
         options.skipped.push({ runtime: adapter.id, reason: reason + fix });
         progress.runtimeSkipped(adapter.id, reason + fix);

@@ -48,12 +48,16 @@ export async function readRunRecord(
     content = await readSamplesLog(layout.samplesLog, fs);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot resume run "${layout.runId}": no samples log at ${layout.samplesLog}`);
+      throw new Error(
+        `Cannot resume run "${layout.runId}": no samples log at ${layout.samplesLog}`,
+      );
     }
     throw error;
   }
   if (!content.run) {
-    throw new Error(`Cannot resume run "${layout.runId}": ${layout.samplesLog} has no "run" record`);
+    throw new Error(
+      `Cannot resume run "${layout.runId}": ${layout.samplesLog} has no "run" record`,
+    );
   }
   return content.run.options;
 }
@@ -142,7 +146,12 @@ export class RunSession {
       }
       if (!options.resume) {
         const log = await SamplesLog.create(layout.samplesLog, fs);
-        await log.append({ type: "run", runId: layout.runId, startedAt: now, options: options.record });
+        await log.append({
+          type: "run",
+          runId: layout.runId,
+          startedAt: now,
+          options: options.record,
+        });
         return new RunSession(layout, { startedAt: now, log, lock }, effects);
       }
       const previous = await readSamplesLog(layout.samplesLog, fs);
@@ -155,7 +164,11 @@ export class RunSession {
         `resuming ${layout.runId}: ${previous.finished.size} steps already done` +
           `${previous.tornLastLine ? "; a torn last line was cut off" : ""}${dropped}`,
       );
-      return new RunSession(layout, { startedAt: previous.run.startedAt, previous, log, lock }, effects);
+      return new RunSession(
+        layout,
+        { startedAt: previous.run.startedAt, previous, log, lock },
+        effects,
+      );
     } catch (error) {
       await lock.release();
       throw error;
@@ -241,7 +254,10 @@ export class RunSession {
 
   /** Validates and writes the result set to `<run-id>.json`, atomically. */
   async writeResult(set: ResultSet): Promise<void> {
-    await this.#effects.fs.writeFileAtomic(this.layout.result, formatResultSet(this.layout.result, set));
+    await this.#effects.fs.writeFileAtomic(
+      this.layout.result,
+      formatResultSet(this.layout.result, set),
+    );
   }
 
   /** Closes the log and releases the run's lock; safe to call twice. */

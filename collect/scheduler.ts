@@ -130,7 +130,9 @@ export function addStepResult(measured: Measured, result: StepResult): Measured 
   let cells = measured.cells;
   if (tally && !step.warmup) {
     const byMetric = new Map(tally.values);
-    for (const v of values ?? []) byMetric.set(v.metric, [...(byMetric.get(v.metric) ?? []), v.value]);
+    for (const v of values ?? []) {
+      byMetric.set(v.metric, [...(byMetric.get(v.metric) ?? []), v.value]);
+    }
     cells = new Map(cells).set(key, {
       ...tally,
       measuredRuns: tally.measuredRuns + 1,

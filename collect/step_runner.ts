@@ -6,7 +6,12 @@
  * @module
  */
 import type { Failure, Sample } from "../model/result_set.ts";
-import type { AdapterContext, BenchmarkDefinition, MeasuredValue, RuntimeAdapter } from "./types.ts";
+import type {
+  AdapterContext,
+  BenchmarkDefinition,
+  MeasuredValue,
+  RuntimeAdapter,
+} from "./types.ts";
 import type { PlanStep } from "./plan.ts";
 import type { Clock } from "./run_effects.ts";
 import { StepFailedError, tailLines } from "./errors.ts";
