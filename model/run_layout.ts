@@ -13,6 +13,9 @@
 /** The form of a run id: lower-case letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
 export const RUN_ID_PATTERN: RegExp = /^[a-z0-9][a-z0-9._-]{0,79}$/;
 
+/** The form of the ids {@link newRunId} makes. */
+const GENERATED_RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+
 /** The form of a run id in words, for messages. */
 export const RUN_ID_FORM = "a run id such as 20261127-075501-3f9a0c (lower-case letters, digits, " +
   "'.', '_' or '-', starting with a letter or digit, at most 80 characters)";
@@ -59,7 +62,8 @@ export function checkRunId(value: string, what: string): string {
   const trimmed = value.replace(/\/+$/, "");
   const slash = trimmed.lastIndexOf("/");
   const base = trimmed.slice(slash + 1).replace(/\.json$/, "");
-  if ((slash >= 0 || trimmed.endsWith(".json")) && isRunId(base)) {
+  // A path whose last part is a run's directory or result file: say which id to give.
+  if (isRunId(base) && (trimmed.endsWith(".json") || GENERATED_RUN_ID.test(base))) {
     const dir = slash > 0 ? trimmed.slice(0, slash) : slash === 0 ? "/" : ".";
     throw new RangeError(
       `${what} takes a run id, not a path: got "${value}"; give ${what} ${base} --out ${dir}`,
@@ -79,15 +83,19 @@ export function checkRunId(value: string, what: string): string {
  */
 export function runLayout(outDir: string, runId: string): RunLayout {
   if (!isRunId(runId)) throw new RangeError(`Not a run id: "${runId}"; expected ${RUN_ID_FORM}`);
-  const dir = `${outDir}/${runId}`;
+  const dir = joinPath(outDir, runId);
   return {
     outDir,
     runId,
     dir,
     samplesLog: `${dir}/${SAMPLES_LOG_NAME}`,
     lock: `${dir}/${LOCK_NAME}`,
-    result: `${outDir}/${runId}.json`,
+    result: `${dir}.json`,
   };
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 /**
@@ -111,7 +119,7 @@ export function resultFileOfEntry(
   outDir: string,
   entry: { name: string; isFile: boolean; isDirectory: boolean },
 ): string | undefined {
-  if (entry.isFile && entry.name.endsWith(".json")) return `${outDir}/${entry.name}`;
+  if (entry.isFile && entry.name.endsWith(".json")) return joinPath(outDir, entry.name);
   if (entry.isDirectory && isRunId(entry.name)) return runLayout(outDir, entry.name).result;
   return undefined;
 }
