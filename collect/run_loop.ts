@@ -112,13 +112,14 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     throw error;
   }
   try {
-    return await collect(session, options, { effects, signal, progress, namePrefix });
+    return await collectInSession(session, options, { effects, signal, progress, namePrefix });
   } finally {
     await session.close();
   }
 }
 
-async function collect(
+/** The run inside an open session: runtimes up, the schedule run, cleanup, the result written. */
+async function collectInSession(
   session: RunSession,
   options: RunCollectionOptions,
   run: { effects: RunEffects; signal: AbortSignal; progress: Progress; namePrefix: string },
@@ -156,58 +157,16 @@ async function collect(
       session.notes.push(note);
       progress.log(`skipped ${note}`, true);
     });
-    const benchmarksById = new Map(options.benchmarks.map((b) => [b.info.id, b]));
-    let measured = foldPrevious(initialMeasured(plan), session, record.warmups);
-    const policy = options.policy ?? policyOf(record);
-
-    progress.addDone(session.previous?.finished.size ?? 0);
-    rounds: for (;;) {
-      const schedule = policy.next(plan, measured);
-      for (const { cell, stop } of schedule.stops) {
-        reportStop(cell, stop, record.adaptive?.targetCiPercent, progress, session.notes);
-      }
-      progress.setTotal(schedule.plannedSteps);
-      measured = afterSchedule(measured, schedule);
-      if (schedule.done) break;
-      for (const step of schedule.steps) {
-        if (signal.aborted) {
-          interrupted = true;
-          break rounds;
-        }
-        const state = runtimes.get(step.runtime)!;
-        progress.stepStarted(step);
-        const outcome = await runStep(step, {
-          benchmark: benchmarksById.get(step.benchmark)!,
-          runtime: state.adapter,
-          ctx,
-          ...(state.brokenReason
-            ? { unusable: { reason: state.brokenReason, detail: state.detection?.reason ?? "" } }
-            : {}),
-          quick: record.quick,
-          cores: host.cores,
-          timeoutMs: record.stepTimeoutMs,
-          signal,
-          clock: effects.clock,
-        });
-        if (outcome.status === "interrupted") {
-          progress.stepFinished(step, "skipped", "interrupted");
-          interrupted = true;
-          break rounds;
-        }
-        await session.recordStep(step, outcome);
-        measured = addStepResult(measured, {
-          step,
-          wallMs: outcome.wallMs,
-          ...(outcome.status === "ok" ? { values: outcome.samples } : {}),
-        });
-        progress.stepFinished(
-          step,
-          outcome.status,
-          outcome.status === "failed" ? outcome.failure.message : undefined,
-        );
-      }
-    }
-    if (signal.aborted) interrupted = true;
+    const ended = await runSchedule(session, plan, {
+      policy: options.policy ?? policyOf(record),
+      benchmarks: options.benchmarks,
+      runtimes,
+      record,
+      ctx,
+      cores: host.cores,
+      ...run,
+    });
+    interrupted = ended === "interrupted" || signal.aborted;
   } finally {
     // Cleanup runs whatever happened: every prepared adapter, then our work directory.
     for (const state of runtimes.values()) {
@@ -255,6 +214,73 @@ async function collect(
     `${status}: ${session.samples.length} samples, ${session.failures.length} failures → ${session.layout.result}`,
   );
   return { status, resultPath: session.layout.result, result, skippedRuntimes, leftovers };
+}
+
+/**
+ * Asks the policy for steps and runs them until it is done or the signal aborts: each step
+ * through the step runner, recorded in the session, folded into what the policy sees next.
+ */
+async function runSchedule(
+  session: RunSession,
+  plan: SchedulePlan,
+  options: {
+    policy: SchedulingPolicy;
+    benchmarks: readonly BenchmarkDefinition[];
+    runtimes: ReadonlyMap<string, RuntimeState>;
+    record: RunRecordOptions;
+    ctx: AdapterContext;
+    cores: number;
+    effects: RunEffects;
+    signal: AbortSignal;
+    progress: Progress;
+  },
+): Promise<"done" | "interrupted"> {
+  const { policy, record, runtimes, ctx, signal, progress } = options;
+  const benchmarksById = new Map(options.benchmarks.map((b) => [b.info.id, b]));
+  let measured = foldPrevious(initialMeasured(plan), session, record.warmups);
+  progress.addDone(session.previous?.finished.size ?? 0);
+  for (;;) {
+    const schedule = policy.next(plan, measured);
+    for (const { cell, stop } of schedule.stops) {
+      reportStop(cell, stop, record.adaptive?.targetCiPercent, progress, session.notes);
+    }
+    progress.setTotal(schedule.plannedSteps);
+    measured = afterSchedule(measured, schedule);
+    if (schedule.done) return "done";
+    for (const step of schedule.steps) {
+      if (signal.aborted) return "interrupted";
+      const state = runtimes.get(step.runtime)!;
+      progress.stepStarted(step);
+      const outcome = await runStep(step, {
+        benchmark: benchmarksById.get(step.benchmark)!,
+        runtime: state.adapter,
+        ctx,
+        ...(state.brokenReason
+          ? { unusable: { reason: state.brokenReason, detail: state.detection?.reason ?? "" } }
+          : {}),
+        quick: record.quick,
+        cores: options.cores,
+        timeoutMs: record.stepTimeoutMs,
+        signal,
+        clock: options.effects.clock,
+      });
+      if (outcome.status === "interrupted") {
+        progress.stepFinished(step, "skipped", "interrupted");
+        return "interrupted";
+      }
+      await session.recordStep(step, outcome);
+      measured = addStepResult(measured, {
+        step,
+        wallMs: outcome.wallMs,
+        ...(outcome.status === "ok" ? { values: outcome.samples } : {}),
+      });
+      progress.stepFinished(
+        step,
+        outcome.status,
+        outcome.status === "failed" ? outcome.failure.message : undefined,
+      );
+    }
+  }
 }
 
 /**

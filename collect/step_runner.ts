@@ -131,6 +131,12 @@ export async function runStep(step: PlanStep, options: RunStepOptions): Promise<
     () => timeout.abort(new Error("step timeout")),
   );
   let cancelHardTimeout = () => {};
+  const hardTimeout = new Promise<never>((_, reject) => {
+    cancelHardTimeout = clock.timer(
+      options.timeoutMs + STEP_ABORT_GRACE_MS,
+      () => reject(new Error("the benchmark did not stop after its timeout")),
+    );
+  });
   try {
     const values = await Promise.race([
       benchmark.measure({
@@ -140,12 +146,7 @@ export async function runStep(step: PlanStep, options: RunStepOptions): Promise<
         cores: options.cores,
         signal: AbortSignal.any([signal, timeout.signal]),
       }),
-      new Promise<never>((_, reject) => {
-        cancelHardTimeout = clock.timer(
-          options.timeoutMs + STEP_ABORT_GRACE_MS,
-          () => reject(new Error("the benchmark did not stop after its timeout")),
-        );
-      }),
+      hardTimeout,
     ]);
     checkValues(values, benchmark);
     const end = ended();
