@@ -464,3 +464,21 @@ Deno.test("runCollection() takes over the lock a killed session left, with a not
     await assertRejects(() => Deno.stat(layout.lock), Deno.errors.NotFound);
   });
 });
+
+Deno.test("runCollection() says plainly when the run to resume does not exist", async () => {
+  await withHarness(async (h) => {
+    const runId = newRunId();
+    await assertRejects(
+      () =>
+        h.run({
+          runId,
+          resume: true,
+          runtimes: [fakeRuntime("alpha")],
+          benchmarks: [fakeBenchmark("work", ["a"], () => [])],
+          record: fakeRecord(),
+        }),
+      Error,
+      `Cannot resume run "${runId}": no run directory ${h.outDir}/${runId}`,
+    );
+  });
+});

@@ -136,7 +136,15 @@ export class RunSession {
     const { fs, clock } = effects;
     const now = clock.date().toISOString();
     if (!options.resume) await fs.mkdir(layout.dir);
-    const lock = await acquireRunLock(layout, { fs, pid: effects.pid, since: now });
+    let lock: RunLock;
+    try {
+      lock = await acquireRunLock(layout, { fs, pid: effects.pid, since: now });
+    } catch (error) {
+      if (options.resume && error instanceof Deno.errors.NotFound) {
+        throw new Error(`Cannot resume run "${layout.runId}": no run directory ${layout.dir}`);
+      }
+      throw error;
+    }
     try {
       if (lock.tookOver) {
         options.log(
