@@ -1,6 +1,6 @@
 /**
  * `collect`: runs the benchmarks under the container runtimes of this host and writes a result
- * set (see collect/run_loop.ts for the files of a run).
+ * set (see model/run_layout.ts for the files of a run).
  *
  * @module
  */
