@@ -14,7 +14,7 @@ export * from "./summarize_values.ts";
 export * from "./detect_outliers.ts";
 export * from "./bootstrap_interval.ts";
 export * from "./mann_whitney.ts";
-export * from "./welch_t_test.ts";
+export * from "./welch_t.ts";
 export * from "./holm_adjust.ts";
 export * from "./effect_size.ts";
 export * from "./category_scores.ts";
