@@ -22,5 +22,4 @@ export * from "./desirability.ts";
 export * from "./security_posture.ts";
 export * from "./profiles.ts";
 export * from "./check_sanity.ts";
-export * from "./format_analysis.ts";
 export * from "./random.ts";
