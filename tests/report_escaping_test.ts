@@ -65,4 +65,3 @@ Deno.test("escapeMarkdown() keeps text from becoming emphasis, links, tables, HT
   assertEquals(escapeMarkdown("4.811"), "4.811");
   assertEquals(escapeMarkdown("a\nb"), "a b");
 });
-
