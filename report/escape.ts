@@ -87,3 +87,12 @@ export function jsonForTerminal(value: unknown): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
+
+/**
+ * Keeps Markdown meant to be read as text free of HTML: a `<` that would open a tag, comment or
+ * declaration (followed by a letter, `/`, `!` or `?`) becomes `&lt;`; any other text, `p < 0.05`
+ * included, is unchanged. For the command line's Markdown, which stays readable as plain text.
+ */
+export function escapeMarkdownTags(text: string): string {
+  return text.replace(/<(?=[A-Za-z/!?])/g, "&lt;");
+}

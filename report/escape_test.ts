@@ -1,5 +1,5 @@
 import { assertEquals } from "../tests/assert.ts";
-import { escapeTerminal, jsonForTerminal } from "./escape.ts";
+import { escapeMarkdownTags, escapeTerminal, jsonForTerminal } from "./escape.ts";
 
 Deno.test("escapeTerminal() shows escape sequences and control characters as text", () => {
   // Clear screen, cursor home, red, a title-setting OSC, and a C1 CSI (U+009B).
@@ -30,4 +30,15 @@ Deno.test("jsonForTerminal() spells DEL, C1 and bidi marks as \\u escapes, same 
   // deno-lint-ignore no-control-regex -- looking for control characters
   assertEquals(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/.test(text), false);
   assertEquals(JSON.parse(text), value);
+});
+
+Deno.test("escapeMarkdownTags() stops tags and comments, keeps comparisons", () => {
+  assertEquals(
+    escapeMarkdownTags('<script>alert(1)</script> <img src=x onerror="a()"> <!-- x -->'),
+    '&lt;script>alert(1)&lt;/script> &lt;img src=x onerror="a()"> &lt;!-- x -->',
+  );
+  assertEquals(
+    escapeMarkdownTags("p < 0.05, a<b is not a tag: 3 <4"),
+    "p < 0.05, a&lt;b is not a tag: 3 <4",
+  );
 });

@@ -13,7 +13,7 @@ import type {
   SanityFinding,
 } from "../model/analysis.ts";
 import { type Category, CategorySchema } from "../model/result_set.ts";
-import { escapeTerminal } from "./escape.ts";
+import { escapeMarkdownTags, escapeTerminal } from "./escape.ts";
 import { formatInterval, formatNumber, formatPercent, MISSING_VALUE } from "./format_number.ts";
 import { csvText, type CsvValue } from "./render_csv.ts";
 import { renderTextTable, type TextTable } from "./render_text_table.ts";
@@ -274,5 +274,6 @@ export function formatAnalysis(analysis: Analysis, format: TextFormat): string {
     }
   }
   // Each entry is one line: a line break inside a string from data is shown, not obeyed.
-  return out.map((line) => escapeTerminal(line)).join("\n") + "\n";
+  const safe = (line: string) => escapeTerminal(markdown ? escapeMarkdownTags(line) : line);
+  return out.map(safe).join("\n") + "\n";
 }

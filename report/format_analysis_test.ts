@@ -39,6 +39,24 @@ Deno.test("formatAnalysis() table and md show controls from data as escapes, nev
   }
 });
 
+Deno.test("formatAnalysis() and formatComparison() md leave no HTML tag active", () => {
+  const set = hostileRun("hostile", 1);
+  set.host.description = "<script>alert(1)</script>";
+  set.metrics[0].name = "<img src=x onerror=alert(2)>";
+  set.metrics[0].unit = "<svg onload=alert(3)>";
+  for (const o of set.samples) if (o.metric === set.metrics[0].id) o.unit = set.metrics[0].unit;
+  const text = formatAnalysis(analyzeResultSets([set], { seed: 1 }), "md");
+  assertStringIncludes(text, "&lt;script>alert(1)&lt;/script>");
+  assertStringIncludes(text, "&lt;img src=x onerror=alert(2)>");
+  assert(!/<[a-z/!?]/i.test(text), "a tag survived");
+  const comparison = compareResultSets([set], [set], {
+    tolerances: { schemaVersion: 1, default: { percent: 5 }, rules: [] },
+  });
+  const compared = formatComparison(comparison, "md");
+  assertStringIncludes(compared, "&lt;svg onload=alert(3)>");
+  assert(!/<[a-z/!?]/i.test(compared), "a tag survived");
+});
+
 Deno.test("formatAnalysis() csv defuses formulas and keeps numbers as numbers", () => {
   const analysis = analyzeResultSets([hostileRun("hostile", 1)], { seed: 1 });
   const csv = formatAnalysis(analysis, "csv");

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Comparison, ComparisonRow } from "../model/comparison.ts";
-import { escapeTerminal } from "./escape.ts";
+import { escapeMarkdownTags, escapeTerminal } from "./escape.ts";
 import {
   formatInterval,
   formatNumber,
@@ -66,5 +66,5 @@ export function formatComparison(comparison: Comparison, format: "table" | "md")
     : `no significant regression beyond tolerance: PASS` +
       (comparison.improvements > 0 ? ` (${comparison.improvements} improvement(s))` : "");
   return [...renderTextTable(block, format === "md"), summary]
-    .map((line) => escapeTerminal(line)).join("\n");
+    .map((line) => escapeTerminal(format === "md" ? escapeMarkdownTags(line) : line)).join("\n");
 }

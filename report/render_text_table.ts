@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { escapeTerminal } from "./escape.ts";
+import { escapeMarkdownTags, escapeTerminal } from "./escape.ts";
 
 /** A titled table with notes under it, as {@link renderTextTable} prints it. */
 export interface TextTable {
@@ -21,7 +21,7 @@ const LONG_LAST_CELL = 60;
 /**
  * Renders a titled table as lines: aligned plain text (title, header, rows, `note:` lines) or,
  * with `markdown`, a level-4 heading, a Markdown table (`|` in cells escaped) and a list of
- * notes. Control characters in any string are shown as escapes.
+ * notes, with no HTML tag left active. Control characters in any string are shown as escapes.
  */
 export function renderTextTable(table: TextTable, markdown: boolean): string[] {
   const text = (s: string) => escapeTerminal(s);
@@ -29,15 +29,15 @@ export function renderTextTable(table: TextTable, markdown: boolean): string[] {
   const rows = table.rows.map((r) => r.map(text));
   const notes = table.notes.map(text);
   if (markdown) {
-    const esc = (s: string) => s.replaceAll("|", "\\|");
+    const esc = (s: string) => escapeMarkdownTags(s.replaceAll("|", "\\|"));
     return [
-      `#### ${text(table.title)}`,
+      `#### ${escapeMarkdownTags(text(table.title))}`,
       "",
       `| ${header.map(esc).join(" | ")} |`,
       `| ${header.map(() => "---").join(" | ")} |`,
       ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
       "",
-      ...notes.map((n) => `- ${n}`),
+      ...notes.map((n) => `- ${escapeMarkdownTags(n)}`),
       "",
     ];
   }
