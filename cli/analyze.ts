@@ -37,7 +37,8 @@ Options:
                        or a JSON file with one profile or {"schemaVersion":1,"profiles":[...]}
                        (default: every built-in profile)
   --format FORMAT      table (default), md, json (the whole analysis) or csv (one row per
-                       host × metric × runtime)
+                       host × metric × runtime; RFC 4180, and text a spreadsheet would take
+                       for a formula starts with ')
   --pool               analyse all hosts as one group (default: one group per host id)
   --seed N             seed of the bootstrap's random generator (default 1)
 
