@@ -23,7 +23,7 @@ import { holmAdjust } from "./holm_adjust.ts";
 import { mannWhitneyU } from "./mann_whitney.ts";
 import type { Random } from "./random.ts";
 import { summarizeValues } from "./summarize_values.ts";
-import { welchTTest } from "./welch_t_test.ts";
+import { welchTTest } from "./welch_t.ts";
 import { medianOrderInterval, smallestNForLevel } from "./median_interval.ts";
 import { bonferroniLevel, decideVerdict, RANK_INTERVAL_MIN_N } from "./verdict.ts";
 import { rankIntervals } from "./rank_intervals.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Verdict } from "../model/analysis.ts";
+import type { BaselineVerdict } from "../model/analysis.ts";
 import type { MetricValues, RuntimeValues } from "./_group_values.ts";
 import { bonferroniLevel, decideVerdict } from "./verdict.ts";
 
@@ -33,7 +33,10 @@ function usable(rv: RuntimeValues | undefined): boolean {
  * `worse` on the metric stays ≤ 1 − level. A runtime without samples, or the baseline without
  * them, gets `undetermined` with the reason. Returns [] for direction `none`.
  */
-export function baselineVerdicts(values: MetricValues, options: BaselineVerdictOptions): Verdict[] {
+export function baselineVerdicts(
+  values: MetricValues,
+  options: BaselineVerdictOptions,
+): BaselineVerdict[] {
   const { info } = values;
   if (info.direction === "none") return [];
   const direction = info.direction;

@@ -16,7 +16,8 @@ import { AnalysisSchema, type Profile } from "../model/analysis.ts";
 import { formatIssues } from "../model/format_issues.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
 import { BUILTIN_PROFILES, findProfile, parseProfiles } from "../analyze/profiles.ts";
-import { formatAnalysis } from "../analyze/format_analysis.ts";
+import { formatAnalysis } from "../report/format_analysis.ts";
+import { escapeTerminal, jsonForTerminal } from "../report/escape.ts";
 import { DEFAULT_MARGINS_PATH, readMargins } from "../model/margins.ts";
 
 const FORMATS = ["table", "md", "json", "csv"] as const;
@@ -41,7 +42,8 @@ Options:
   --margins FILE       practical margins per metric for the verdicts (default:
                        config/margins.json; ±5 % unless a rule there says otherwise)
   --format FORMAT      table (default), md, json (the whole analysis) or csv (one row per
-                       host × metric × runtime)
+                       host × metric × runtime; RFC 4180, and text a spreadsheet would take
+                       for a formula starts with ')
   --pool               analyse all hosts as one group (default: one group per host id)
   --seed N             seed of the bootstrap's random generator (default 1)
 
@@ -131,7 +133,11 @@ export const analyzeCommand: Command = {
           }`,
         );
       }
-      console.log(JSON.stringify(checked.data, null, 2));
+      console.log(jsonForTerminal(checked.data));
+    } else if (format === "csv" && Deno.stdout.isTerminal()) {
+      // CSV keeps strings from data as they are; on a terminal their controls are shown instead.
+      const csv = formatAnalysis(analysis, "csv").replaceAll("\r\n", "\n");
+      await writeStdout(escapeTerminal(csv, { keepLineBreaks: true }));
     } else {
       await writeStdout(formatAnalysis(analysis, format as "table" | "md" | "csv"));
     }

@@ -136,7 +136,7 @@ export const PairwiseTestSchema = z.object({
   /** pAdjusted < alpha; null when untested. */
   significant: z.boolean().nullable(),
   /**
-   * The decision of a against b on the ratio a ÷ b (see {@link VerdictSchema}), with each
+   * The decision of a against b on the ratio a ÷ b (see {@link BaselineVerdictSchema}), with each
    * interval at a Bonferroni level over the metric's pairs; null for direction `none`.
    */
   decision: z.object({
@@ -380,7 +380,7 @@ export type VerdictKind = z.infer<typeof VerdictKindSchema>;
  * One runtime against the baseline on one metric: the ratio runtime ÷ baseline with its
  * interval (method and achieved level stated) and the verdict against the margin δ.
  */
-export const VerdictSchema = z.object({
+export const BaselineVerdictSchema = z.object({
   metric: z.string(),
   runtime: Id,
   baseline: Id,
@@ -410,7 +410,7 @@ export const VerdictSchema = z.object({
   reason: z.string(),
 });
 /** One runtime against the baseline on one metric. */
-export type Verdict = z.infer<typeof VerdictSchema>;
+export type BaselineVerdict = z.infer<typeof BaselineVerdictSchema>;
 
 /** All result sets of one host (or all of them, when pooled). */
 export const HostGroupSchema = z.object({
@@ -438,7 +438,7 @@ export const HostGroupSchema = z.object({
    * Every runtime × ranked metric against the baseline (empty when the group has none), in
    * metric order.
    */
-  verdicts: z.array(VerdictSchema),
+  verdicts: z.array(BaselineVerdictSchema),
   categories: z.array(CategoryScoreSchema),
   winsLosses: z.array(WinLossSchema),
   recommendations: z.array(RecommendationSchema),
