@@ -247,15 +247,17 @@ export function decideVerdict(
       `${n} runtime and ${baselineN} baseline samples: an interval needs at least 2 on each side`,
     );
   }
-  const low0 = nonPositive(runtimeValues);
-  const base0 = nonPositive(baselineValues);
-  if (low0.count + base0.count > 0) {
-    const sides = [low0.count > 0 ? "runtime" : "", base0.count > 0 ? "baseline" : ""]
+  const runtimeBad = nonPositive(runtimeValues);
+  const baselineBad = nonPositive(baselineValues);
+  if (runtimeBad.count + baselineBad.count > 0) {
+    const sides = [runtimeBad.count > 0 ? "runtime" : "", baselineBad.count > 0 ? "baseline" : ""]
       .filter((x) => x !== "").join(" and ");
     return none(
       "none",
-      `${low0.count + base0.count} value(s) ≤ 0 on the ${sides} side (smallest ` +
-        `${short(Math.min(low0.smallest, base0.smallest))}) have no logarithm: no ratio ` +
+      `${runtimeBad.count + baselineBad.count} value(s) ≤ 0 on the ${sides} side (smallest ` +
+        `${
+          short(Math.min(runtimeBad.smallest, baselineBad.smallest))
+        }) have no logarithm: no ratio ` +
         "interval, nothing decided",
     );
   }
@@ -278,7 +280,7 @@ export function decideVerdict(
   const lower = 1 / upper;
   const pct = `±${short(margin * 100)} %`;
   const shown = `ratio ${short(ratio)} [${short(low)}, ${short(high)}]`;
-  const better = direction === "higher" ? "higher" : "lower";
+
   let verdict: VerdictKind;
   let beyondMargin = false;
   const withinMargin = low >= lower && high <= upper;
@@ -287,7 +289,7 @@ export function decideVerdict(
     const above = low > 1;
     verdict = above === (direction === "higher") ? "better" : "worse";
     beyondMargin = above ? low > upper : high < lower;
-    reason = `${shown} (${better} is better) lies entirely ${above ? "above" : "below"} 1` +
+    reason = `${shown} (${direction} is better) lies entirely ${above ? "above" : "below"} 1` +
       (beyondMargin
         ? ` and beyond the ${pct} margin`
         : `, though not entirely beyond the ${pct} margin: a decided difference that may be small`);
