@@ -34,8 +34,11 @@ Options:
   --alpha A          significance level after Holm's correction (default 0.05)
   --format FORMAT    table (default), md or json
   --seed N           seed of the bootstrap (default 1)
+  --allow-missing    pass even when the new run has steps that failed only there, or lacks a
+                     runtime or metric of the baseline, or a metric whose samples are all empty
+                     (each is still printed); without it, each of these fails the gate
 
-Exit codes: 0 no regression, 1 a regression (or unreadable input), 2 bad usage.`;
+Exit codes: 0 no regression, 1 a regression, a problem above, or unreadable input; 2 bad usage.`;
 
 /** The `compare` subcommand. */
 export const compareCommand: Command = {
@@ -48,6 +51,7 @@ export const compareCommand: Command = {
       alpha: { type: "string" },
       format: { type: "string" },
       seed: { type: "string" },
+      "allow-missing": { type: "boolean" },
     }, true);
     if (values.help) {
       console.log(HELP);
@@ -70,11 +74,25 @@ export const compareCommand: Command = {
       positionals.map((p) => readResultSets([p]).then((r) => r.map((x) => x.set))),
     );
     const comparison = compareResultSets(baseline, candidate, { tolerances, alpha, seed });
-    console.log(
-      format === "json"
-        ? JSON.stringify(comparison, null, 2)
-        : formatComparison(comparison, format as "table" | "md"),
-    );
-    return comparison.regressions > 0 ? EXIT_FAILURE : EXIT_OK;
+    const allowed = values["allow-missing"] === true;
+    const blocking = allowed ? 0 : comparison.problems.length;
+    let text = format === "json"
+      ? JSON.stringify(comparison, null, 2)
+      : formatComparison(comparison, format as "table" | "md");
+    if (blocking > 0 && comparison.regressions === 0) {
+      // The table's last line says PASS from the numbers alone; the gate's verdict follows.
+      text = text.replace(/\n[^\n]*PASS[^\n]*$/, "");
+    }
+    console.log(text);
+    for (const problem of comparison.problems) {
+      console.error(`compare: ${allowed ? "allowed by --allow-missing: " : ""}${problem.message}`);
+    }
+    if (blocking > 0 && format !== "json") {
+      console.log(
+        `${blocking} problem(s) the gate cannot vouch for, listed on standard error ` +
+          "(--allow-missing accepts them): FAIL",
+      );
+    }
+    return comparison.regressions > 0 || blocking > 0 ? EXIT_FAILURE : EXIT_OK;
   },
 };
