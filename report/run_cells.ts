@@ -14,6 +14,7 @@ import {
   WorkerResponseSchema,
 } from "./_sandbox_protocol.ts";
 import { type CellBlock, findInlineExpressions, type Notebook } from "./parse_notebook.ts";
+import { sanitizeHtml, sanitizeSvg } from "./sanitize_markup.ts";
 
 /** How long one cell may run before the build stops it, in milliseconds. */
 export const CELL_TIMEOUT_MS = 60_000;
@@ -348,7 +349,10 @@ class Sandbox {
     const pending = this.#pending.get(parsed.data.id);
     if (!pending) return this.#malformed(`it answers request ${parsed.data.id}, which is not open`);
     this.#pending.delete(parsed.data.id);
-    pending.resolve(parsed.data);
+    const answer = parsed.data;
+    pending.resolve(
+      answer.ok ? { ...answer, outputs: answer.outputs.map(sanitizeOutput) } : answer,
+    );
   }
 
   #malformed(reason: string) {
@@ -438,6 +442,13 @@ class Sandbox {
     await this.#stdin.close().catch(() => {});
     await this.#child.status;
   }
+}
+
+/** A cell's output with its SVG or HTML passed through the allow-list (`sanitize_markup.ts`). */
+function sanitizeOutput(output: CellOutput): CellOutput {
+  if (output.kind === "figure") return { ...output, svg: sanitizeSvg(output.svg) };
+  if (output.kind === "html") return { ...output, html: sanitizeHtml(output.html) };
+  return output;
 }
 
 /**
