@@ -5,6 +5,7 @@
  */
 import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs, UsageError } from "./command.ts";
 import { buildReport } from "../report/build_report.ts";
+import { checkOutputDirectory } from "../model/read_text_file.ts";
 
 const HELP =
   `Usage: ocibench report [--notebook FILE]... [--data FILE...] [--out DIR] [--keep-going]
@@ -47,12 +48,15 @@ export const reportCommand: Command = {
       );
     }
     const data = values.data ? [...values.data, ...positionals] : undefined;
+    const outDir = await checkOutputDirectory("--out", values.out ?? "site").catch((error) => {
+      throw new UsageError(`report: ${error.message}`);
+    });
     const notebooks = values.notebook ?? await defaultNotebooks();
     if (notebooks.length === 0) throw new UsageError("report: no notebook given or in notebooks/");
     let failed = 0;
     for (const notebook of notebooks) {
       const built = await buildReport(notebook, {
-        outDir: values.out ?? "site",
+        outDir,
         data,
         keepGoing: values["keep-going"],
         resultsDir: values.results,

@@ -6,6 +6,8 @@
  * @module
  */
 import { readResultSet } from "../model/read_result_set.ts";
+import { matchWildcard } from "../model/match_wildcard.ts";
+import { MAX_NOTEBOOK_BYTES, readRegularTextFile } from "../model/read_text_file.ts";
 import type { ResultSet } from "../model/result_set.ts";
 import { writeFileAtomic } from "../model/write_result_set.ts";
 import { composeReport } from "./compose_report.ts";
@@ -51,7 +53,10 @@ export interface BuiltReport {
  * ```
  */
 export async function buildReport(path: string, options: BuildReportOptions): Promise<BuiltReport> {
-  const notebook = parseNotebook(await readText(path), path);
+  const notebook = parseNotebook(
+    await readRegularTextFile(path, "notebook", MAX_NOTEBOOK_BYTES),
+    path,
+  );
   const name = baseName(path).replace(/\.md$/, "");
   let files: string[];
   let dataNote: string | undefined;
@@ -76,13 +81,20 @@ export async function buildReport(path: string, options: BuildReportOptions): Pr
       );
     }
   }
-  const sets: ResultSet[] = [];
-  for (const file of files) sets.push(await readResultSet(file));
   const referenceFiles = await resolveDatasets(
     notebook.meta.references,
     dirName(path),
     options.resultsDir,
   );
+  // What the notebook names may not reach outside its directory, the working tree or the
+  // results directory; --data may name anything (the person building chose it).
+  await confine(
+    path,
+    options.data?.length ? referenceFiles : [...files, ...referenceFiles],
+    [dirName(path), ".", options.resultsDir ?? "results"],
+  );
+  const sets: ResultSet[] = [];
+  for (const file of files) sets.push(await readResultSet(file));
   const references: ResultSet[] = [];
   for (const file of referenceFiles) references.push(await readResultSet(file));
   const executed = await runCells(notebook, sets, {
@@ -120,14 +132,20 @@ export async function buildReport(path: string, options: BuildReportOptions): Pr
   };
 }
 
-async function readText(path: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot read notebook "${path}": no such file`);
+async function confine(notebook: string, files: string[], roots: string[]): Promise<void> {
+  const real = async (p: string) => await Deno.realPath(p).catch(() => undefined);
+  const allowed = (await Promise.all(roots.map(real))).filter((r): r is string => !!r);
+  for (const file of files) {
+    const at = await real(file);
+    const inside = at !== undefined &&
+      allowed.some((root) => at === root || at.startsWith(root === "/" ? "/" : `${root}/`));
+    if (!inside) {
+      throw new Error(
+        `${notebook}: dataset "${file}" is outside the notebook's directory and the working ` +
+          `tree${at && at !== file ? ` (it resolves to "${at}")` : ""}; pass it with --data ` +
+          "if you mean to read it",
+      );
     }
-    throw new Error(`Cannot read notebook "${path}": ${(error as Error).message}`);
   }
 }
 
@@ -230,15 +248,12 @@ async function glob(pattern: string): Promise<string[]> {
 }
 
 async function matchSegment(dir: string, segment: string): Promise<string[]> {
-  const regex = new RegExp(
-    "^" +
-      segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]") +
-      "$",
-  );
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      if (regex.test(entry.name) && !entry.name.startsWith(".")) names.push(entry.name);
+      if (matchWildcard(segment, entry.name) && !entry.name.startsWith(".")) {
+        names.push(entry.name);
+      }
     }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
