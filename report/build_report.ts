@@ -29,6 +29,8 @@ export interface BuildReportOptions {
   resultsDir?: string;
   /** Per-cell time limit in milliseconds. */
   timeoutMs?: number;
+  /** Memory limit of the cell sandbox in MiB (default `CELL_MEMORY_MIB` of `run_cells.ts`). */
+  memoryMiB?: number;
 }
 
 /** What {@link buildReport} wrote. */
@@ -101,6 +103,7 @@ export async function buildReport(path: string, options: BuildReportOptions): Pr
     references,
     keepGoing: options.keepGoing,
     timeoutMs: options.timeoutMs,
+    memoryMiB: options.memoryMiB,
     labels: files.map(baseName),
   });
   const doc = composeReport(executed, {
