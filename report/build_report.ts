@@ -245,7 +245,9 @@ async function glob(pattern: string): Promise<string[]> {
   for (const p of prefixes) {
     if (p === null) continue;
     const info = await Deno.stat(p).catch(() => undefined);
-    if (info?.isFile) files.push(p);
+    // A path named without wildcards is kept even when it is not a regular file, so that
+    // reading it says what it is (a directory, a FIFO, a device) instead of "matches no file".
+    if (info?.isFile || (info && !/[*?]/.test(pattern))) files.push(p);
   }
   return files;
 }

@@ -28,6 +28,9 @@ export const CELL_MEMORY_MIB = 2048;
 /** Resident memory the sandbox needs beyond its heap (Deno, V8 code, buffers), in MiB. */
 const SANDBOX_BASE_MIB = 256;
 
+/** Lines of V8's report when it runs out of memory (summarised in one line instead). */
+const V8_CRASH_REPORT = /^(<---|\[\d+:0x|#|Fatal|====|\s+\S*\(\+0x[0-9a-f]+\)|\s*$)/;
+
 /** How often the builder checks the sandbox's resident memory, in milliseconds. */
 const MEMORY_POLL_MS = 100;
 
@@ -373,7 +376,7 @@ class Sandbox {
           this.#stderrTail.push(line);
           if (this.#stderrTail.length > 20) this.#stderrTail.shift();
           // Cells' console output; V8's out-of-memory report is summarised instead.
-          if (!/^(<---|\[\d+:0x|#|Fatal|\s*$)/.test(line)) console.error(visible(line));
+          if (!V8_CRASH_REPORT.test(line)) console.error(visible(line));
         }
       }
     } catch {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The hostile-input corpus (`fixtures/hostile/cases.json`): every case runs through the CLI as
  * a subprocess (`deno run … main.ts …`, on a pseudo-terminal where the case says so), and its
@@ -119,10 +120,13 @@ async function openAndWatch(page: Page, url: string, allowedDir: string): Promis
       if (tag === "script" || tag === "iframe" || tag === "object" || tag === "embed") {
         out.push(`element <${tag}>`);
       }
-      if (tag === "meta" && element.hasAttribute("http-equiv")) {
-        out.push("element <meta http-equiv>");
+      // The report's own Content-Security-Policy is the one http-equiv allowed.
+      const equiv = element.getAttribute("http-equiv");
+      if (tag === "meta" && equiv !== null && equiv !== "Content-Security-Policy") {
+        out.push(`element <meta http-equiv="${equiv}">`);
       }
       for (const attribute of element.attributes) {
+        if (attribute.name === "xmlns" || attribute.name.startsWith("xmlns:")) continue;
         const value = attribute.value.trim().toLowerCase();
         if (attribute.name.toLowerCase().startsWith("on")) {
           out.push(`<${tag} ${attribute.name}>`);
