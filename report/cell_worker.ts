@@ -136,7 +136,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       });
       return { id: request.id, ok: true, outputs: [] };
     }
-    if (!context) throw new Error("the worker was not initialised");
+    if (!context) throw new Error("the sandbox was not initialised");
     const value = await runCell(request.code);
     return { id: request.id, ok: true, outputs: toCellOutputs(value, document) };
   } catch (error) {
