@@ -64,7 +64,7 @@ export const CellOutputSchema: z.ZodType<CellOutput> = z.discriminatedUnion("kin
 ]);
 
 /** An answer of the sandbox, as the builder accepts it. */
-export const WorkerResponseSchema: z.ZodType<WorkerResponse> = z.union([
+export const WorkerResponseSchema: z.ZodType<WorkerResponse> = z.discriminatedUnion("ok", [
   z.object({
     id: z.number().int().nonnegative(),
     ok: z.literal(true),

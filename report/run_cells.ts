@@ -93,6 +93,8 @@ export interface RunCellsOptions {
   timeoutMs?: number;
   /** Memory limit of the sandbox in MiB (default {@link CELL_MEMORY_MIB}). */
   memoryMiB?: number;
+  /** The sandbox's main module (default `cell_worker.ts`); tests pass one that misbehaves. */
+  sandboxModule?: URL;
 }
 
 /** The placeholder that stands for inline value `i` in {@link ExecutedProse.text}. */
@@ -114,6 +116,7 @@ export async function runCells(
   const sandbox = new Sandbox(
     options.timeoutMs ?? CELL_TIMEOUT_MS,
     options.memoryMiB ?? CELL_MEMORY_MIB,
+    options.sandboxModule ?? new URL("./cell_worker.ts", import.meta.url),
   );
   const errors: CellError[] = [];
   const fail = (error: CellError) => {
@@ -123,7 +126,7 @@ export async function runCells(
   };
   try {
     const { extra, ...known } = notebook.meta;
-    await sandbox.request(
+    const started = await sandbox.request(
       {
         type: "init",
         sets,
@@ -132,9 +135,12 @@ export async function runCells(
         labels: options.labels ?? [],
         token: "",
       },
-      "the sandbox",
+      "the start of the sandbox",
       SANDBOX_START_TIMEOUT_MS,
     );
+    if (!started.ok) {
+      throw new Error(`${notebook.path}: the cell sandbox did not start: ${started.error.message}`);
+    }
     const blocks: (ExecutedProse | ExecutedCell)[] = [];
     const prose = async (text: string, line: number): Promise<ExecutedProse> => {
       const found = findInlineExpressions(text);
@@ -240,7 +246,7 @@ class Sandbox {
   #overMemory = false;
   dead = false;
 
-  constructor(timeoutMs: number, memoryMiB: number) {
+  constructor(timeoutMs: number, memoryMiB: number, module: URL) {
     if (!(Number.isInteger(memoryMiB) && memoryMiB >= 64)) {
       throw new RangeError(
         `the cell memory limit must be a whole number of MiB ≥ 64, got ${memoryMiB}`,
@@ -262,7 +268,7 @@ class Sandbox {
         `--config=${here("../deno.json")}`,
         `--lock=${here("../deno.lock")}`,
         `--v8-flags=--max-old-space-size=${memoryMiB}`,
-        here("./cell_worker.ts"),
+        module.href,
       ],
       stdin: "piped",
       stdout: "piped",

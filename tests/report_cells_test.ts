@@ -150,3 +150,41 @@ for (
     assertStringIncludes(run.errors[1].message, "not run: the cell sandbox was stopped earlier");
   });
 }
+
+Deno.test("an answer of the sandbox that is not JSON, of the wrong shape or for no request is a clear error", async () => {
+  const sandboxModule = new URL("./misbehaving_sandbox.ts", import.meta.url);
+  const cases = [
+    ["not-json", "the cell sandbox sent a malformed message while running cell 1 (it is not JSON)"],
+    [
+      "wrong-shape",
+      "the cell sandbox sent a malformed message while running cell 1 (outputs.0.svg: Invalid input",
+    ],
+    ["unknown-id", "it answers request 99, which is not open"],
+  ];
+  for (const [code, message] of cases) {
+    const nb = parseNotebook(notebook([code, "1"]), "protocol.md");
+    const run = await runCells(nb, [set], { keepGoing: true, sandboxModule, timeoutMs: 5000 });
+    assertStringIncludes(run.errors[0]?.message ?? "(no error)", message);
+    assertStringIncludes(run.errors[1].message, "not run: the cell sandbox was stopped earlier");
+  }
+  const forged = await runCells(parseNotebook(notebook(["forged"]), "f.md"), [set], {
+    sandboxModule,
+  });
+  const cell = forged.blocks.find((b) => b.kind === "cell");
+  assert(cell?.kind === "cell");
+  assertEquals(cell.outputs, [{ kind: "text", text: "real" }]);
+});
+
+Deno.test("the sandbox refuses to run cells when started with any permission not denied", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--allow-read", "report/cell_worker.ts"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(out.code, 3);
+  assertStringIncludes(
+    new TextDecoder().decode(out.stderr),
+    "ocibench cell sandbox: refusing to run cells: permissions not denied: read, write, net, env, run, ffi, sys, import",
+  );
+});
