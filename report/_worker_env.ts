@@ -13,8 +13,25 @@ Object.defineProperty(globalThis.process, "env", { value: {}, configurable: true
 const PERMISSIONS = ["read", "write", "net", "env", "run", "ffi", "sys", "import"] as const;
 const SELECTOR_ENGINE = /^(?:file:\/\/)?\/.*\/nwsapi\/[^/]+\/src\/nwsapi\.js$/;
 
+// Intrinsics taken before any cell runs: a cell may replace the globals and prototype methods,
+// not these bindings.
 const RealFunction = Function;
 const captureStackTrace = Error.captureStackTrace;
+const apply = Reflect.apply;
+const isArray = Array.isArray;
+const regexpTest = RegExp.prototype.test;
+const getFileName = callSitePrototype().getFileName as (this: unknown) => string | null;
+
+function callSitePrototype(): { getFileName: unknown } {
+  const holder: { stack?: unknown } = {};
+  const prepare = Error.prepareStackTrace;
+  Error.prepareStackTrace = (_, sites) => sites;
+  captureStackTrace(holder);
+  // The stack is formatted when first read, with the prepareStackTrace of that moment.
+  const sites = holder.stack as unknown[];
+  Error.prepareStackTrace = prepare;
+  return Object.getPrototypeOf(sites[0]);
+}
 
 /** The file of the function that called the one calling this (or undefined). */
 function callerFile(): string | undefined {
@@ -25,8 +42,9 @@ function callerFile(): string | undefined {
     Error.stackTraceLimit = 3;
     Error.prepareStackTrace = (_, sites) => sites;
     captureStackTrace(holder, callerFile);
-    const sites = holder.stack as { getFileName(): string | null }[] | undefined;
-    return Array.isArray(sites) ? sites[1]?.getFileName() ?? undefined : undefined;
+    const sites = holder.stack;
+    if (!isArray(sites) || sites.length < 2) return undefined;
+    return apply(getFileName, sites[1], []) ?? undefined;
   } finally {
     Error.prepareStackTrace = prepare;
     Error.stackTraceLimit = limit;
@@ -40,8 +58,8 @@ function refuse(): never {
 }
 
 const GuardedFunction = function (...args: string[]) {
-  if (!SELECTOR_ENGINE.test(callerFile() ?? "")) refuse();
-  return RealFunction(...args);
+  if (!apply(regexpTest, SELECTOR_ENGINE, [callerFile() ?? ""])) refuse();
+  return apply(RealFunction, undefined, args);
 } as unknown as FunctionConstructor;
 Object.defineProperty(GuardedFunction, "prototype", { value: RealFunction.prototype });
 

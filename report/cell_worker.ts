@@ -151,10 +151,19 @@ async function send(response: WorkerResponse): Promise<void> {
   while (bytes.length > 0) bytes = bytes.subarray(await Deno.stdout.write(bytes));
 }
 
-// Nothing a cell needs, and each would start code the builder did not check.
+// Nothing a cell needs, and each would start code the builder did not check (`node:vm` compiles
+// strings in contexts of its own).
 for (const name of ["Worker", "SharedWorker", "WebAssembly"]) {
   Reflect.deleteProperty(globalThis, name);
 }
+// deno-lint-ignore no-process-global
+Object.defineProperty(process, "getBuiltinModule", {
+  value: () => {
+    throw new Error("built-in modules are not available to cells");
+  },
+  writable: false,
+  configurable: false,
+});
 
 let buffered = "";
 for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
