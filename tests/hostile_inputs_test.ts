@@ -27,6 +27,8 @@ interface HostileCase {
   absent?: string[];
   written?: string[];
   chromium?: boolean;
+  /** An npm package that must not be in Deno's cache afterwards, unless it was before. */
+  notDownloaded?: string;
 }
 
 const { cases } = JSON.parse(await Deno.readTextFile(CASES)) as { cases: HostileCase[] };
@@ -158,6 +160,12 @@ function markdownAsViewerWould(markdown: string): string {
 }
 
 const lockBefore = await Deno.readTextFile("deno.lock");
+const npmCache = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output()
+  .then((o) => JSON.parse(new TextDecoder().decode(o.stdout)).npmCache as string);
+
+async function cached(name: string): Promise<boolean> {
+  return await Deno.stat(`${npmCache}/registry.npmjs.org/${name}`).then(() => true, () => false);
+}
 
 for (const c of cases) {
   const skip = c.terminal && scriptReason;
@@ -179,6 +187,7 @@ for (const c of cases) {
           assert(made.success, "mkfifo failed");
         }
         const statusBefore = await gitStatus();
+        const wasCached = c.notDownloaded ? await cached(c.notDownloaded) : false;
         const run = await runCli(c.args.map(fill), c.terminal === true);
         assert(!run.timedOut, `the command hung (stopped after ${CASE_TIMEOUT_MS / 1000} s)`);
         assertEquals(run.code, c.exit, `exit code; output:\n${run.output}`);
@@ -195,6 +204,9 @@ for (const c of cases) {
         }
         assertEquals(await gitStatus(), statusBefore, "the working tree changed");
         assertEquals(await Deno.readTextFile("deno.lock"), lockBefore, "deno.lock changed");
+        if (c.notDownloaded && !wasCached) {
+          assert(!await cached(c.notDownloaded), `${c.notDownloaded} was downloaded`);
+        }
         for (const name of written.filter((n) => n.endsWith(".svg"))) {
           const xml = await Deno.readTextFile(`${out}/${name}`);
           // deno-lint-ignore no-control-regex
