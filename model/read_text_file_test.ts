@@ -56,6 +56,8 @@ Deno.test("matchWildcard() matches * and ? as a whole, and a pathological patter
   assertEquals(matchWildcard("*.latency", "startup.latency"), true);
   assertEquals(matchWildcard("run?", "runc"), true);
   assertEquals(matchWildcard("run?", "runsc"), false);
+  assertEquals(matchWildcard("run?", "runc", { question: false }), false);
+  assertEquals(matchWildcard("run?", "run?", { question: false }), true);
   assertEquals(matchWildcard("a*b*c", "axxbyyc"), true);
   assertEquals(matchWildcard("a*b*c", "axxbyy"), false);
   assertEquals(matchWildcard("start.*", "startXlatency"), false);

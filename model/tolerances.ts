@@ -59,6 +59,9 @@ export async function readTolerances(path: string | URL): Promise<Tolerances> {
   return result.data;
 }
 
+/** Tolerance patterns have `*` only; ids may hold any other character. */
+const ONLY_STAR = { question: false };
+
 /** The tolerance that applies to `runtime` on `metric`, with the rule that gave it. */
 export function toleranceFor(
   tolerances: Tolerances,
@@ -66,8 +69,8 @@ export function toleranceFor(
   metric: string,
 ): { tolerance: Tolerance; rule: string } {
   for (const [i, rule] of tolerances.rules.entries()) {
-    if (!matchWildcard(rule.metric, metric)) continue;
-    if (rule.runtime !== undefined && !matchWildcard(rule.runtime, runtime)) continue;
+    if (!matchWildcard(rule.metric, metric, ONLY_STAR)) continue;
+    if (rule.runtime !== undefined && !matchWildcard(rule.runtime, runtime, ONLY_STAR)) continue;
     const tolerance: Tolerance = rule.percent !== undefined
       ? { percent: rule.percent }
       : { absolute: rule.absolute! };
