@@ -1,6 +1,5 @@
 import { assertEquals, assertRejects, assertStringIncludes } from "../tests/assert.ts";
 import { checkOutputDirectory, InvalidInputError, readRegularTextFile } from "./read_text_file.ts";
-import { matchWildcard } from "./match_wildcard.ts";
 
 Deno.test("readRegularTextFile() refuses a FIFO, a device and a directory without opening them", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ocibench-read-" });
@@ -49,21 +48,4 @@ Deno.test("checkOutputDirectory() refuses an empty path, the root and a file", a
   const error = await assertRejects(() => checkOutputDirectory("--out", "deno.json"), TypeError);
   assertStringIncludes(error.message, `--out "deno.json" exists and is not a directory`);
   assertEquals(await checkOutputDirectory("--out", "site/"), "site");
-});
-
-Deno.test("matchWildcard() matches * and ? as a whole, and a pathological pattern without backtracking", () => {
-  assertEquals(matchWildcard("startup.*", "startup.latency"), true);
-  assertEquals(matchWildcard("*.latency", "startup.latency"), true);
-  assertEquals(matchWildcard("run?", "runc"), true);
-  assertEquals(matchWildcard("run?", "runsc"), false);
-  assertEquals(matchWildcard("run?", "runc", { question: false }), false);
-  assertEquals(matchWildcard("run?", "run?", { question: false }), true);
-  assertEquals(matchWildcard("a*b*c", "axxbyyc"), true);
-  assertEquals(matchWildcard("a*b*c", "axxbyy"), false);
-  assertEquals(matchWildcard("start.*", "startXlatency"), false);
-  assertEquals(matchWildcard("*", ""), true);
-  assertEquals(matchWildcard("a*", "b/a", { except: "/" }), false);
-  assertEquals(matchWildcard("*.json", "dir/a.json", { except: "/" }), false);
-  // A backtracking RegExp built from this pattern would not finish on this text.
-  assertEquals(matchWildcard("*a".repeat(30) + "*b", "a".repeat(5000)), false);
 });
