@@ -5,6 +5,10 @@
  *
  * @module
  */
+// The sandbox loads modules from Deno's cache only (`--cached-only`): importing what it needs here
+// puts those packages in the builder's own module graph, so that the first run caches them.
+import "@observablehq/plot";
+import "jsdom";
 import type { ResultSet } from "../model/result_set.ts";
 import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
 import {
