@@ -9,6 +9,7 @@
  */
 import { chromium, type Page } from "playwright-core";
 import { Marked } from "marked";
+import { JSDOM } from "jsdom";
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -211,6 +212,8 @@ for (const c of cases) {
           const xml = await Deno.readTextFile(`${out}/${name}`);
           // deno-lint-ignore no-control-regex
           assert(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(xml), `${name}: control chars`);
+          // Parsed as XML, as a browser opening the file does: jsdom throws when not well-formed.
+          new JSDOM(xml, { contentType: "image/svg+xml" });
         }
         if (!c.chromium) return;
         await t.step({
