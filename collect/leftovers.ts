@@ -251,8 +251,8 @@ export interface ReclaimOptions {
  * may still hold: the runtime's state for the container id (deleted with `<runtime> --root R
  * delete --force ID`) and processes whose command line carries the id (conmon, gVisor's sandbox
  * and gofer), killed; then whatever state entries of the id the delete left (see
- * {@link stateEntriesOf}) and the container's cgroups (see {@link engineCgroupPaths}), removed. Does nothing when nothing is there. Returns what could not be
- * removed.
+ * {@link stateEntriesOf}) and the container's cgroups (see {@link engineCgroupPaths}), removed.
+ * Does nothing when nothing is there. Returns what could not be removed.
  */
 export async function reclaimEngineContainer(
   id: string,
