@@ -7,6 +7,7 @@
 import { type ResultSet, ResultSetSchema } from "./result_set.ts";
 import { formatIssues, jsonErrorLocation } from "./format_issues.ts";
 import { runLayoutOfDir } from "./run_layout.ts";
+import { parseResultSetFast } from "./_fast_result_set.ts";
 import { InvalidInputError, MAX_RESULTS_BYTES, readRegularTextFile } from "./read_text_file.ts";
 
 export { InvalidInputError };
@@ -28,8 +29,13 @@ export function parseJsonText(text: string, what: string, path: string): unknown
   }
 }
 
-/** Validates parsed JSON as a result set, naming `path` in any error. */
+/**
+ * Validates parsed JSON as a result set, naming `path` in any error. A valid set passes the fast
+ * path (`_fast_result_set.ts`); anything it doubts goes through the schema for the messages.
+ */
 export function parseResultSet(data: unknown, path: string): ResultSet {
+  const fast = parseResultSetFast(data);
+  if (fast !== null) return fast;
   const result = ResultSetSchema.safeParse(data);
   if (!result.success) {
     throw new InvalidInputError("results", path, formatIssues(result.error.issues, data));
