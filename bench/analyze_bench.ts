@@ -9,7 +9,8 @@
  * Each case runs in its own process, so that the peak resident set (VmHWM, which counts the
  * report's cell worker too) belongs to that case alone. Columns: read (parse and validate the
  * file), analyze (`analyzeResultSets`), report (`buildReport` of `notebooks/runtimes_war.md`,
- * which reads the file again and runs the cells), total, peak RSS.
+ * which reads the file again and runs the cells), total, peak RSS of the builder and of the cell
+ * sandbox when that runs as a process of its own (both count towards the 1 GiB).
  *
  * `--before DIR` runs every case also with the modules of another checkout of ocibench in DIR
  * (e.g. `git worktree add /tmp/before main`), on the same input files, and prints the two side
@@ -27,7 +28,7 @@ import type { MetricInfo, ResultSet } from "../model/result_set.ts";
 import { writeResultSet } from "../model/write_result_set.ts";
 import { BENCHMARKS } from "../collect/benchmarks/mod.ts";
 import { syntheticResultSet } from "../tests/synthetic_run.ts";
-import { peakResidentMiB } from "./peak_memory.ts";
+import { peakResidentMiB, watchChildrenPeak } from "./peak_memory.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const NOTEBOOK = "notebooks/runtimes_war.md";
@@ -117,6 +118,8 @@ interface CaseResult {
   analyzeS: number;
   reportS: number;
   peakMiB: number;
+  /** Peak of the report's cell sandbox when it is a process of its own (0 when in-process). */
+  sandboxPeakMiB: number;
 }
 
 /** Runs one case in this process with the modules of the checkout in `root`. */
@@ -131,14 +134,17 @@ async function runCase(file: string, root: string): Promise<CaseResult> {
     const t1 = performance.now();
     analyzeResultSets([set], { seed: 1 });
     const t2 = performance.now();
+    const sandbox = watchChildrenPeak();
     await buildReport(`${root}/${NOTEBOOK}`, { outDir: dir, data: [file] });
     const t3 = performance.now();
+    const sandboxPeakMiB = sandbox.stop();
     return {
       samples: set.samples.length,
       readS: (t1 - t0) / 1000,
       analyzeS: (t2 - t1) / 1000,
       reportS: (t3 - t2) / 1000,
       peakMiB: peakResidentMiB(),
+      sandboxPeakMiB,
     };
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -172,7 +178,7 @@ function row(label: string, r: CaseResult): string {
     r.readS.toFixed(2).padStart(6)
   }  ${r.analyzeS.toFixed(2).padStart(9)}  ${r.reportS.toFixed(2).padStart(8)}  ${
     total.toFixed(2).padStart(7)
-  }  ${r.peakMiB.toFixed(0).padStart(12)}`;
+  }  ${r.peakMiB.toFixed(0).padStart(12)}  ${r.sandboxPeakMiB.toFixed(0).padStart(7)}`;
 }
 
 function ratioRow(before: CaseResult, now: CaseResult): string {
@@ -199,7 +205,7 @@ export async function benchAnalyzeReport(options: BenchOptions): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "ocibench-bench-" });
   try {
     console.log(
-      "   case          samples  read s  analyze s  report s  total s  peak RSS MiB",
+      "   case          samples  read s  analyze s  report s  total s  peak RSS MiB  sandbox",
     );
     const cases: { name: string; make: () => ResultSet }[] = [
       ...(options.layouts.includes("run")
