@@ -88,8 +88,8 @@ function smallestFrom(s: Staircase, from: Int32Array): number {
  * The k-th smallest (0-based) and the (k + 1)-th smallest of the m·n differences aᵢ − bⱼ of
  * ascending `a` and `b`, without forming them. The differences form a matrix sorted along its
  * rows and columns (Johnson & Mizoguchi 1978; Monahan 1984, ACM TOMS Algorithm 616): each
- * round draws a sample of the candidates left, takes two pivots of it that bracket the sought
- * rank (Floyd & Rivest 1975), counts the differences below and at each along the matrix's
+ * round draws a stratified sample of the candidates left, takes two pivots of it that bracket
+ * the sought rank (Floyd & Rivest 1975), counts the differences below and at each along the matrix's
  * staircase in O(m + n), and keeps only the candidates between them. O((m + n) log(mn)) time,
  * O(m + n) memory; exact whatever the pivots, which a fixed-seed generator draws.
  */
@@ -103,7 +103,6 @@ function selectDifferences(a: Float64Array, b: Float64Array, k: number): [number
     hi: new Int32Array(m).fill(n),
   };
   const { rb, lo, hi } = s;
-  const start = new Float64Array(m + 1); // candidates in the rows before row i
   const low = { below: new Int32Array(m), upTo: new Int32Array(m) };
   const high = { below: new Int32Array(m), upTo: new Int32Array(m) };
   const sample = new Float64Array(PIVOT_SAMPLE);
@@ -131,23 +130,21 @@ function selectDifferences(a: Float64Array, b: Float64Array, k: number): [number
       if (next === Infinity) next = smallestFrom(s, hi);
       return [kth, next === Infinity ? kth : next];
     }
-    for (let i = 0; i < m; i++) start[i + 1] = start[i] + hi[i] - lo[i];
+    // A stratified sample: one candidate drawn from each of PIVOT_SAMPLE equal slices of the
+    // candidates, in order, so that one walk down the rows finds them all.
+    let row = 0;
+    let rowStart = 0; // candidates in the rows before `row`
     for (let t = 0; t < PIVOT_SAMPLE; t++) {
       // xorshift32: only places pivots, never changes the result.
       state ^= state << 13;
       state ^= state >>> 17;
       state ^= state << 5;
-      const r = Math.floor(((state >>> 0) / 4294967296) * left);
-      // The row holding candidate r: start[row] ≤ r < start[row + 1] (in the first round,
-      // when every row holds n candidates, r ÷ n).
-      let row = left === m * n ? Math.floor(r / n) : 0;
-      let top = left === m * n ? row : m - 1;
-      while (row < top) {
-        const mid = (row + top + 1) >>> 1;
-        if (start[mid] <= r) row = mid;
-        else top = mid - 1;
+      const r = Math.floor(((t + (state >>> 0) / 4294967296) * left) / PIVOT_SAMPLE);
+      while (r >= rowStart + hi[row] - lo[row]) {
+        rowStart += hi[row] - lo[row];
+        row++;
       }
-      sample[t] = a[row] - rb[lo[row] + r - start[row]];
+      sample[t] = a[row] - rb[lo[row] + r - rowStart];
     }
     sample.sort();
     // The sought candidate's place in the sample, widened by 2 standard errors either side.

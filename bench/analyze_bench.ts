@@ -151,13 +151,15 @@ async function runCase(file: string, root: string): Promise<CaseResult> {
   }
 }
 
-async function child(file: string, root: string): Promise<CaseResult> {
+/** Runs one case in a process of its own; a case that fails gives its exit code. */
+async function child(file: string, root: string): Promise<CaseResult | number> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
       "--unstable-worker-options",
       "--v8-flags=--max-old-space-size=8192",
+      `--config=${ROOT}/deno.json`,
       import.meta.filename!,
       "--one",
       file,
@@ -167,12 +169,17 @@ async function child(file: string, root: string): Promise<CaseResult> {
     stdout: "piped",
     stderr: "inherit",
     env: { CI: "true" },
+    // Notebooks read their references from within the working tree.
+    cwd: root,
   }).output();
-  if (out.code !== 0) throw new Error(`the bench of ${file} with ${root} exited with ${out.code}`);
+  if (out.code !== 0) return out.code;
   return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
 }
 
-function row(label: string, r: CaseResult): string {
+function row(label: string, r: CaseResult | number): string {
+  if (typeof r === "number") {
+    return `   ${label.padEnd(14)}failed (exit code ${r}; its error is above)`;
+  }
   const total = r.readS + r.analyzeS + r.reportS;
   return `   ${label.padEnd(14)}${String(r.samples).padStart(8)}  ${
     r.readS.toFixed(2).padStart(6)
@@ -219,9 +226,11 @@ export async function benchAnalyzeReport(options: BenchOptions): Promise<void> {
       console.log(`   ${c.name}`);
       const before = options.before ? await child(file, options.before) : undefined;
       const now = await child(file, ROOT);
-      if (before) console.log(row("before", before));
-      console.log(row(before ? "now" : "", now));
-      if (before) console.log(ratioRow(before, now));
+      if (before !== undefined) console.log(row("before", before));
+      console.log(row(before !== undefined ? "now" : "", now));
+      if (typeof before === "object" && typeof now === "object") {
+        console.log(ratioRow(before, now));
+      }
       await Deno.remove(file);
     }
     console.log(
