@@ -146,12 +146,16 @@ function selectDifferences(a: Float64Array, b: Float64Array, k: number): [number
       }
       sample[t] = a[row] - rb[lo[row] + r - rowStart];
     }
-    sample.sort();
-    // The sought candidate's place in the sample, widened by 2 standard errors either side.
+    // The sought candidate's place in the sample, widened by 2 standard errors either side;
+    // the two pivots are order statistics of the sample (quickselect, no sort).
     const place = ((k - before + 0.5) / left) * PIVOT_SAMPLE;
     const spread = 2 * Math.sqrt(PIVOT_SAMPLE);
-    const pivotLow = sample[Math.max(0, Math.floor(place - spread))];
-    const pivotHigh = sample[Math.min(PIVOT_SAMPLE - 1, Math.ceil(place + spread))];
+    const pivotLow = select(sample, Math.max(0, Math.floor(place - spread)), PIVOT_SAMPLE);
+    const pivotHigh = select(
+      sample,
+      Math.min(PIVOT_SAMPLE - 1, Math.ceil(place + spread)),
+      PIVOT_SAMPLE,
+    );
     const [lowBelow, lowUpTo] = countAround(s, pivotLow, low);
     if (k < lowBelow) {
       hi.set(low.below);
