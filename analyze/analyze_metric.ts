@@ -199,6 +199,7 @@ function pairwiseTests(
   const family = (intervals * (intervals - 1)) / 2;
   const pairLevel = bonferroniLevel(options.level, family);
   const margin = options.margin ?? DEFAULT_MARGIN;
+  const logCache = new WeakMap<object, Float64Array>();
   const tests: PairwiseTest[] = [];
   for (let i = 0; i < testable.length; i++) {
     for (let j = i + 1; j < testable.length; j++) {
@@ -212,7 +213,7 @@ function pairwiseTests(
       if (welch === null) notes.push("Welch's t undefined: neither sample varies");
       let decision: PairwiseTest["decision"] = null;
       if (direction !== "none") {
-        const v = decideVerdict(b, a, { direction, margin, level: pairLevel });
+        const v = decideVerdict(b, a, { direction, margin, level: pairLevel, logCache });
         decision = {
           better: v.verdict === "better" ? nameA : v.verdict === "worse" ? nameB : null,
           ratio: v.ratio,
