@@ -8,7 +8,8 @@ import { type ResultSet, ResultSetSchema } from "./result_set.ts";
 import { formatIssues, jsonErrorLocation } from "./format_issues.ts";
 import { runLayoutOfDir } from "./run_layout.ts";
 import { parseResultSetFast } from "./_fast_result_set.ts";
-import { InvalidInputError, MAX_RESULTS_BYTES, readRegularTextFile } from "./read_text_file.ts";
+import { InvalidInputError, MAX_RESULTS_BYTES, readRegularFile } from "./read_text_file.ts";
+import { decodeJsonAscii } from "./_ascii_json.ts";
 
 export { InvalidInputError };
 
@@ -27,6 +28,23 @@ export function parseJsonText(text: string, what: string, path: string): unknown
     const detail = error.message.split(",")[0].replace(/\s*\(line \d+ column \d+\)\s*$/, "");
     throw new InvalidInputError(what, path, [`not valid JSON${where} (${detail})`]);
   }
+}
+
+/**
+ * Parses UTF-8 JSON bytes like {@link parseJsonText}, fast: the text is decoded with non-ASCII
+ * characters escaped (`_ascii_json.ts`), which keeps a large file's text one byte a character.
+ * On any failure the bytes are decoded as they are, for {@link parseJsonText}'s messages.
+ */
+export function parseJsonBytes(bytes: Uint8Array, what: string, path: string): unknown {
+  const ascii = decodeJsonAscii(bytes);
+  if (ascii !== null) {
+    try {
+      return JSON.parse(ascii);
+    } catch {
+      // Not JSON: the message comes from the text as it is, below.
+    }
+  }
+  return parseJsonText(new TextDecoder().decode(bytes), what, path);
 }
 
 /**
@@ -53,8 +71,8 @@ export function parseResultSet(data: unknown, path: string): ResultSet {
  * ```
  */
 export async function readResultSet(path: string): Promise<ResultSet> {
-  const text = await readRegularTextFile(path, "results", MAX_RESULTS_BYTES);
-  return parseResultSet(parseJsonText(text, "results", path), path);
+  const bytes = await readRegularFile(path, "results", MAX_RESULTS_BYTES);
+  return parseResultSet(parseJsonBytes(bytes, "results", path), path);
 }
 
 /**

@@ -163,8 +163,15 @@ export async function runCells(
   try {
     const { extra, ...known } = notebook.meta;
     const labels = options.labels ?? [];
-    const analysis = options.analysis ??
-      (namesAnalysis(notebook) ? notebookAnalysis(notebook, sets, labels) : null);
+    let analysis = options.analysis ?? null;
+    if (analysis === null && namesAnalysis(notebook)) {
+      try {
+        analysis = notebookAnalysis(notebook, sets, labels);
+      } catch {
+        // Bad `analysis:` options: the sandbox analyses on first use instead, so that the error
+        // is shown at the cell that uses the analysis, as for any other failure of a cell.
+      }
+    }
     const started = await sandbox.request(
       {
         type: "init",

@@ -210,3 +210,12 @@ Deno.test("cells see the analysis the builder made, not one of their own", async
     [{ kind: "text", text: notebookAnalysis(nb, [set], ["t6.json"]).notes.join(" | ") }],
   );
 });
+
+Deno.test("analysis options the data cannot meet fail at the cell that uses the analysis", async () => {
+  const text = "---\ntitle: T\nanalysis: { baseline: nope }\n---\n" +
+    "```ts\n1 + 1\n```\n\n```ts\nanalysis.groups.length\n```\n";
+  const run = await runCells(parseNotebook(text, "bad_baseline.md"), [set], { keepGoing: true });
+  assertEquals(run.errors.length, 1);
+  assertEquals(run.errors[0].cell, 2);
+  assertStringIncludes(run.errors[0].message, 'baseline "nope"');
+});
