@@ -497,7 +497,12 @@ export function makeCellContext(
     ((options: Plot.PlotOptions = {}) => Plot.plot({ ...options, document })) as typeof Plot.plot;
   const fromMeta = (meta.analysis ?? {}) as AnalyzeOptions;
   const analyze = (options: AnalyzeOptions = {}) =>
-    analyzeResultSets(sets, { seed: 1, labels, ...fromMeta, ...options });
+    analyzeResultSets(sets, {
+      seed: 1,
+      ...(labels.length ? { labels } : {}),
+      ...fromMeta,
+      ...options,
+    });
   let analysis = options.analysis;
   let observations: ObservationRow[] | undefined;
   let referenceObservations: ObservationRow[] | undefined;

@@ -120,7 +120,7 @@ export function notebookAnalysis(
   labels: string[] = [],
 ): Analysis {
   const fromMeta = (notebook.meta.extra.analysis ?? {}) as AnalyzeOptions;
-  return analyzeResultSets(sets, { seed: 1, labels, ...fromMeta });
+  return analyzeResultSets(sets, { seed: 1, ...(labels.length ? { labels } : {}), ...fromMeta });
 }
 
 /** True when some cell, inline expression, title or abstract of `notebook` names `analysis`. */

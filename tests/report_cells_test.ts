@@ -214,7 +214,10 @@ Deno.test("cells see the analysis the builder made, not one of their own", async
 Deno.test("analysis options the data cannot meet fail at the cell that uses the analysis", async () => {
   const text = "---\ntitle: T\nanalysis: { baseline: nope }\n---\n" +
     "```ts\n1 + 1\n```\n\n```ts\nanalysis.groups.length\n```\n";
-  const run = await runCells(parseNotebook(text, "bad_baseline.md"), [set], { keepGoing: true });
+  const run = await runCells(parseNotebook(text, "bad_baseline.md"), [set], {
+    keepGoing: true,
+    labels: ["t6.json"],
+  });
   assertEquals(run.errors.length, 1);
   assertEquals(run.errors[0].cell, 2);
   assertStringIncludes(run.errors[0].message, 'baseline "nope"');
