@@ -22,10 +22,6 @@ const COLUMN_KEYS = [
   "finishedAt",
 ] as const;
 
-/** Timestamps that `new Date(ms).toISOString()` gives back exactly (days ≤ 28 never roll over). */
-const CANONICAL_TIME =
-  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
-
 /** The samples of one set as columns; `other` holds, by index, what does not fit them. */
 export interface PackedSamples {
   count: number;
@@ -54,11 +50,42 @@ export interface PackedResultSet {
   samples: PackedSamples;
 }
 
+/** The value of the `count` decimal digits at `text[at]`, or -1 when one is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * The milliseconds of a timestamp written as `new Date(ms).toISOString()` writes it
+ * (`YYYY-MM-DDTHH:mm:ss.sssZ`), read field by field; null for any other form or a date that does
+ * not exist (which would come back as another date).
+ */
 function time(text: string): number | null {
-  if (!CANONICAL_TIME.test(text)) return null;
-  const ms = Date.parse(text);
-  if (Number(text.slice(8, 10)) > 28 && new Date(ms).toISOString() !== text) return null;
-  return ms;
+  if (
+    text.length !== 24 || text[4] !== "-" || text[7] !== "-" || text[10] !== "T" ||
+    text[13] !== ":" || text[16] !== ":" || text[19] !== "." || text[23] !== "Z"
+  ) return null;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const ms = digits(text, 20, 3);
+  if (
+    year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 ||
+    minute > 59 || second < 0 || second > 59 || ms < 0
+  ) return null;
+  const at = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC maps years 0–99 to 1900–1999 and lets day 31 of a 30-day month roll over.
+  if (year < 100 || (day > 28 && new Date(at).toISOString() !== text)) return null;
+  return at;
 }
 
 function fitsColumns(o: Sample): boolean {

@@ -27,11 +27,13 @@ Deno.test("a packed set unpacks to the same JSON, key order included", async () 
 
 Deno.test("samples that do not fit the columns travel as they are", async () => {
   const set = await readResultSet("fixtures/notebooks/run_quick_native_runc_crun_runsc.json");
-  const samples = set.samples.slice(0, 6).map((o) => {
+  const samples = set.samples.slice(0, 7).map((o) => {
     const { topology: _t, notes: _n, ...rest } = o as Record<string, unknown>;
     return rest as typeof o;
   });
-  const [a, b, c, d, e] = samples;
+  const [a, b, c, d, e, f, g] = samples;
+  if (f.kind === "sample") f.startedAt = "2024-02-29T12:00:00.000Z"; // a leap day: fits
+  if (g.kind === "sample") g.startedAt = "0050-01-01T00:00:00.000Z"; // Date.UTC reads 1950
   // Notes before topology: not the schema's order.
   if (a.kind === "sample") Object.assign(a, { notes: "a note", topology: "client:runc" });
   if (e.kind === "sample") Object.assign(e, { topology: "client:runc", notes: "a note" });
@@ -40,7 +42,7 @@ Deno.test("samples that do not fit the columns travel as they are", async () => 
   if (d.kind === "sample") d.unit = "other unit";
   const odd = { ...set, samples };
   const packed = packResultSet(odd);
-  assertEquals(Object.keys(packed.samples.other).map(Number), [0, 1, 2, 3]);
+  assertEquals(Object.keys(packed.samples.other).map(Number), [0, 1, 2, 3, 6]);
   assertEquals(JSON.stringify(roundTrip(odd)), JSON.stringify(odd));
 });
 
