@@ -54,3 +54,24 @@ Deno.test("the samples of an unpacked set are made when first read, once", async
   assertEquals(first.length, set.samples.length);
   assertEquals(Object.keys(unpacked), Object.keys(set));
 });
+
+Deno.test("timestamps come back as toISOString writes them, years 0100 to 9999", async () => {
+  const set = await readResultSet("fixtures/notebooks/run_quick_native_runc_crun_runsc.json");
+  const first = Date.UTC(100, 0, 1);
+  const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+  let state = 7;
+  const samples = set.samples.filter((o) => o.kind === "sample").slice(0, 1).flatMap((o) =>
+    Array.from({ length: 3000 }, () => {
+      state = (state * 48271) % 2147483647;
+      const ms = first + Math.floor((state / 2147483647) * (last - first));
+      return {
+        ...o,
+        startedAt: new Date(ms).toISOString(),
+        finishedAt: new Date(ms).toISOString(),
+      };
+    })
+  );
+  const many = { ...set, samples };
+  assertEquals(Object.keys(packResultSet(many).samples.other).length, 0);
+  assertEquals(JSON.stringify(roundTrip(many)), JSON.stringify(many));
+});
