@@ -120,7 +120,7 @@ export {
   type Analysis,
   AnalysisSchema,
   type CategoryScore,
-  type DesirabilityBounds,
+  type CategoryBounds,
   type HostGroup,
   type MetricAnalysis,
   type Profile,
