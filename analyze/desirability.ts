@@ -144,7 +144,7 @@ interface Scored {
  *   that the baseline has; otherwise it is listed as not eligible, with the reasons, and never
  *   scored on what it has.
  * - Per weighed category: the cost ratio is the weighted geometric mean of the runtime's
- *   metric ratios (a runtime equivalent to the baseline on a metric counts 1 there; a ratio
+ *   metric ratios (a runtime within the margin of the baseline on a metric counts 1 there; a ratio
  *   below 1 ÷ U counts as 1 ÷ U, so one metric cannot buy back the whole category), and
  *   d_c comes from the profile's bounds on it ({@link desirability}).
  * - D: the weighted geometric mean of the d_c and the security-posture score.
@@ -166,9 +166,11 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
     categories.includes(m.category) && metricWeight(m.metric) > 0 && m.unusable !== null
   );
   if (unusable.length > 0) {
+    const named = unusable.slice(0, 3).map((m) => m.unusable).join("; ");
     notes.push(
-      `${unusable.length} weighed metric(s) left out for every runtime, as the baseline has ` +
-        `no ratio there: ${unusable.map((m) => m.metric).join(", ")}`,
+      `${unusable.length} weighed metric(s) left out for every runtime alike, as the baseline ` +
+        `has no ratio there: ${named}` +
+        (unusable.length > 3 ? `; and ${unusable.slice(3).map((m) => m.metric).join(", ")}` : ""),
     );
   }
   const measured = categories.filter((c) => used.some((m) => m.category === c));
@@ -282,15 +284,15 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
       const best = perCategory.reduce((a, b) => (b.desirability > a.desirability ? b : a));
       const worst = perCategory.reduce((a, b) => (b.desirability < a.desirability ? b : a));
       reasons.push(
-        `strongest: ${best.category} (${ratioText(best.ratio)} ${
-          table!.baseline
-        }, d = ${fmt(best.desirability)})`,
+        `strongest: ${best.category} (${ratioText(best.ratio)} ${table!.baseline}, d = ${
+          fmt(best.desirability)
+        })`,
       );
       if (worst !== best) {
         reasons.push(
-          `weakest: ${worst.category} (${ratioText(worst.ratio)} ${
-            table!.baseline
-          }, d = ${fmt(worst.desirability)})`,
+          `weakest: ${worst.category} (${ratioText(worst.ratio)} ${table!.baseline}, d = ${
+            fmt(worst.desirability)
+          })`,
         );
       }
       const vetoed = perCategory.filter((c) => c.desirability === 0).map((c) =>
@@ -302,7 +304,7 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
       const equivalent = perCategory.reduce((s, c) => s + c.metricsEquivalent, 0);
       if (equivalent > 0 && runtime.id !== table!.baseline) {
         reasons.push(
-          `${equivalent} metric(s) equivalent to ${table!.baseline}: scored as ${
+          `${equivalent} metric(s) within the margin of ${table!.baseline}: scored as ${
             table!.baseline
           } there`,
         );
@@ -341,8 +343,11 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
       ).map((o) => o.entry.runtime);
     }
   }
-  const entries = [...order.map((s) => s.entry), ...scored.filter((s) => !s.entry.eligible)
-    .map((s) => s.entry)];
+  const entries = [
+    ...order.map((s) => s.entry),
+    ...scored.filter((s) => !s.entry.eligible)
+      .map((s) => s.entry),
+  ];
   const left = scored.length - eligible.length;
   if (left > 0) {
     notes.push(`${left} of ${scored.length} runtimes are not eligible (reasons with each)`);
@@ -379,8 +384,8 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
     resamples,
     method: "Derringer–Suich one-sided desirability per category on the cost ratio to " +
       `${table?.baseline ?? "the baseline"} (weighted geometric mean of the metrics' ratios; ` +
-      "a runtime equivalent to the baseline on a metric at its own " +
-      `${level * 100} % interval counts 1 there), bounds from the profile` +
+      `a runtime whose own ${level * 100} % interval against the baseline lies inside the ` +
+      "metric's margin counts 1 there), bounds from the profile" +
       (bounds.length > 0 ? ` (d = 1 → d = 0: ${bounds.join(", ")})` : "") +
       "; D = weighted geometric mean of the categories and the security-posture score; " +
       `stability from ${resamples} seeded resamples of the samples (${level * 100} % ` +

@@ -31,7 +31,10 @@ export interface ScoringCell {
    * zero throughput (a veto), 0 for a zero time. Null when the runtime has no usable value.
    */
   cost: number | null;
-  /** The runtime is equivalent to the baseline on this metric (so `cost` is 1). */
+  /**
+   * The runtime's interval against the baseline lies inside the metric's margin (verdict
+   * `equivalent`, or a difference decided yet too small to matter), so `cost` is 1.
+   */
   equivalent: boolean;
   /** The cost in each resample (all 1 when equivalent); empty when `cost` is null. */
   resampled: Float64Array;
@@ -151,10 +154,11 @@ function short(x: number): string {
  * Builds the {@link ScoringTable} of a host group. Per ranked metric: the baseline's location
  * (geometric mean of its samples, or its published value) must be > 0, else the metric is
  * unusable for every runtime alike. Per runtime: the cost ratio of locations; `equivalent`
- * when {@link decideVerdict} at `level` — the runtime's own interval, not one of the metric's
- * simultaneous ones, so that it does not depend on how many runtimes were compared — lies
- * inside the metric's margin (every runtime whose simultaneous verdict is `equivalent` is
- * then equivalent here too, as its interval is wider). Resampling: each runtime × metric cell
+ * (cost 1) when the interval of {@link decideVerdict} at `level` — the runtime's own interval,
+ * not one of the metric's simultaneous ones, so that it does not depend on how many runtimes
+ * were compared — lies inside the metric's margin: every runtime whose verdict is `equivalent`
+ * (a wider, simultaneous interval inside the margin) is then equivalent here too, and so is a
+ * difference decided yet too small to matter. Resampling: each runtime × metric cell
  * and the baseline's own draw from their own seeded streams.
  */
 export function scoringTable(
@@ -228,8 +232,7 @@ export function scoringTable(
         const runtimeSamples = samplesOf(s.runtime);
         const baseSamples = samplesOf(baseline);
         const equivalent = runtimeSamples.length >= 2 && baseSamples.length >= 2 &&
-          decideVerdict(baseSamples, runtimeSamples, { direction, margin, level }).verdict ===
-            "equivalent";
+          decideVerdict(baseSamples, runtimeSamples, { direction, margin, level }).withinMargin;
         const resampled = new Float64Array(resamples);
         for (let b = 0; b < resamples; b++) {
           resampled[b] = equivalent

@@ -342,7 +342,10 @@ export const RecommendationEntrySchema = z.object({
     desirability: NumOrNull,
     weight: Num,
     metricsUsed: z.number().int().nonnegative(),
-    /** Metrics on which the runtime is equivalent to the baseline, so scored at ratio 1. */
+    /**
+     * Metrics on which the runtime's own interval against the baseline lies inside the margin
+     * (equivalent, or decided yet too small to matter), so scored at ratio 1.
+     */
     metricsEquivalent: z.number().int().nonnegative(),
   })),
   reasons: z.array(z.string()),
