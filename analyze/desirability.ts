@@ -358,11 +358,19 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
         `${isolationList(required)}): measure one to get a recommendation`,
     );
   }
-  const first = order[0]?.entry;
-  if (first && first.tiedWith.length > 0) {
+  const firsts = order.filter((s) => s.entry.rank === 1).map((s) => s.entry);
+  const firstIds = firsts.map((e) => e.runtime);
+  const tiedWithFirst = [...new Set(firsts.flatMap((e) => e.tiedWith))].filter((id) =>
+    !firstIds.includes(id)
+  );
+  if (firsts.length > 1) {
+    notes.push(`${firstIds.join(" and ")} share the highest D (${fmt(firsts[0].desirability!)})`);
+  }
+  if (tiedWithFirst.length > 0) {
     notes.push(
-      `${first.runtime} has the highest D, but its interval overlaps those of ` +
-        `${first.tiedWith.join(", ")}: tied, the data do not tell them apart`,
+      `${firstIds.join(" and ")} ${firsts.length > 1 ? "have" : "has"} the highest D, but ` +
+        `the intervals overlap those of ${tiedWithFirst.join(", ")}: tied, the data do not ` +
+        "tell them apart",
     );
   }
   const fixed = used.some((m) =>

@@ -165,13 +165,16 @@ function categoryBlock(group: HostGroup): TextTable {
 
 function recommendationBlocks(group: HostGroup): TextTable[] {
   return group.recommendations.map((rec) => {
-    const first = rec.entries.find((e) => e.rank === 1);
-    const lead = first === undefined
+    const firsts = rec.entries.filter((e) => e.rank === 1).map((e) => e.runtime);
+    const tied = [
+      ...new Set(rec.entries.filter((e) => e.rank === 1).flatMap((e) => e.tiedWith)),
+    ].filter((id) => !firsts.includes(id));
+    const lead = firsts.length === 0
       ? "no eligible runtime"
-      : first.tiedWith.length > 0
-      ? `highest D: ${first.runtime}, tied with ${first.tiedWith.join(", ")} (D intervals ` +
+      : tied.length > 0
+      ? `highest D: ${firsts.join(", ")}, tied with ${tied.join(", ")} (D intervals ` +
         "overlap: the data do not tell them apart)"
-      : `first: ${first.runtime}, its D interval clear of every other`;
+      : `first: ${firsts.join(", ")}, D interval clear of every other`;
     return {
       title: `Recommendation for "${rec.profile.name}" (${rec.profile.id}): ` +
         `${rec.profile.description} — ${lead}`,
