@@ -9,10 +9,11 @@ import { InvalidInputError } from "../model/read_result_set.ts";
 import { type IsolationClass, type ResultSet, ResultSetSchema } from "../model/result_set.ts";
 import { AnalysisSchema, type Profile, type Recommendation } from "../model/analysis.ts";
 import { analyzeResultSets } from "./analyze_result_sets.ts";
-import { boundsOf, DEFAULT_CATEGORY_BOUNDS, desirability } from "./desirability.ts";
+import { boundsOf, DEFAULT_CATEGORY_BOUNDS, desirability, recommend } from "./desirability.ts";
+import { groupValues } from "./_group_values.ts";
 import { BUILTIN_PROFILES, findProfile, parseProfiles } from "./profiles.ts";
 import { createRandom } from "./random.ts";
-import { resampleLocation } from "./scoring_table.ts";
+import { resampleLocation, scoringTable } from "./scoring_table.ts";
 import { SECURITY_POSTURE, securityPostureOf } from "./security_posture.ts";
 import { IsolationClassSchema } from "../model/result_set.ts";
 
@@ -370,4 +371,25 @@ Deno.test("parseProfiles() names the file, the JSON path, what was expected and 
     "p.json",
   );
   assertEquals(one[0].security, 2);
+});
+
+Deno.test("scoringTable() leaves out a cell the caller excludes, and the runtime is not eligible with that reason", () => {
+  const set = metricsSet({
+    "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9], crun: [10.5, 10.4, 10.6] },
+  });
+  const group = analyzeResultSets([set], { profiles: [] }).groups[0];
+  const values = groupValues([{ set }], false)[0].metrics;
+  const table = scoringTable(values, group.metrics, {
+    baseline: "native",
+    level: 0.95,
+    seed: 1,
+    marginOf: () => 0.05,
+    exclude: (metric, runtime) =>
+      metric === "loop.time" && runtime === "crun" ? "flagged not comparable" : null,
+  });
+  const rec = recommend(table, { runtimes: group.runtimes, profile: CPU_ONLY, level: 0.95 });
+  const crun = entryOf(rec, "crun");
+  assertEquals(crun.eligible, false);
+  assertStringIncludes(crun.ineligible.join(" "), "loop.time: flagged not comparable");
+  assert(entryOf(rec, "runc").eligible);
 });

@@ -73,6 +73,12 @@ export interface ScoringTableOptions {
   seed: number;
   /** Resamples; default {@link DEFAULT_SCORING_RESAMPLES}. */
   resamples?: number;
+  /**
+   * Why a runtime's values of a metric must not be scored (e.g. flagged not comparable), or
+   * null: such a cell counts as missing, with that reason, so the runtime is not eligible for
+   * a profile that weighs the metric.
+   */
+  exclude?: (metric: string, runtime: string) => string | null;
 }
 
 /** The location a cost rests on: the geometric mean when every value is > 0, else the median. */
@@ -212,6 +218,17 @@ export function scoringTable(
             equivalent: true,
             resampled: new Float64Array(resamples).fill(1),
             fixed: base.fixed,
+          });
+          continue;
+        }
+        const excluded = options.exclude?.(m.metric, s.runtime) ?? null;
+        if (excluded !== null) {
+          cells.set(s.runtime, {
+            cost: null,
+            equivalent: false,
+            resampled: new Float64Array(0),
+            fixed: false,
+            missing: `${m.metric}: ${excluded}`,
           });
           continue;
         }
