@@ -5,12 +5,8 @@
  * @module
  */
 import { type Command, EXIT_OK, parseCommandArgs, UsageError } from "./command.ts";
-import {
-  expandResultPaths,
-  InvalidInputError,
-  parseJsonText,
-  readResultSet,
-} from "../model/read_result_set.ts";
+import { expandResultPaths, parseJsonText, readResultSet } from "../model/read_result_set.ts";
+import { MAX_CONFIG_BYTES, readRegularTextFile } from "../model/read_text_file.ts";
 import type { ResultSet } from "../model/result_set.ts";
 import { AnalysisSchema, type Profile } from "../model/analysis.ts";
 import { formatIssues } from "../model/format_issues.ts";
@@ -60,15 +56,7 @@ async function loadProfiles(value: string | undefined): Promise<Profile[]> {
       throw error;
     }
   }
-  let text: string;
-  try {
-    text = await Deno.readTextFile(value);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : (error as Error).message;
-    throw new InvalidInputError("profile", value, [reason]);
-  }
+  const text = await readRegularTextFile(value, "profile", MAX_CONFIG_BYTES);
   return parseProfiles(parseJsonText(text, "profile", value), value);
 }
 

@@ -14,6 +14,7 @@ import {
   SYSTEM_CONTAINERD_SOCKET,
 } from "./runtimes/containerd.ts";
 import { pathExists } from "./runtimes/_common.ts";
+import { engineCgroupPaths, removeContainerCgroups } from "./runtimes/_cgroup.ts";
 
 /** One thing left behind. */
 export interface Leftover {
@@ -241,13 +242,17 @@ export interface ReclaimOptions {
   stateRoots?: Record<string, string>;
   /** How long killed processes get to go away; default 5 s. */
   waitMs?: number;
+  /** The cgroup file systems' root; default `/sys/fs/cgroup`. */
+  cgroupRoot?: string;
 }
 
 /**
  * After an engine dropped a container whose start was interrupted, what its low-level runtime
  * may still hold: the runtime's state for the container id (deleted with `<runtime> --root R
  * delete --force ID`) and processes whose command line carries the id (conmon, gVisor's sandbox
- * and gofer), killed. Does nothing when nothing is there. Returns what could not be removed.
+ * and gofer), killed; then whatever state entries of the id the delete left (see
+ * {@link stateEntriesOf}) and the container's cgroups (see {@link engineCgroupPaths}), removed.
+ * Does nothing when nothing is there. Returns what could not be removed.
  */
 export async function reclaimEngineContainer(
   id: string,
@@ -256,9 +261,7 @@ export async function reclaimEngineContainer(
   if (!/^[0-9a-f]{64}$/.test(id)) throw new TypeError(`not an engine container id: "${id}"`);
   const run = (options.effects ?? REAL_PROCESS_EFFECTS).run;
   const roots = Object.entries(options.stateRoots ?? RUNTIME_STATE_ROOTS);
-  const entriesOf = (root: string) =>
-    entries(root).filter((n) => n === id || n.startsWith(`${id}_`));
-  const stateOf = () => roots.filter(([, root]) => entriesOf(root).length > 0);
+  const stateOf = () => roots.filter(([, root]) => stateEntriesOf(entries(root), id).length > 0);
   const deleteState = async () => {
     const problems: string[] = [];
     for (const [runtime, root] of stateOf()) {
@@ -287,17 +290,60 @@ export async function reclaimEngineContainer(
   // A sandbox killed from outside leaves its state: delete it now that nothing holds it.
   const problems = await deleteState();
   for (const pid of alive) problems.push(`process ${pid} of ${id} did not exit`);
-  if (problems.length > 0 && alive.length === 0) {
-    // A runtime killed while it wrote its state leaves a file it cannot load (runsc: an empty
-    // `.state`) and so cannot delete; nothing runs under the id any more, so the files go.
-    for (const [, root] of stateOf()) {
-      for (const n of entriesOf(root)) {
-        Deno.removeSync(`${root}/${n}`, { recursive: true });
-      }
+  if (alive.length === 0) {
+    // What the runtime's delete leaves, whether it failed or not (see stateEntriesOf()), and the
+    // cgroups runsc made before it was killed: nothing runs under the id any more, so they go.
+    const stuck = roots.flatMap(([, root]) => removeStateEntries(root, id));
+    try {
+      await removeContainerCgroups(id, { root: options.cgroupRoot, paths: engineCgroupPaths(id) });
+    } catch (error) {
+      stuck.push((error as Error).message);
     }
-    if (stateOf().length === 0) return [];
+    return stuck.length === 0 ? [] : [...problems, ...stuck];
   }
   return problems;
+}
+
+/**
+ * The entries of a low-level runtime's state root (a listing of `names`) that hold container
+ * `id`'s state: runc's and crun's directory `<id>`, and runsc's `<id>_sandbox:<sandbox>.state`
+ * and `.lock`. Exact: the state of `<id>0` or of another sandbox's container is not `id`'s.
+ *
+ * A runtime killed mid-create leaves entries that its own `delete --force` does not remove:
+ * runsc killed between taking its lock and writing its state leaves the `.lock` alone (and any
+ * later `runsc state`/`delete` that lost a race with a delete creates it again), and `runsc
+ * delete --force` then reports success because no `.state` names the container; killed while
+ * writing, it leaves an empty `.state` it cannot load.
+ *
+ * @example
+ * ```ts
+ * stateEntriesOf(["ab_sandbox:ab.lock", "abc_sandbox:abc.state", "ab"], "ab");
+ * // ["ab_sandbox:ab.lock", "ab"]
+ * ```
+ */
+export function stateEntriesOf(names: string[], id: string): string[] {
+  return names.filter((n) =>
+    n === id || (n.startsWith(`${id}_sandbox:`) && /\.(state|lock)$/.test(n))
+  );
+}
+
+/**
+ * Removes what is left of container `id`'s state under the runtime state root `root` (see
+ * {@link stateEntriesOf}), for use once the runtime's `delete` ran and nothing runs under the id.
+ * Returns one line per entry that could not be removed.
+ */
+export function removeStateEntries(root: string, id: string): string[] {
+  const stuck: string[] = [];
+  for (const n of stateEntriesOf(entries(root), id)) {
+    try {
+      Deno.removeSync(`${root}/${n}`, { recursive: true });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        stuck.push(`cannot remove ${root}/${n}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return stuck;
 }
 
 /** Processes (not this one nor its ancestors) whose command line contains `text`. */

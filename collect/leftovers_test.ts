@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects } from "../tests/assert.ts";
-import { findLeftovers, linkPrefix, reclaimEngineContainer } from "./leftovers.ts";
+import { findLeftovers, linkPrefix, reclaimEngineContainer, stateEntriesOf } from "./leftovers.ts";
 import { type ProcessEffects, REAL_PROCESS_EFFECTS, runProcess } from "./process.ts";
 
 const PREFIX = `ocibench-lt${crypto.randomUUID().slice(0, 8)}`;
@@ -124,6 +124,63 @@ Deno.test("reclaimEngineContainer() removes a state its runtime cannot load once
       [],
     );
     assertEquals([...Deno.readDirSync(root)], []);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("stateEntriesOf() picks exactly one container's state from a runtime root's listing", () => {
+  const a = "9e53".repeat(16);
+  const b = "0c1d".repeat(16);
+  const listing = [
+    // runsc killed after taking its lock, before writing its state (seen here).
+    `${a}_sandbox:${a}.lock`,
+    `${b}_sandbox:${b}.state`,
+    `${b}_sandbox:${b}.lock`,
+    // A container in sandbox a, and ids that only start like ours: not a's.
+    `${"77".repeat(32)}_sandbox:${a}.state`,
+    `${a}0_sandbox:${a}0.state`,
+    `${a}.tmp`,
+    // runc and crun: one directory per container.
+    a,
+    `${a}0`,
+    "ocibench-r1-runsc-ptrace-1_sandbox:ocibench-r1-runsc-ptrace-1.lock",
+    "ocibench-r1-runsc-ptrace-10_sandbox:ocibench-r1-runsc-ptrace-10.state",
+  ];
+  assertEquals(stateEntriesOf(listing, a), [`${a}_sandbox:${a}.lock`, a]);
+  assertEquals(stateEntriesOf(listing, b), [`${b}_sandbox:${b}.state`, `${b}_sandbox:${b}.lock`]);
+  assertEquals(stateEntriesOf(listing, "ocibench-r1-runsc-ptrace-1"), [
+    "ocibench-r1-runsc-ptrace-1_sandbox:ocibench-r1-runsc-ptrace-1.lock",
+  ]);
+  assertEquals(stateEntriesOf(listing, "0c1d"), []);
+});
+
+Deno.test("reclaimEngineContainer() removes a lone runsc lock that `runsc delete --force` leaves", async () => {
+  const id = "9e53".repeat(16);
+  const other = "0c1d".repeat(16);
+  const root = Deno.makeTempDirSync({ prefix: "ocibench-lt-root-" });
+  Deno.writeTextFileSync(`${root}/${id}_sandbox:${id}.lock`, "");
+  Deno.writeTextFileSync(`${root}/${other}_sandbox:${other}.lock`, "");
+  Deno.writeTextFileSync(`${root}/${other}_sandbox:${other}.state`, "{}");
+  const calls: string[][] = [];
+  // What runsc 2022-12-19 does with only a lock: reports success (exit 0) and removes nothing.
+  const succeeding: ProcessEffects = {
+    ...REAL_PROCESS_EFFECTS,
+    run(argv, options) {
+      calls.push(argv);
+      return REAL_PROCESS_EFFECTS.run(["true"], options);
+    },
+  };
+  try {
+    assertEquals(
+      await reclaimEngineContainer(id, { effects: succeeding, stateRoots: { runsc: root } }),
+      [],
+    );
+    assertEquals(calls[0], ["runsc", "--root", root, "delete", "--force", id]);
+    assertEquals([...Deno.readDirSync(root)].map((e) => e.name).sort(), [
+      `${other}_sandbox:${other}.lock`,
+      `${other}_sandbox:${other}.state`,
+    ]);
   } finally {
     Deno.removeSync(root, { recursive: true });
   }

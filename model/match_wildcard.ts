@@ -11,6 +11,8 @@
 export interface MatchWildcardOptions {
   /** Characters `*` and `?` do not match (e.g. "/" for path segments). */
   except?: string;
+  /** Whether `?` stands for one character (default true); when false it is itself. */
+  question?: boolean;
 }
 
 /**
@@ -28,6 +30,7 @@ export function matchWildcard(
   options: MatchWildcardOptions = {},
 ): boolean {
   const except = options.except ?? "";
+  const question = options.question ?? true;
   const p = [...pattern];
   const t = [...text];
   let i = 0; // in t
@@ -38,7 +41,9 @@ export function matchWildcard(
     if (j < p.length && p[j] === "*") {
       star = j++;
       resume = i;
-    } else if (j < p.length && (p[j] === "?" ? !except.includes(t[i]) : p[j] === t[i])) {
+    } else if (
+      j < p.length && (p[j] === "?" && question ? !except.includes(t[i]) : p[j] === t[i])
+    ) {
       i++;
       j++;
     } else if (star >= 0 && !except.includes(t[resume])) {

@@ -18,6 +18,7 @@ import type {
 import type { IsolationClass } from "../../model/result_set.ts";
 import { hostNofileLimit, ociConfig } from "../oci_config.ts";
 import { removeContainerCgroups } from "./_cgroup.ts";
+import { removeStateEntries, stateEntriesOf } from "../leftovers.ts";
 import { descendantPids, type ProcessEffects, tailOf } from "../process.ts";
 import {
   type AdapterOptions,
@@ -130,14 +131,13 @@ export async function removeBundle(bundle: Bundle, effects: ProcessEffects): Pro
 }
 
 /** Whether the runtime still keeps state for container `id` under `root` (runc/crun: a directory
- * named `id`; runsc: files whose names start with `id`). */
+ * named `id`; runsc: `<id>_sandbox:<id>.state` and `.lock`). */
 export function hasState(root: string, id: string): boolean {
   try {
-    for (const e of Deno.readDirSync(root)) if (e.name.startsWith(id)) return true;
+    return stateEntriesOf([...Deno.readDirSync(root)].map((e) => e.name), id).length > 0;
   } catch {
-    // No state root: no state.
+    return false; // No state root: no state.
   }
-  return false;
 }
 
 /** What distinguishes one bundle runtime from another. */
@@ -181,16 +181,21 @@ export function bundleRuntimeAdapter(
   }
 
   async function teardown(bundle: Bundle, step: StepSpec): Promise<void> {
+    let stuck: string[] = [];
     if (hasState(spec.stateRoot, bundle.id)) {
       await effects.run(await argvFor(["kill", bundle.id, "KILL"], step), { timeoutMs: 15_000 });
       await effects.run(await argvFor(["delete", "--force", bundle.id], step), {
         timeoutMs: 30_000,
       });
+      // What a runtime killed mid-create leaves and its delete does not remove (runsc: a lone
+      // `.lock`); the container's processes are gone, killed with the run or above.
+      stuck = removeStateEntries(spec.stateRoot, bundle.id);
     }
     await removeBundle(bundle, effects);
     // A runtime killed while it created the container made its cgroups but no state to delete.
     await removeContainerCgroups(bundle.id);
     live.delete(bundle.id);
+    if (stuck.length > 0) throw new Error(`${spec.id}: ${stuck.join("; ")}`);
   }
 
   const adapter: RuntimeAdapter = {

@@ -113,20 +113,51 @@ async function removeCgroupDir(dir: string): Promise<void> {
   }
 }
 
+/** Options of {@link removeContainerCgroups}. */
+export interface RemoveContainerCgroupsOptions {
+  /** Default {@link CGROUP_ROOT}. */
+  root?: string;
+  /**
+   * Where the container's cgroup is, relative to the root (v2) or to each hierarchy (v1);
+   * default the id itself (what runc, crun and runsc make for a bundle of ours).
+   */
+  paths?: string[];
+}
+
+/**
+ * Where an engine's low-level runtime puts the cgroup of engine container `id` with the cgroupfs
+ * manager: podman's `libpod_parent/libpod-<id>` and docker's `docker/<id>`.
+ */
+export function engineCgroupPaths(id: string): string[] {
+  return [`libpod_parent/libpod-${id}`, `docker/${id}`];
+}
+
 /**
  * Removes the cgroups a low-level runtime made for container `id` (`<root>/<id>` in v2,
- * `<root>/<controller>/<id>` in v1) when it was killed before it could: their processes are
- * killed first. Nothing happens for cgroups that are not there.
+ * `<root>/<controller>/<id>` in v1, or `options.paths` there) when it was killed before it
+ * could: their processes are killed first. Nothing happens for cgroups that are not there.
  */
-export async function removeContainerCgroups(id: string, root = CGROUP_ROOT): Promise<void> {
+export async function removeContainerCgroups(
+  id: string,
+  options: RemoveContainerCgroupsOptions = {},
+): Promise<void> {
   if (!/^[\w.-]+$/.test(id)) throw new TypeError(`bad container id "${id}"`);
+  const paths = options.paths ?? [id];
+  for (const path of paths) {
+    if (
+      !path.includes(id) || path.split("/").some((p) => !/^[\w.-]+$/.test(p) || /^\.+$/.test(p))
+    ) {
+      throw new TypeError(`bad cgroup path "${path}" for container "${id}"`);
+    }
+  }
+  const root = options.root ?? CGROUP_ROOT;
   const parents = [root];
   try {
     for (const e of Deno.readDirSync(root)) if (e.isDirectory) parents.push(`${root}/${e.name}`);
   } catch {
     return; // No cgroup file system.
   }
-  for (const dir of parents.map((p) => `${p}/${id}`)) {
+  for (const dir of parents.flatMap((p) => paths.map((path) => `${p}/${path}`))) {
     let procs: string;
     try {
       procs = Deno.readTextFileSync(`${dir}/cgroup.procs`);
