@@ -193,6 +193,13 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
           "(name one with --baseline)",
       );
     }
+    if (table !== null && measured.length === 0) {
+      ineligible.push(
+        `this group measured none of the categories the profile weighs (${
+          categories.join(", ")
+        }) on the baseline`,
+      );
+    }
     if (required && !required.includes(runtime.isolation)) {
       ineligible.push(
         `the profile requires isolation ${isolationList(required)}; this runtime is ` +

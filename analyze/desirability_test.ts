@@ -393,3 +393,11 @@ Deno.test("scoringTable() leaves out a cell the caller excludes, and the runtime
   assertStringIncludes(crun.ineligible.join(" "), "loop.time: flagged not comparable");
   assert(entryOf(rec, "runc").eligible);
 });
+
+Deno.test("a profile weighing only categories the group did not measure makes no runtime eligible", () => {
+  const set = metricsSet({ "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9] } });
+  const rec = recommendationOf(set, { ...CPU_ONLY, weights: { network: 1 }, bounds: undefined });
+  assert(rec.entries.every((e) => !e.eligible && e.desirability === null));
+  assertStringIncludes(rec.entries[0].ineligible[0], "measured none of the categories");
+  assertStringIncludes(rec.notes.join(" "), "the profile weighs network");
+});
