@@ -158,7 +158,7 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
       recommendations: [],
       sanity: checkSanity(g, metrics, { cvThreshold }),
     };
-    const scoring = has
+    const scoring = has && profiles.length > 0
       ? scoringTable(g.metrics, metrics, {
         baseline,
         level,
