@@ -13,6 +13,7 @@ import type {
   ProcessResult,
   RunningContainer,
   RuntimeAdapter,
+  RuntimeCapabilities,
   StepSpec,
 } from "../types.ts";
 import type { IsolationClass } from "../../model/result_set.ts";
@@ -149,8 +150,9 @@ export interface BundleRuntimeSpec {
   binary: string;
   /** apt package that provides it. */
   aptPackage: string;
-  /** Where it keeps container state (to find leftovers and to skip `delete` when gone). */
+  /** Where it keeps container state (to skip `delete` when gone; its plugin declares it too). */
   stateRoot: string;
+  capabilities: RuntimeCapabilities;
   /** Global flags before the subcommand, e.g. runsc's `--platform=ptrace`. */
   globalArgs(step: StepSpec): string[];
   /** The argv prefix that runs the binary, e.g. `unshare -m …` around crun. */
@@ -197,6 +199,7 @@ export function bundleRuntimeAdapter(
     id: spec.id,
     name: spec.name,
     isolation: spec.isolation,
+    capabilities: spec.capabilities,
     lowLevelRuntime: spec.binary,
     async detect(ctx: AdapterContext): Promise<Detection> {
       const found = findExecutable(binary);

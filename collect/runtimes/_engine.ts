@@ -13,12 +13,14 @@ import type {
   ProcessResult,
   RunningContainer,
   RuntimeAdapter,
+  RuntimeCapabilities,
+  RuntimeStateRoot,
   StepSpec,
 } from "../types.ts";
 import type { IsolationClass } from "../../model/result_set.ts";
 import { descendantPids, type ProcessEffects, runChecked, tailOf } from "../process.ts";
 import { hostNofileLimit } from "../oci_config.ts";
-import { NAME_ANNOTATION, reclaimEngineContainer } from "../leftovers.ts";
+import { reclaimContainerState } from "../runtime_state.ts";
 import {
   type AdapterOptions,
   effectsOf,
@@ -27,6 +29,9 @@ import {
   tryTrueRun,
   uniqueName,
 } from "./_common.ts";
+
+/** The engines' container annotation that names the container in the runtime's state. */
+export const NAME_ANNOTATION = "ocibench.name";
 
 /** `--ulimit nproc` given to every engine container (podman fails without an explicit one). */
 export const ENGINE_NPROC_LIMIT = 32768;
@@ -38,6 +43,11 @@ export interface EngineSpec {
   isolation: IsolationClass;
   engine: "docker" | "podman";
   lowLevelRuntime: string;
+  capabilities: RuntimeCapabilities;
+  /** Where the low-level runtime keeps a container's state (reclaimed after an interrupted start). */
+  stateRoots: readonly RuntimeStateRoot[];
+  /** See `RuntimeAdapter.hostBridgeAddress`. */
+  hostBridgeAddress?(): Promise<string>;
   /** The CLI binary (name or path). */
   binary: string;
   aptPackage: string;
@@ -155,7 +165,9 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
     } catch {
       return []; // Never created.
     }
-    const problems = /^[0-9a-f]{64}$/.test(id) ? await reclaimEngineContainer(id, { effects }) : [];
+    const problems = /^[0-9a-f]{64}$/.test(id)
+      ? await reclaimContainerState(id, { stateRoots: spec.stateRoots, run: effects.run })
+      : [];
     removeIfThere(cidFile);
     return problems;
   }
@@ -173,6 +185,8 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
     isolation: spec.isolation,
     engine: spec.engine,
     lowLevelRuntime: spec.lowLevelRuntime,
+    capabilities: spec.capabilities,
+    hostBridgeAddress: spec.hostBridgeAddress,
     async detect(ctx: AdapterContext): Promise<Detection> {
       const found = findExecutable(binary);
       if (!found.path) {

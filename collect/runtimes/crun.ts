@@ -9,9 +9,22 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "../types.ts";
+import type { RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { bundleRuntimeAdapter } from "./_bundle.ts";
-import { type AdapterOptions, readVersion } from "./_common.ts";
+import {
+  type AdapterOptions,
+  type LowLevelRuntime,
+  NAMESPACE_CAPABILITIES,
+  readVersion,
+} from "./_common.ts";
+
+/** crun as a low-level runtime, also under the engines. */
+export const CRUN: LowLevelRuntime = {
+  binary: "crun",
+  isolation: "os-container",
+  stateRoot: { binary: "crun", root: "/run/crun" },
+  capabilities: { hostsReachableServer: true, directIo: true },
+};
 
 /** The machine-wide fix for crun's hybrid-cgroup refusal (the controller here is hugetlb). */
 export const CRUN_HYBRID_FIX: string =
@@ -50,10 +63,11 @@ export function crunAdapter(options: CrunAdapterOptions = {}): RuntimeAdapter {
   const adapter = bundleRuntimeAdapter({
     id: "crun",
     name: "crun",
-    isolation: "os-container",
-    binary: "crun",
+    isolation: CRUN.isolation,
+    binary: CRUN.binary,
     aptPackage: "crun",
-    stateRoot: "/run/crun",
+    stateRoot: CRUN.stateRoot.root,
+    capabilities: NAMESPACE_CAPABILITIES,
     globalArgs: () => [],
     wrap: workaround
       ? (argv) =>
@@ -83,3 +97,11 @@ export function crunAdapter(options: CrunAdapterOptions = {}): RuntimeAdapter {
   });
   return adapter;
 }
+
+/** The crun plugin: the `crun` adapter and crun's state root. */
+export const crunRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "crun",
+  adapters: { crun: (o) => crunAdapter(o) },
+  aptPackages: ["crun"],
+  stateRoots: [CRUN.stateRoot],
+};

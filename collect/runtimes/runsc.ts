@@ -9,9 +9,28 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "../types.ts";
+import type { RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { bundleRuntimeAdapter } from "./_bundle.ts";
-import { type AdapterOptions, readVersion } from "./_common.ts";
+import { type AdapterOptions, type LowLevelRuntime, readVersion } from "./_common.ts";
+
+/**
+ * runsc as a low-level runtime, also under the engines. Its state root holds a
+ * `<id>_sandbox:<id>.state` file (and a `.lock` beside it) per container. A server inside the
+ * sandbox is not reliably reachable from outside it here (network benchmarks run theirs under the
+ * baseline instead), and O_DIRECT does not reach the host: the sandbox's own file layer serves
+ * the workload's I/O.
+ */
+export const RUNSC: LowLevelRuntime = {
+  binary: "runsc",
+  isolation: "syscall-sandbox",
+  stateRoot: { binary: "runsc", root: "/run/runsc" },
+  capabilities: {
+    hostsReachableServer: false,
+    serverLimitation:
+      "a server inside gVisor is not reliably reachable from outside its sandbox here",
+    directIo: false,
+  },
+};
 
 /** gVisor platforms this adapter knows. */
 export type RunscPlatform = "ptrace" | "systrap" | "kvm";
@@ -28,10 +47,11 @@ export function runscAdapter(options: RunscAdapterOptions = {}): RuntimeAdapter 
   return bundleRuntimeAdapter({
     id: `runsc-${platform}`,
     name: `runsc (gVisor, ${platform})`,
-    isolation: "syscall-sandbox",
-    binary: "runsc",
+    isolation: RUNSC.isolation,
+    binary: RUNSC.binary,
     aptPackage: "runsc",
-    stateRoot: "/run/runsc",
+    stateRoot: RUNSC.stateRoot.root,
+    capabilities: { ...RUNSC.capabilities, networks: ["netns", "none"] },
     globalArgs: (step) => [
       `--platform=${platform}`,
       step.network?.kind === "netns" ? "--network=host" : "--network=none",
@@ -46,3 +66,11 @@ export function runscAdapter(options: RunscAdapterOptions = {}): RuntimeAdapter 
         : undefined,
   }, options);
 }
+
+/** The runsc plugin: the `runsc-ptrace` adapter and gVisor's state root. */
+export const runscRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "runsc",
+  adapters: { "runsc-ptrace": (o) => runscAdapter({ ...o, platform: "ptrace" }) },
+  aptPackages: ["runsc"],
+  stateRoots: [RUNSC.stateRoot],
+};
