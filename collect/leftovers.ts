@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { Leftover, RuntimeStateRoot } from "./types.ts";
+import type { Leftover, RuntimePlugin, RuntimeStateRoot } from "./types.ts";
 import { type ProcessEffects, REAL_PROCESS_EFFECTS } from "./process.ts";
 import { listDir } from "./host_fs.ts";
 import { processesNaming, reclaimContainerState, stateMentions } from "./runtime_state.ts";
@@ -20,7 +20,12 @@ export interface FindLeftoversOptions {
   effects?: ProcessEffects;
   /** Directories searched for temp dirs; default `$TMPDIR` or `/tmp`, and `/var/tmp`. */
   tempDirs?: string[];
-  /** Low-level runtimes' state roots (binary → root); default {@link RUNTIME_STATE_ROOTS}. */
+  /** The runtime plugins asked; default the registry's. */
+  plugins?: readonly RuntimePlugin[];
+  /**
+   * Low-level runtimes' state roots (binary → root); default those `plugins` declare
+   * ({@link RUNTIME_STATE_ROOTS} for the registry's).
+   */
   stateRoots?: Record<string, string>;
 }
 
@@ -37,9 +42,18 @@ export function linkPrefix(prefix: string): string {
  * The state roots of the low-level runtimes (binary → root), as their plugins declare them: ours
  * and the engines' (which run them with their default roots).
  */
-export const RUNTIME_STATE_ROOTS: Readonly<Record<string, string>> = Object.fromEntries(
-  RUNTIME_PLUGINS.flatMap((p) => p.stateRoots ?? []).map((s) => [s.binary, s.root]),
+export const RUNTIME_STATE_ROOTS: Readonly<Record<string, string>> = declaredStateRoots(
+  RUNTIME_PLUGINS,
 );
+
+/** The state roots (binary → root) that `plugins` declare. */
+export function declaredStateRoots(
+  plugins: readonly RuntimePlugin[],
+): Readonly<Record<string, string>> {
+  return Object.fromEntries(
+    plugins.flatMap((p) => p.stateRoots ?? []).map((s) => [s.binary, s.root]),
+  );
+}
 
 function stateRootList(roots: Readonly<Record<string, string>>): RuntimeStateRoot[] {
   return Object.entries(roots).map(([binary, root]) => ({ binary, root }));
@@ -61,11 +75,14 @@ export async function findLeftovers(
   const found: Leftover[] = [];
 
   // What the plugins know of: engines' containers.
-  for (const plugin of RUNTIME_PLUGINS) {
+  const plugins = options.plugins ?? RUNTIME_PLUGINS;
+  for (const plugin of plugins) {
     if (plugin.findLeftovers) found.push(...await plugin.findLeftovers(prefix, run));
   }
   // Low-level runtimes' state: ours by name, the engines' by the name in their spec.
-  for (const [runtime, root] of Object.entries(options.stateRoots ?? RUNTIME_STATE_ROOTS)) {
+  const stateRoots = options.stateRoots ??
+    (options.plugins ? declaredStateRoots(plugins) : RUNTIME_STATE_ROOTS);
+  for (const [runtime, root] of Object.entries(stateRoots)) {
     for (const n of listDir(root)) {
       if (n.startsWith(prefix) || stateMentions(`${root}/${n}`, prefix)) {
         found.push({ kind: "runtime-state", where: runtime, name: n });

@@ -1,5 +1,11 @@
 import { assert, assertEquals, assertRejects } from "../tests/assert.ts";
-import { findLeftovers, linkPrefix, reclaimEngineContainer } from "./leftovers.ts";
+import {
+  declaredStateRoots,
+  findLeftovers,
+  linkPrefix,
+  reclaimEngineContainer,
+} from "./leftovers.ts";
+import type { RuntimePlugin } from "./types.ts";
 import { type ProcessEffects, REAL_PROCESS_EFFECTS, runProcess } from "./process.ts";
 
 const PREFIX = `ocibench-lt${crypto.randomUUID().slice(0, 8)}`;
@@ -156,5 +162,33 @@ Deno.test("findLeftovers() tells an engine container's runtime state by the name
     assertEquals(others.filter((l) => l.kind === "runtime-state"), []);
   } finally {
     Deno.removeSync(parent, { recursive: true });
+  }
+});
+
+Deno.test("findLeftovers() asks each plugin and searches the state roots the plugins declare", async () => {
+  const root = Deno.makeTempDirSync({ prefix: "ocibench-lt-plugin-" });
+  Deno.mkdirSync(`${root}/${PREFIX}-box-1`);
+  Deno.mkdirSync(`${root}/ocibench-someone-else-box-1`);
+  const asked: string[] = [];
+  const plugin: RuntimePlugin = {
+    name: "fake",
+    adapters: {},
+    aptPackages: [],
+    stateRoots: [{ binary: "fakebox", root }],
+    findLeftovers(prefix) {
+      asked.push(prefix);
+      return Promise.resolve([{ kind: "container", where: "fake engine", name: `${prefix}-c1` }]);
+    },
+  };
+  try {
+    const found = await findLeftovers(PREFIX, { tempDirs: [], plugins: [plugin] });
+    assertEquals(asked, [PREFIX]);
+    assertEquals(found.map((l) => `${l.kind} ${l.where} ${l.name}`), [
+      `container fake engine ${PREFIX}-c1`,
+      `runtime-state fakebox ${PREFIX}-box-1`,
+    ]);
+    assertEquals(declaredStateRoots([plugin]), { fakebox: root });
+  } finally {
+    Deno.removeSync(root, { recursive: true });
   }
 });

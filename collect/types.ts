@@ -201,7 +201,8 @@ export interface RuntimeStateRoot {
 /**
  * A runtime plugin: what one file of `collect/runtimes/` declares, so that the core (registry,
  * doctor, leftovers, `war --install`) needs no list of its own. The registry
- * (`collect/runtimes/mod.ts`) holds one line per plugin.
+ * (`collect/runtimes/mod.ts`) holds one line per plugin. `Options` is what its adapter factories
+ * accept; plain `RuntimePlugin` (options `never`) takes any plugin whose declarations are read.
  *
  * @example
  * ```ts
@@ -213,7 +214,7 @@ export interface RuntimeStateRoot {
  * };
  * ```
  */
-export interface RuntimePlugin<Options = unknown> {
+export interface RuntimePlugin<Options = never> {
   /** The plugin's name: its file's base name, e.g. `docker`. */
   name: string;
   /** Factories of its adapters by id, in the order reports list them. */

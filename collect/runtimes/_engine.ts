@@ -1,5 +1,5 @@
 /**
- * The base of the engine adapters (docker and podman with runc, crun or runsc): the image is
+ * The base of the engine adapters (an engine CLI driving a low-level runtime): the image is
  * imported lazily into the engine, a step becomes `<engine> run --rm --name <prefix>-… IMAGE argv`
  * with the same ulimits, mounts, network and limits for every engine, and a background step
  * `run -d`, whose host pids are the shim's process tree.
@@ -41,7 +41,8 @@ export interface EngineSpec {
   id: string;
   name: string;
   isolation: IsolationClass;
-  engine: "docker" | "podman";
+  /** The engine's name, e.g. the CLI's name. */
+  engine: string;
   lowLevelRuntime: string;
   capabilities: RuntimeCapabilities;
   /** Where the low-level runtime keeps a container's state (reclaimed after an interrupted start). */
@@ -68,16 +69,22 @@ export interface EngineSpec {
   imageRef(paths: ImagePaths): string;
   /** The default bridge network's name. */
   defaultBridge: string;
+  /** The `--network` value that joins network namespace `path`; absent when the engine cannot. */
+  netnsNetwork?(path: string): string;
+  /** Flags of `rm --force` that make it stop the container at once. */
+  removeFlags: string[];
+  /** Whether `run` takes `--annotation`, which puts the name into the runtime's state. */
+  annotates: boolean;
   versions(cli: string[], effects: ProcessEffects): Promise<Record<string, string>>;
   fix(reason: string): string | undefined;
   /** How it runs when that differs from the plain way (after `up()`). */
   notes?(): string | undefined;
 }
 
-/** The `run` flags a step becomes (shared by docker and podman). */
+/** The `run` flags a step becomes (shared by every engine). */
 export function engineRunFlags(
   step: StepSpec,
-  spec: Pick<EngineSpec, "engine" | "defaultBridge">,
+  spec: Pick<EngineSpec, "engine" | "defaultBridge" | "netnsNetwork">,
 ): string[] {
   const nofile = hostNofileLimit();
   const flags = [
@@ -89,8 +96,9 @@ export function engineRunFlags(
   const net = step.network ?? { kind: "none" };
   if (net.kind === "none") flags.push("--network", "none");
   else if (net.kind === "bridge") flags.push("--network", net.network ?? spec.defaultBridge);
-  else if (spec.engine === "podman") flags.push("--network", `ns:/var/run/netns/${net.name}`);
-  else {
+  else if (spec.netnsNetwork) {
+    flags.push("--network", spec.netnsNetwork(`/var/run/netns/${net.name}`));
+  } else {
     throw new Error(
       `${spec.engine} cannot join the network namespace "${net.name}" by path: use a bridge network`,
     );
@@ -137,9 +145,9 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
   let down: (() => Promise<void>) | undefined;
 
   async function remove(name: string): Promise<ProcessResult> {
-    // podman would wait 10 s for a PID 1 that ignores SIGTERM; docker rm -f kills at once.
-    const now = spec.engine === "podman" ? ["--time", "0"] : [];
-    return await effects.run([...cli, "rm", "--force", ...now, name], { timeoutMs: 60_000 });
+    return await effects.run([...cli, "rm", "--force", ...spec.removeFlags, name], {
+      timeoutMs: 60_000,
+    });
   }
 
   /** Where the engine writes the id of container `name` (`--cidfile`). */
@@ -147,8 +155,7 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
   function identityFlags(ctx: AdapterContext, name: string): string[] {
     Deno.mkdirSync(cidDir(ctx), { recursive: true });
     const flags = ["--name", name, "--cidfile", `${cidDir(ctx)}/${name}`];
-    // docker 20.10 has no --annotation; its shim cleans up after itself.
-    if (spec.engine === "podman") flags.push("--annotation", `${NAME_ANNOTATION}=${name}`);
+    if (spec.annotates) flags.push("--annotation", `${NAME_ANNOTATION}=${name}`);
     return flags;
   }
 

@@ -2,8 +2,12 @@ import { assertEquals, assertThrows } from "../../tests/assert.ts";
 import { ENGINE_NPROC_LIMIT, engineRunFlags } from "./_engine.ts";
 import { hostNofileLimit } from "../oci_config.ts";
 
-const podman = { engine: "podman" as const, defaultBridge: "podman" };
-const docker = { engine: "docker" as const, defaultBridge: "bridge" };
+const podman = {
+  engine: "podman",
+  defaultBridge: "podman",
+  netnsNetwork: (path: string) => `ns:${path}`,
+};
+const docker = { engine: "docker", defaultBridge: "bridge" };
 
 Deno.test("engineRunFlags() gives every engine the same ulimits, no network by default", () => {
   const n = hostNofileLimit();

@@ -33,9 +33,8 @@ import {
   uniqueName,
 } from "./_common.ts";
 import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
-import { runscWrapper } from "./_wrappers.ts";
 import { RUNC } from "./runc.ts";
-import { RUNSC } from "./runsc.ts";
+import { RUNSC, runscWrapper } from "./runsc.ts";
 
 /** The system containerd socket, used when something answers there. */
 export const SYSTEM_CONTAINERD_SOCKET = "/run/containerd/containerd.sock";

@@ -11,6 +11,7 @@
  */
 import type { RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { bundleRuntimeAdapter } from "./_bundle.ts";
+import { writeWrapperScript } from "./_wrappers.ts";
 import {
   type AdapterOptions,
   type LowLevelRuntime,
@@ -105,3 +106,12 @@ export const crunRuntime: RuntimePlugin<AdapterOptions> = {
   aptPackages: ["crun"],
   stateRoots: [CRUN.stateRoot],
 };
+
+/** A crun wrapper that hides the cgroup2 `unified` mount from crun (hybrid-cgroup hosts). */
+export function crunHybridWrapper(crun: string): string {
+  if (!/^[\w./-]+$/.test(crun)) throw new TypeError(`bad crun path "${crun}"`);
+  return writeWrapperScript(
+    "crun-hybrid",
+    `exec unshare -m -- sh -c 'umount /sys/fs/cgroup/unified && exec "$@"' crun ${crun} "$@"`,
+  );
+}

@@ -24,10 +24,15 @@ import {
   readVersion,
 } from "./_common.ts";
 import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
-import { crunHybridWrapper, runscWrapper } from "./_wrappers.ts";
-import { CRUN, CRUN_HYBRID_FIX, CRUN_WORKAROUND_NOTE, crunNeedsUnifiedUnmount } from "./crun.ts";
+import {
+  CRUN,
+  CRUN_HYBRID_FIX,
+  CRUN_WORKAROUND_NOTE,
+  crunHybridWrapper,
+  crunNeedsUnifiedUnmount,
+} from "./crun.ts";
 import { RUNC } from "./runc.ts";
-import { RUNSC } from "./runsc.ts";
+import { RUNSC, runscWrapper } from "./runsc.ts";
 
 /** The docker CLI used (API 1.41, as Debian's dockerd 20.10). */
 export const DOCKER_CLI = "/usr/bin/docker";
@@ -84,6 +89,10 @@ export function dockerAdapter(
     aptPackage: "docker.io",
     cliArgs,
     defaultBridge: "bridge",
+    // docker rm -f kills at once.
+    removeFlags: [],
+    // docker 20.10 has no --annotation; its shim cleans up after itself.
+    annotates: false,
     async up(ctx, cli) {
       const dockerd = findExecutable("dockerd");
       if (!dockerd.path) throw new Error("dockerd is not installed");

@@ -16,10 +16,15 @@ import {
   pathExists,
   readVersion,
 } from "./_common.ts";
-import { crunHybridWrapper, runscWrapper } from "./_wrappers.ts";
-import { CRUN, CRUN_HYBRID_FIX, CRUN_WORKAROUND_NOTE, crunNeedsUnifiedUnmount } from "./crun.ts";
+import {
+  CRUN,
+  CRUN_HYBRID_FIX,
+  CRUN_WORKAROUND_NOTE,
+  crunHybridWrapper,
+  crunNeedsUnifiedUnmount,
+} from "./crun.ts";
 import { RUNC } from "./runc.ts";
-import { RUNSC } from "./runsc.ts";
+import { RUNSC, runscWrapper } from "./runsc.ts";
 
 /** Low-level runtimes podman drives here. */
 export type PodmanRuntime = "runc" | "crun" | "runsc";
@@ -50,6 +55,10 @@ export function podmanAdapter(
     aptPackage: "podman",
     cliArgs: [],
     defaultBridge: "podman",
+    netnsNetwork: (path) => `ns:${path}`,
+    // podman would wait 10 s for a PID 1 that ignores SIGTERM.
+    removeFlags: ["--time", "0"],
+    annotates: true,
     up() {
       const found = findExecutable(runtime);
       if (!found.path) {

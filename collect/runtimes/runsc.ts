@@ -11,6 +11,7 @@
  */
 import type { RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { bundleRuntimeAdapter } from "./_bundle.ts";
+import { writeWrapperScript } from "./_wrappers.ts";
 import { type AdapterOptions, type LowLevelRuntime, readVersion } from "./_common.ts";
 
 /**
@@ -74,3 +75,13 @@ export const runscRuntime: RuntimePlugin<AdapterOptions> = {
   aptPackages: ["runsc"],
   stateRoots: [RUNSC.stateRoot],
 };
+
+/** A runsc wrapper for engines: `runsc --platform=<platform> --network=host "$@"`. */
+export function runscWrapper(runsc: string, platform: string): string {
+  if (!/^[a-z]+$/.test(platform)) throw new TypeError(`bad runsc platform "${platform}"`);
+  if (!/^[\w./-]+$/.test(runsc)) throw new TypeError(`bad runsc path "${runsc}"`);
+  return writeWrapperScript(
+    `runsc-${platform}`,
+    `exec ${runsc} --platform=${platform} --network=host "$@"`,
+  );
+}
