@@ -21,7 +21,6 @@ import { IPERF3_BENCHMARKS } from "./iperf3.ts";
 import { qperfBenchmark } from "./qperf.ts";
 import { footprintBenchmark } from "./footprint.ts";
 import { densityBenchmark } from "./density.ts";
-import { bcPiBenchmark } from "./bc_pi.ts";
 
 /** Every benchmark, in the order a report lists them. */
 export const BENCHMARKS: BenchmarkDefinition[] = [
@@ -38,7 +37,6 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   qperfBenchmark,
   footprintBenchmark,
   densityBenchmark,
-  bcPiBenchmark,
 ];
 
 /**

@@ -24,7 +24,6 @@ import { systemdNspawnRuntime } from "./systemd_nspawn.ts";
 import { bubblewrapRuntime } from "./bubblewrap.ts";
 import { kataRuntime } from "./kata.ts";
 import { firecrackerRuntime } from "./firecracker.ts";
-import { youkiRuntime } from "./youki.ts";
 
 export type { AdapterOptions } from "./_common.ts";
 export { nativeAdapter } from "./native.ts";
@@ -54,7 +53,6 @@ export const RUNTIME_PLUGINS: readonly RuntimePlugin<AdapterOptions>[] = [
   bubblewrapRuntime,
   kataRuntime,
   firecrackerRuntime,
-  youkiRuntime,
 ];
 
 /** Factories of every known adapter, by id, in the order reports list them. */
