@@ -7,7 +7,7 @@
 export * from "./model/mod.ts";
 export * from "./analyze/mod.ts";
 export * from "./report/mod.ts";
-export { newRunId, runCollection, type RunCollectionOptions } from "./collect/run_loop.ts";
+export { runCollection, type RunCollectionOptions } from "./collect/run_loop.ts";
 export { BENCHMARKS, listSuites, resolveBenchmarks } from "./collect/benchmarks/mod.ts";
 export { buildPlan, type PlanStep } from "./collect/plan.ts";
 export {

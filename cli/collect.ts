@@ -1,6 +1,6 @@
 /**
  * `collect`: runs the benchmarks under the container runtimes of this host and writes a result
- * set (see collect/run_loop.ts for the files of a run).
+ * set (see model/run_layout.ts for the files of a run).
  *
  * @module
  */
@@ -21,6 +21,9 @@ import {
   readRunRecord,
   runCollection,
 } from "../collect/run_loop.ts";
+import { checkRunId, runLayout } from "../model/run_layout.ts";
+import { checkRunLock } from "../collect/run_lock.ts";
+import { REAL_FILE_SYSTEM } from "../collect/run_effects.ts";
 import type { RunRecordOptions } from "../collect/samples_log.ts";
 import { DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME_S } from "../collect/adaptive.ts";
 import type { RuntimeAdapter } from "../collect/types.ts";
@@ -53,6 +56,8 @@ Options:
   --max-runs N             ... or N measured runs are made (default ${DEFAULT_MAX_RUNS})
   --max-time S             ... or its runs took S seconds in total (default ${DEFAULT_MAX_TIME_S})
   --resume RUN_ID          continue an interrupted or killed run without redoing finished steps
+                           (the run id, e.g. 20261127-075501-3f9a0c, with --out for its directory;
+                           one collection of a run at a time)
   --out DIR                results directory (default results)
   --seed N                 seed of the interleaved order (default: random, recorded in the log)
   --step-timeout S         kill a step after S seconds (default ${DEFAULT_STEP_TIMEOUT_MS / 1000})
@@ -152,8 +157,17 @@ export async function collectRequestFrom(
         }`,
       );
     }
-    const runId = values.resume;
-    return { runId, outDir, record: await readRunRecord(outDir, runId), resume: true, rebuild };
+    let runId: string;
+    try {
+      runId = checkRunId(values.resume, "--resume");
+    } catch (error) {
+      throw new UsageError(`collect: ${(error as Error).message}`);
+    }
+    const layout = runLayout(outDir, runId);
+    // Fail at once, before the image is built, when another session is collecting this run.
+    await checkRunLock(layout, REAL_FILE_SYSTEM);
+    const record = await readRunRecord(layout, REAL_FILE_SYSTEM);
+    return { runId, outDir, record, resume: true, rebuild };
   }
   const quick = values.quick ?? false;
   const adaptive = values["target-ci"] !== undefined;
@@ -228,7 +242,7 @@ export async function executeCollection(
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   try {
-    console.error(`ocibench collect: run ${runId} → ${outDir}/${runId}.json`);
+    console.error(`ocibench collect: run ${runId} → ${runLayout(outDir, runId).result}`);
     return await runCollection({
       runId,
       outDir,

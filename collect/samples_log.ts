@@ -17,6 +17,7 @@
 import { z } from "zod";
 import { FailureSchema, SampleSchema } from "../model/result_set.ts";
 import type { Failure, Sample } from "../model/result_set.ts";
+import { type OpenFile, REAL_FILE_SYSTEM, type RunFileSystem } from "./run_effects.ts";
 
 /** The options a run was started with, kept in its `run` record so `--resume` can continue it. */
 export const RunRecordOptionsSchema = z.object({
@@ -142,8 +143,11 @@ export function parseSamplesLog(text: string, path = "samples.jsonl"): SamplesLo
 }
 
 /** Reads a samples log from disk (see {@link parseSamplesLog}). */
-export async function readSamplesLog(path: string): Promise<SamplesLogContent> {
-  return parseSamplesLog(await Deno.readTextFile(path), path);
+export async function readSamplesLog(
+  path: string,
+  fs: RunFileSystem = REAL_FILE_SYSTEM,
+): Promise<SamplesLogContent> {
+  return parseSamplesLog(await fs.readTextFile(path), path);
 }
 
 /**
@@ -151,19 +155,19 @@ export async function readSamplesLog(path: string): Promise<SamplesLogContent> {
  * resolves.
  */
 export class SamplesLog {
-  #file: Deno.FsFile;
+  #file: OpenFile;
   #encoder = new TextEncoder();
   /** The file's path. */
   readonly path: string;
 
-  private constructor(path: string, file: Deno.FsFile) {
+  private constructor(path: string, file: OpenFile) {
     this.path = path;
     this.#file = file;
   }
 
   /** Creates a new log; raises `Deno.errors.AlreadyExists` when the file exists. */
-  static async create(path: string): Promise<SamplesLog> {
-    const file = await Deno.open(path, { write: true, createNew: true });
+  static async create(path: string, fs: RunFileSystem = REAL_FILE_SYSTEM): Promise<SamplesLog> {
+    const file = await fs.open(path, { write: true, createNew: true });
     return new SamplesLog(path, file);
   }
 
@@ -171,8 +175,12 @@ export class SamplesLog {
    * Opens an existing log to continue it: cuts a torn last line off (to `validBytes` of
    * {@link readSamplesLog}) and appends after it.
    */
-  static async resume(path: string, validBytes: number): Promise<SamplesLog> {
-    const file = await Deno.open(path, { read: true, write: true });
+  static async resume(
+    path: string,
+    validBytes: number,
+    fs: RunFileSystem = REAL_FILE_SYSTEM,
+  ): Promise<SamplesLog> {
+    const file = await fs.open(path, { read: true, write: true });
     await file.truncate(validBytes);
     await file.seek(validBytes, Deno.SeekMode.Start);
     return new SamplesLog(path, file);

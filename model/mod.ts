@@ -9,3 +9,4 @@ export * from "./format_issues.ts";
 export * from "./read_result_set.ts";
 export * from "./write_result_set.ts";
 export * from "./analysis.ts";
+export * from "./run_layout.ts";

@@ -6,6 +6,7 @@
  */
 import { type ResultSet, ResultSetSchema } from "./result_set.ts";
 import { formatIssues, jsonErrorLocation } from "./format_issues.ts";
+import { runLayoutOfDir } from "./run_layout.ts";
 
 /** Raised when a file cannot be parsed or validated; its message is one line per problem. */
 export class InvalidInputError extends Error {
@@ -75,8 +76,8 @@ export async function readResultSet(path: string): Promise<ResultSet> {
 
 /**
  * The result-set files a path stands for: a file stands for itself; a directory for every
- * `*.json` file directly inside it (sorted by name, numbers in natural order), or — for a run
- * directory `results/<run-id>/` holding only samples — for `results/<run-id>.json` beside it.
+ * `*.json` file directly inside it (sorted by name, numbers in natural order), or — for a run's
+ * directory holding only its samples — for the run's result set (see model/run_layout.ts).
  */
 export async function expandResultPaths(paths: string[]): Promise<string[]> {
   const out: string[] = [];
@@ -97,8 +98,8 @@ export async function expandResultPaths(paths: string[]): Promise<string[]> {
       if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name);
     }
     if (names.length === 0) {
-      const beside = `${path}.json`;
-      if (await Deno.stat(beside).then((i) => i.isFile, () => false)) {
+      const beside = runLayoutOfDir(path)?.result;
+      if (beside && await Deno.stat(beside).then((i) => i.isFile, () => false)) {
         out.push(beside);
         continue;
       }

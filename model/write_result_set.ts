@@ -31,11 +31,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /**
- * Validates `set` and writes it as pretty-printed JSON, atomically.
- * Raises a TypeError naming the first problems when the set does not match the schema,
- * so an invalid file is never written.
+ * The text of a result-set file: `set` validated and pretty-printed as JSON. Raises a TypeError
+ * naming `path` and the first problems when the set does not match the schema, so an invalid file
+ * is never written.
  */
-export async function writeResultSet(path: string, set: ResultSet): Promise<void> {
+export function formatResultSet(path: string, set: ResultSet): string {
   const checked = ResultSetSchema.safeParse(set);
   if (!checked.success) {
     throw new TypeError(
@@ -44,5 +44,10 @@ export async function writeResultSet(path: string, set: ResultSet): Promise<void
       }`,
     );
   }
-  await writeFileAtomic(path, JSON.stringify(checked.data, null, 2) + "\n");
+  return JSON.stringify(checked.data, null, 2) + "\n";
+}
+
+/** Validates `set` and writes it as pretty-printed JSON, atomically (see {@link formatResultSet}). */
+export async function writeResultSet(path: string, set: ResultSet): Promise<void> {
+  await writeFileAtomic(path, formatResultSet(path, set));
 }

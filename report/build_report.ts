@@ -6,6 +6,7 @@
  * @module
  */
 import { readResultSet } from "../model/read_result_set.ts";
+import { resultFileOfEntry } from "../model/run_layout.ts";
 import type { ResultSet } from "../model/result_set.ts";
 import { writeFileAtomic } from "../model/write_result_set.ts";
 import { composeReport } from "./compose_report.ts";
@@ -145,7 +146,7 @@ export const LATEST_RUN = "latest-run";
 
 /**
  * Resolves dataset entries to files, in order, without duplicates: `latest-run` (the newest
- * `<resultsDir>/<run-id>/<run-id>.json`, or `<resultsDir>/<run-id>.json`), or a path relative
+ * result set in `resultsDir`, laid out as model/run_layout.ts says), or a path relative
  * to `base` in which `*` and `?` match within one path segment (matches sorted by name).
  */
 export async function resolveDatasets(
@@ -180,14 +181,12 @@ function normalizePath(path: string): string {
 
 async function latestRun(resultsDir: string): Promise<string[]> {
   const candidates: { path: string; time: number }[] = [];
+  const seen = new Set<string>();
   try {
     for await (const entry of Deno.readDir(resultsDir)) {
-      const path = entry.isDirectory
-        ? `${resultsDir}/${entry.name}/${entry.name}.json`
-        : entry.name.endsWith(".json")
-        ? `${resultsDir}/${entry.name}`
-        : undefined;
-      if (!path) continue;
+      const path = resultFileOfEntry(resultsDir, entry);
+      if (!path || seen.has(path)) continue;
+      seen.add(path);
       const info = await Deno.stat(path).catch(() => undefined);
       if (info?.isFile) candidates.push({ path, time: info.mtime?.getTime() ?? 0 });
     }

@@ -8,7 +8,8 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
 import { findImage } from "../collect/image.ts";
-import { namePrefixOf, newRunId, runCollection, runPaths } from "../collect/run_loop.ts";
+import { namePrefixOf, newRunId, runCollection } from "../collect/run_loop.ts";
+import { runLayout } from "../model/run_layout.ts";
 import { allAdapters, nativeAdapter, runcAdapter } from "../collect/runtimes/mod.ts";
 import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
 import { resolveBenchmarks } from "../collect/benchmarks/mod.ts";
@@ -95,7 +96,7 @@ Deno.test({
         runId ??= [...Deno.readDirSync(out)].find((e) => e.isDirectory)?.name;
         if (!runId) continue;
         try {
-          steps = (await readSamplesLog(runPaths(out, runId).log)).finished.size;
+          steps = (await readSamplesLog(runLayout(out, runId).samplesLog)).finished.size;
         } catch {
           continue; // the first line is being written
         }
@@ -104,11 +105,11 @@ Deno.test({
       child.kill("SIGKILL");
       await child.status;
       assert(runId, "the run never created its directory");
-      const before = await readSamplesLog(runPaths(out, runId).log);
+      const before = await readSamplesLog(runLayout(out, runId).samplesLog);
       assert(before.finished.size >= 4, `only ${before.finished.size} steps before the kill`);
       assert(before.finished.size < 16, "the run finished before it was killed");
       let resultExists = true;
-      await Deno.stat(runPaths(out, runId).result).catch(() => (resultExists = false));
+      await Deno.stat(runLayout(out, runId).result).catch(() => (resultExists = false));
       assertEquals(resultExists, false, "a killed run has no result set yet");
 
       const resumed = await new Deno.Command(Deno.execPath(), {
@@ -120,7 +121,7 @@ Deno.test({
       assertEquals(resumed.code, 0, stderr);
       assertStringIncludes(stderr, `resuming ${runId}: ${before.finished.size} steps already done`);
 
-      const set = await readResultSet(runPaths(out, runId).result);
+      const set = await readResultSet(runLayout(out, runId).result);
       assertEquals(set.status, "complete");
       // 2 runtimes × (startup: 1 metric + syscalls: 2 metrics) × (1 warm-up + 3 repetitions)
       const keys = set.samples.map((s) =>
@@ -372,7 +373,7 @@ Deno.test({
         await new Promise((r) => setTimeout(r, 100));
         runId ??= [...Deno.readDirSync(out)].find((e) => e.isDirectory)?.name;
         if (!runId) continue;
-        const done = await readSamplesLog(runPaths(out, runId).log).catch(() => undefined);
+        const done = await readSamplesLog(runLayout(out, runId).samplesLog).catch(() => undefined);
         const running = await new Deno.Command("pgrep", {
           args: ["-f", "^pi 2000000$"],
           stdout: "piped",
@@ -388,9 +389,9 @@ Deno.test({
         await new Response(child.stderr).arrayBuffer(),
       );
       assertEquals(status.code, 1, stderr);
-      const set = await readResultSet(runPaths(out, runId).result);
+      const set = await readResultSet(runLayout(out, runId).result);
       assertEquals(set.status, "interrupted");
-      const log = await readSamplesLog(runPaths(out, runId).log);
+      const log = await readSamplesLog(runLayout(out, runId).samplesLog);
       assert(log.finished.size >= 1 && log.finished.size < 12);
       assertEquals(set.samples.length, log.samples.length, "every finished sample is kept");
       assert(set.samples.length >= 1);
