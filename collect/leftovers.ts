@@ -61,8 +61,8 @@ function stateRootList(roots: Readonly<Record<string, string>>): RuntimeStateRoo
 
 /**
  * Lists everything whose name starts with `prefix` (e.g. `ocibench-1a2b3c4d`) that is still
- * present on the host. Engines are asked only when they answer; a stopped dockerd's containers
- * are found in its data root.
+ * present on the host. Each runtime plugin lists what it knows of (an engine is asked only when
+ * it answers); the rest is found in the file system and `/proc`.
  */
 export async function findLeftovers(
   prefix: string,

@@ -14,9 +14,6 @@ export interface Mount {
   readonly?: boolean;
 }
 
-/** A kind of network a step may ask for (see {@link NetworkSpec}). */
-export type NetworkKind = "none" | "netns" | "bridge";
-
 /**
  * Where a step's network lives:
  * - `none`: no network but loopback;
@@ -28,6 +25,9 @@ export type NetworkSpec =
   | { kind: "none" }
   | { kind: "netns"; name: string }
   | { kind: "bridge"; network?: string };
+
+/** A kind of network a step may ask for: `none`, `netns` or `bridge` (see {@link NetworkSpec}). */
+export type NetworkKind = NetworkSpec["kind"];
 
 /** What a benchmark asks a runtime to run inside the benchmark image. Argv only, never a shell string. */
 export interface StepSpec {
