@@ -6,6 +6,7 @@
  */
 import { COMMANDS } from "./cli/commands.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./cli/command.ts";
+import { escapeTerminal } from "./report/escape.ts";
 
 /** The version printed by `--version`. */
 export const VERSION = "0.1.0";
@@ -49,7 +50,8 @@ export async function main(args: string[]): Promise<number> {
     return await command.run(commandArgs);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    console.error(`ocibench: ${e.message}`);
+    // Messages quote input (file names, values from results files): show controls, do not obey them.
+    console.error(`ocibench: ${escapeTerminal(e.message, { keepLineBreaks: true })}`);
     if (verbose && e.stack) console.error(e.stack);
     return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
   }

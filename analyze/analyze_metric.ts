@@ -27,7 +27,7 @@ import { holmAdjust } from "./holm_adjust.ts";
 import { mannWhitneyU } from "./mann_whitney.ts";
 import type { Random } from "./random.ts";
 import { summarizeValues } from "./summarize_values.ts";
-import { welchTTest } from "./welch_t_test.ts";
+import { welchTTest } from "./welch_t.ts";
 
 /** Below this many samples the bootstrap interval of a median gets a caution note. */
 export const SMALL_SAMPLE_N = 10;

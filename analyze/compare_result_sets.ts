@@ -23,7 +23,7 @@ import {
 } from "../model/comparison.ts";
 import { type Tolerance, toleranceFor, type Tolerances } from "../model/tolerances.ts";
 import { mannWhitneyU } from "./mann_whitney.ts";
-import { welchTTest } from "./welch_t_test.ts";
+import { welchTTest } from "./welch_t.ts";
 import { holmAdjust } from "./holm_adjust.ts";
 import {
   type IntervalOptions,

@@ -20,7 +20,7 @@ import {
   summarizeValues,
 } from "./summarize_values.ts";
 import { mannWhitneyU } from "./mann_whitney.ts";
-import { welchTTest } from "./welch_t_test.ts";
+import { welchTTest } from "./welch_t.ts";
 import { holmAdjust } from "./holm_adjust.ts";
 import { cliffsDeltaFromU, hodgesLehmannShift } from "./effect_size.ts";
 import { detectOutliers } from "./detect_outliers.ts";

@@ -16,7 +16,8 @@ import { AnalysisSchema, type Profile } from "../model/analysis.ts";
 import { formatIssues } from "../model/format_issues.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
 import { BUILTIN_PROFILES, findProfile, parseProfiles } from "../analyze/profiles.ts";
-import { formatAnalysis } from "../analyze/format_analysis.ts";
+import { formatAnalysis } from "../report/format_analysis.ts";
+import { escapeTerminal, jsonForTerminal } from "../report/escape.ts";
 
 const FORMATS = ["table", "md", "json", "csv"] as const;
 
@@ -36,7 +37,8 @@ Options:
                        or a JSON file with one profile or {"schemaVersion":1,"profiles":[...]}
                        (default: every built-in profile)
   --format FORMAT      table (default), md, json (the whole analysis) or csv (one row per
-                       host × metric × runtime)
+                       host × metric × runtime; RFC 4180, and text a spreadsheet would take
+                       for a formula starts with ')
   --pool               analyse all hosts as one group (default: one group per host id)
   --seed N             seed of the bootstrap's random generator (default 1)
 
@@ -123,7 +125,11 @@ export const analyzeCommand: Command = {
           }`,
         );
       }
-      console.log(JSON.stringify(checked.data, null, 2));
+      console.log(jsonForTerminal(checked.data));
+    } else if (format === "csv" && Deno.stdout.isTerminal()) {
+      // CSV keeps strings from data as they are; on a terminal their controls are shown instead.
+      const csv = formatAnalysis(analysis, "csv").replaceAll("\r\n", "\n");
+      await writeStdout(escapeTerminal(csv, { keepLineBreaks: true }));
     } else {
       await writeStdout(formatAnalysis(analysis, format as "table" | "md" | "csv"));
     }

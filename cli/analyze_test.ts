@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "../tests/assert.ts";
 import { AnalysisSchema } from "../model/analysis.ts";
+import { syntheticRun } from "../tests/synthetic_run.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -81,6 +82,27 @@ Deno.test("analyze rejects an unknown baseline, an unknown profile and a malform
     assertStringIncludes(broken.stderr, "not valid JSON at line 1");
     const seed = await analyze("fixtures/paper_2020", "--seed", "x");
     assertEquals(seed.code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("analyze prints no terminal control from a results file, and defuses its CSV", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ocibench-analyze-test-" });
+  try {
+    const set = syntheticRun("hostile", 1);
+    set.host.description = "\x1b[2J\x1b]0;owned\x07\u009b31m";
+    set.metrics[0].unit = "=1+1";
+    for (const s of set.samples) if (s.metric === set.metrics[0].id) s.unit = "=1+1";
+    await Deno.writeTextFile(`${dir}/hostile.json`, JSON.stringify(set));
+    for (const format of ["table", "md", "json"]) {
+      const r = await analyze(`${dir}/hostile.json`, "--format", format);
+      assertEquals(r.code, 0, r.stderr);
+      // deno-lint-ignore no-control-regex -- looking for control characters
+      assert(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(r.stdout), `raw control in ${format}`);
+    }
+    const csv = await analyze(`${dir}/hostile.json`, "--format", "csv");
+    assertStringIncludes(csv.stdout, ",'=1+1,");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -15,7 +15,8 @@ import {
 import { readResultSets } from "../model/read_result_set.ts";
 import { DEFAULT_TOLERANCES_PATH, readTolerances } from "../model/tolerances.ts";
 import { compareResultSets } from "../analyze/compare_result_sets.ts";
-import { formatComparison } from "../analyze/format_comparison.ts";
+import { formatComparison } from "../report/format_comparison.ts";
+import { jsonForTerminal } from "../report/escape.ts";
 
 const FORMATS = ["table", "md", "json"] as const;
 
@@ -72,7 +73,7 @@ export const compareCommand: Command = {
     const comparison = compareResultSets(baseline, candidate, { tolerances, alpha, seed });
     console.log(
       format === "json"
-        ? JSON.stringify(comparison, null, 2)
+        ? jsonForTerminal(comparison)
         : formatComparison(comparison, format as "table" | "md"),
     );
     return comparison.regressions > 0 ? EXIT_FAILURE : EXIT_OK;

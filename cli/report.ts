@@ -5,6 +5,7 @@
  */
 import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs, UsageError } from "./command.ts";
 import { buildReport } from "../report/build_report.ts";
+import { escapeTerminal } from "../report/escape.ts";
 
 const HELP =
   `Usage: ocibench report [--notebook FILE]... [--data FILE...] [--out DIR] [--keep-going]
@@ -57,7 +58,9 @@ export const reportCommand: Command = {
         keepGoing: values["keep-going"],
         resultsDir: values.results,
       });
-      for (const error of built.errors) console.error(`ocibench: ${error.message}`);
+      for (const error of built.errors) {
+        console.error(`ocibench: ${escapeTerminal(error.message, { keepLineBreaks: true })}`);
+      }
       failed += built.errors.length;
       console.error(
         `report ${notebook}: ${built.files.length} files, ${built.files[0]} ` +

@@ -5,6 +5,7 @@
  */
 import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs, UsageError } from "./command.ts";
 import { InvalidInputError, readResultSet } from "../model/read_result_set.ts";
+import { escapeTerminal } from "../report/escape.ts";
 
 const HELP = `Usage: ocibench validate <file.json>...
 
@@ -35,7 +36,7 @@ export const validateCommand: Command = {
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
         failed++;
-        console.log(error.message);
+        console.log(escapeTerminal(error.message, { keepLineBreaks: true }));
       }
     }
     return failed > 0 ? EXIT_FAILURE : EXIT_OK;

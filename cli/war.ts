@@ -13,7 +13,7 @@ import { installPackages, packagesToInstall } from "../collect/install_missing.t
 import { allAdapters } from "../collect/runtimes/mod.ts";
 import { readResultSet } from "../model/read_result_set.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
-import { formatCategorySummary } from "../analyze/category_summary.ts";
+import { formatCategorySummary } from "../report/format_category_summary.ts";
 import { buildReport } from "../report/build_report.ts";
 
 /** The notebook `war` renders. */

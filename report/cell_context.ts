@@ -125,8 +125,12 @@ export interface TableOptions {
  * table(rows, { caption: "Start latency", columns: ["runtime", { key: "ms", digits: 1, best: "lower" }] })
  * ```
  */
-export function table(rows: Record<string, unknown>[], options: TableOptions = {}): MadeOutput {
+export function table(rows: readonly object[], options: TableOptions = {}): MadeOutput {
   if (!Array.isArray(rows)) throw new TypeError("table(rows): rows must be an array of objects");
+  return tableOf(rows as Record<string, unknown>[], options);
+}
+
+function tableOf(rows: Record<string, unknown>[], options: TableOptions): MadeOutput {
   const specs = (options.columns ?? Object.keys(rows[0] ?? {})).map((c) =>
     typeof c === "string" ? { key: c } : c
   );
@@ -457,6 +461,26 @@ export interface CellContext {
   /** Analyses `sets` again with other options (the seed stays 1 unless given). */
   analyze: (options?: AnalyzeOptions) => Analysis;
 }
+
+// A record, so that a name added to CellContext and not listed here fails to compile.
+const CONTEXT_NAMES: Record<keyof CellContext, true> = {
+  sets: true,
+  observations: true,
+  references: true,
+  referenceObservations: true,
+  meta: true,
+  Plot: true,
+  table: true,
+  figure: true,
+  html: true,
+  md: true,
+  fmt: true,
+  analysis: true,
+  analyze: true,
+};
+
+/** Every name of {@link CellContext}, for tools that need them at run time. */
+export const CELL_CONTEXT_NAMES = Object.keys(CONTEXT_NAMES) as (keyof CellContext)[];
 
 /** Builds the context of a notebook's cells. */
 export function makeCellContext(

@@ -1,6 +1,6 @@
 /**
  * Escaping of every string that comes from data (host names, versions, error messages, runtime
- * names) before it is placed in HTML, Markdown or CSV.
+ * names) before it is placed in HTML or Markdown or printed to a terminal (CSV: `render_csv.ts`).
  *
  * @module
  */
@@ -43,14 +43,56 @@ export function escapeMarkdown(text: string): string {
     .replace(/^(\s*\d+)([.)])(?=\s|$)/, "$1\\$2");
 }
 
+/** Options of {@link escapeTerminal}. */
+export interface EscapeTerminalOptions {
+  /** Keep `\n` as a line break (for whole lines of output); by default it is shown as `\n`. */
+  keepLineBreaks?: boolean;
+}
+
+// C0 controls, DEL, C1 controls, and the Unicode marks that reorder text (bidi overrides and
+// isolates), which would let a string print as something else than it is.
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /**
- * Quotes one CSV field as RFC 4180 asks: fields holding a comma, a quote, a line break or
- * leading/trailing spaces are quoted, quotes inside are doubled. A field that a spreadsheet
- * would run as a formula (`=`, `+`, `-`, `@` followed by a non-digit) gets a leading `'`.
+ * Makes control characters visible before text reaches a terminal: each C0 control (tab and
+ * line breaks included, unless `keepLineBreaks` keeps `\n`), DEL and C1 control prints as
+ * `\xHH`, and bidi reordering marks print as `\uHHHH`. So a runtime or metric name from a hostile
+ * results file cannot move the cursor, recolour or clear the terminal, or reorder a line: an
+ * escape sequence `ESC [ 2 J` prints as the text `\x1b[2J`.
+ *
+ * @example
+ * ```ts
+ * escapeTerminal("runc\x1b[31m"); // "runc\\x1b[31m"
+ * ```
  */
-export function escapeCsvField(text: string): string {
-  let value = text;
-  if (/^[=+\-@]/.test(value) && !/^[+-]?(\d|\.\d)/.test(value)) value = `'${value}`;
-  if (/[",\r\n]/.test(value) || /^\s|\s$/.test(value)) return `"${value.replace(/"/g, '""')}"`;
-  return value;
+export function escapeTerminal(text: string, options: EscapeTerminalOptions = {}): string {
+  return text.replace(TERMINAL_CONTROL, (c) => {
+    if (c === "\n" && options.keepLineBreaks) return c;
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` safe to print on a terminal: JSON already escapes C0
+ * controls; this also writes DEL, C1 controls and bidi marks as `\uHHHH` escapes (the same
+ * JSON value, only spelled differently).
+ */
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * Keeps Markdown meant to be read as text free of HTML: a `<` that would open a tag, comment or
+ * declaration (followed by a letter, `/`, `!` or `?`) becomes `&lt;`; any other text, `p < 0.05`
+ * included, is unchanged. For the command line's Markdown, which stays readable as plain text.
+ */
+export function escapeMarkdownTags(text: string): string {
+  return text.replace(/<(?=[A-Za-z/!?])/g, "&lt;");
 }

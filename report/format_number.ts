@@ -1,6 +1,7 @@
 /**
- * Number formatting for reports: fixed rules, no locale, so the same value always prints the
- * same characters (reports are compared byte for byte).
+ * The one number formatter, for reports, notebooks and the command line alike: fixed rules, no
+ * locale, so the same value always prints the same characters (reports are compared byte for
+ * byte).
  *
  * @module
  */
@@ -91,6 +92,18 @@ export function formatPercent(
     unit: "%",
     signed: options.signed,
   });
+}
+
+/** p-values below this print as `<0.0001` rather than as a long run of zeros. */
+export const SMALLEST_P_SHOWN = 0.0001;
+
+/**
+ * Formats a p-value with {@link formatNumber}'s four significant digits; values below
+ * {@link SMALLEST_P_SHOWN} print as `<0.0001`, as papers print them.
+ */
+export function formatPValue(p: number | null | undefined): string {
+  if (p !== null && p !== undefined && p < SMALLEST_P_SHOWN) return `<${SMALLEST_P_SHOWN}`;
+  return formatNumber(p);
 }
 
 /** Formats a confidence interval as `[low, high]` with the same rules as {@link formatNumber}. */

@@ -105,8 +105,14 @@ export function parseNotebook(text: string, path: string): Notebook {
   let proseLine = start + 1;
   let cellCount = 0;
   const flushProse = () => {
-    if (prose.some((l) => l.trim() !== "")) {
-      blocks.push({ kind: "prose", text: prose.join("\n").trim() + "\n", line: proseLine });
+    const first = prose.findIndex((l) => l.trim() !== "");
+    if (first >= 0) {
+      // The text is trimmed, so its line is that of its first non-blank line.
+      blocks.push({
+        kind: "prose",
+        text: prose.join("\n").trim() + "\n",
+        line: proseLine + first,
+      });
     }
     prose = [];
   };

@@ -4,7 +4,7 @@
  */
 import { JSDOM } from "jsdom";
 import { buildReport } from "../report/build_report.ts";
-import { escapeCsvField, escapeHtml, escapeMarkdown } from "../report/escape.ts";
+import { escapeHtml, escapeMarkdown } from "../report/escape.ts";
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
 
 Deno.test("markup in a results file's host name, names and messages renders as text", async () => {
@@ -64,12 +64,4 @@ Deno.test("escapeMarkdown() keeps text from becoming emphasis, links, tables, HT
   assertEquals(escapeMarkdown("1. item"), "1\\. item");
   assertEquals(escapeMarkdown("4.811"), "4.811");
   assertEquals(escapeMarkdown("a\nb"), "a b");
-});
-
-Deno.test("escapeCsvField() quotes separators and defuses spreadsheet formulas", () => {
-  assertEquals(escapeCsvField("plain"), "plain");
-  assertEquals(escapeCsvField('a,"b"'), '"a,""b"""');
-  assertEquals(escapeCsvField("line\nbreak"), '"line\nbreak"');
-  assertEquals(escapeCsvField("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-  assertEquals(escapeCsvField("-12.5"), "-12.5");
 });

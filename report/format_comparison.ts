@@ -1,10 +1,19 @@
 /**
- * Text renderings of a comparison (`compare`): an aligned table or Markdown. Pure.
+ * Text renderings of a comparison (`compare`): an aligned table or Markdown. Pure. Control
+ * characters in names from the results files are shown as escapes.
  *
  * @module
  */
 import type { Comparison, ComparisonRow } from "../model/comparison.ts";
-import { type Block, formatNumber, renderTable } from "./format_analysis.ts";
+import { escapeMarkdownTags, escapeTerminal } from "./escape.ts";
+import {
+  formatInterval,
+  formatNumber,
+  formatPercent,
+  formatPValue,
+  MISSING_VALUE,
+} from "./format_number.ts";
+import { renderTextTable, type TextTable } from "./render_text_table.ts";
 
 const VERDICT_LABEL: Record<ComparisonRow["verdict"], string> = {
   pass: "pass",
@@ -16,26 +25,20 @@ const VERDICT_LABEL: Record<ComparisonRow["verdict"], string> = {
 };
 
 function side(s: ComparisonRow["baseline"]): string {
-  if (!s) return "–";
-  const ci = s.ci ? ` [${formatNumber(s.ci.low)}, ${formatNumber(s.ci.high)}]` : "";
+  if (!s) return MISSING_VALUE;
+  const ci = s.ci ? ` ${formatInterval(s.ci.low, s.ci.high)}` : "";
   return `${formatNumber(s.central)}${ci} n=${s.n}`;
-}
-
-function percent(x: number | null): string {
-  if (x === null) return "–";
-  const r = Math.round(x * 10) / 10;
-  return `${r > 0 ? "+" : ""}${r.toFixed(1)} %`;
 }
 
 function tolerance(row: ComparisonRow): string {
   return "percent" in row.tolerance
-    ? `±${row.tolerance.percent} %`
-    : `±${formatNumber(row.tolerance.absolute)} ${row.unit}`;
+    ? `±${formatNumber(row.tolerance.percent, { unit: "%" })}`
+    : `±${formatNumber(row.tolerance.absolute, { unit: row.unit })}`;
 }
 
 /** Renders a comparison as a plain-text table (`table`) or Markdown (`md`). */
 export function formatComparison(comparison: Comparison, format: "table" | "md"): string {
-  const block: Block = {
+  const block: TextTable = {
     title: `Comparison: ${comparison.candidateRuns.join(", ")} against ${
       comparison.baselineRuns.join(", ")
     } (median [95 % CI], α = ${comparison.alpha} after Holm)`,
@@ -47,9 +50,9 @@ export function formatComparison(comparison: Comparison, format: "table" | "md")
       r.unit,
       side(r.baseline),
       side(r.candidate),
-      percent(r.changePercent),
+      formatPercent(r.changePercent, { alreadyPercent: true, signed: true }),
       tolerance(r),
-      r.test ? formatNumber(r.test.pAdjusted) : "–",
+      r.test ? formatPValue(r.test.pAdjusted) : MISSING_VALUE,
     ]),
     notes: [
       ...comparison.warnings,
@@ -62,5 +65,6 @@ export function formatComparison(comparison: Comparison, format: "table" | "md")
     ? `${comparison.regressions} regression(s) beyond tolerance: FAIL`
     : `no significant regression beyond tolerance: PASS` +
       (comparison.improvements > 0 ? ` (${comparison.improvements} improvement(s))` : "");
-  return [...renderTable(block, format === "md"), summary].join("\n");
+  return [...renderTextTable(block, format === "md"), summary]
+    .map((line) => escapeTerminal(format === "md" ? escapeMarkdownTags(line) : line)).join("\n");
 }

@@ -1,11 +1,10 @@
 /**
- * The short table `war` prints at the end: per category, the best and the worst runtime and
- * their scores relative to the reference (native when it was measured). Pure.
+ * Per category, the best and the worst runtime and their scores relative to the reference
+ * (native when it was measured): what `war` prints at the end. Pure.
  *
  * @module
  */
 import type { HostGroup } from "../model/analysis.ts";
-import { formatNumber } from "./format_analysis.ts";
 
 /** One category's line. */
 export interface CategorySummaryRow {
@@ -37,21 +36,4 @@ export function summarizeCategories(group: HostGroup): CategorySummaryRow[] {
       scored: scored.length,
     };
   });
-}
-
-/** The summary as aligned text lines, saying what the scores are relative to. */
-export function formatCategorySummary(group: HostGroup): string {
-  const rows = summarizeCategories(group);
-  const ref = group.baseline.used ?? "the best runtime of each metric";
-  const cell = (x: { runtime: string; score: number } | null) =>
-    x ? `${x.runtime} (${formatNumber(x.score)}×)` : "–";
-  const table = [
-    ["category", "best", "worst", "runtimes"],
-    ...rows.map((r) => [r.category, cell(r.best), cell(r.worst), String(r.scored)]),
-  ];
-  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  return [
-    `Per category: best and worst runtime, score relative to ${ref} (1 = same, above 1 = better)`,
-    ...table.map((r) => "  " + r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()),
-  ].join("\n");
 }

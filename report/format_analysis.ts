@@ -1,6 +1,7 @@
 /**
  * Text renderings of an analysis for the command line: a plain-text table view, Markdown and
- * CSV. Pure: returns strings. Missing numbers print as "–", never as NaN.
+ * CSV. Pure: returns strings. Numbers go through `format_number.ts`, CSV through
+ * `render_csv.ts`; text for the terminal has its control characters shown as escapes.
  *
  * @module
  */
@@ -12,35 +13,19 @@ import type {
   SanityFinding,
 } from "../model/analysis.ts";
 import { type Category, CategorySchema } from "../model/result_set.ts";
+import { escapeMarkdownTags, escapeTerminal } from "./escape.ts";
+import { formatInterval, formatNumber, formatPercent, MISSING_VALUE } from "./format_number.ts";
+import { csvText, type CsvValue } from "./render_csv.ts";
+import { renderTextTable, type TextTable } from "./render_text_table.ts";
 
 /** The text formats {@link formatAnalysis} writes. */
 export type TextFormat = "table" | "md" | "csv";
 
-/** Formats a number with about 4 significant digits (more for large integers); null → "–". */
-export function formatNumber(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return "–";
-  if (x === 0) return "0";
-  const abs = Math.abs(x);
-  if (abs >= 1e7 || abs < 1e-4) return x.toExponential(3);
-  if (abs >= 1000) return (Math.round(x * 10) / 10).toString();
-  return Number(x.toPrecision(4)).toString();
-}
-
 function signedPercent(x: number | null): string {
-  if (x === null) return "–";
-  const rounded = Math.round(x * 10) / 10;
-  return `${rounded > 0 ? "+" : ""}${rounded.toFixed(1)} %`;
+  return formatPercent(x, { alreadyPercent: true, signed: true });
 }
 
-/** A titled table with notes, as {@link renderTable} prints it. */
-export interface Block {
-  title: string;
-  header: string[];
-  rows: string[][];
-  notes: string[];
-}
-
-function metricBlock(m: MetricAnalysis, group: HostGroup): Block {
+function metricBlock(m: MetricAnalysis, group: HostGroup): TextTable {
   const dir = m.direction === "higher"
     ? "higher is better"
     : m.direction === "lower"
@@ -57,20 +42,18 @@ function metricBlock(m: MetricAnalysis, group: HostGroup): Block {
     const e = m.ranking?.entries.find((x) => x.runtime === runtime);
     const r = m.ratios.find((x) => x.runtime === runtime);
     const tie = e && e.tiedWith.length > 0 ? "=" : "";
-    const ci = s.ci ? `${formatNumber(s.ci.low)}–${formatNumber(s.ci.high)}` : "–";
+    const ci = s.ci ? formatInterval(s.ci.low, s.ci.high) : MISSING_VALUE;
     const ratio = r?.ratio === null || r === undefined
-      ? "–"
-      : `${formatNumber(r.ratio)}${
-        r.ci ? ` [${formatNumber(r.ci.low)}, ${formatNumber(r.ci.high)}]` : ""
-      }`;
+      ? MISSING_VALUE
+      : `${formatNumber(r.ratio)}${r.ci ? ` ${formatInterval(r.ci.low, r.ci.high)}` : ""}`;
     return [
-      e ? (e.rank === null ? "–" : `${e.rank}${tie}`) : "",
+      e ? (e.rank === null ? MISSING_VALUE : `${e.rank}${tie}`) : "",
       runtime,
       formatNumber(s.central),
       s.kind === "summary" ? (s.reportedN ? `pub. (${s.reportedN})` : "pub.") : String(s.n),
       ci,
       ratio,
-      r ? signedPercent(r.overheadPercent) : "–",
+      r ? signedPercent(r.overheadPercent) : MISSING_VALUE,
     ];
   });
   const notes: string[] = [];
@@ -88,14 +71,14 @@ function metricBlock(m: MetricAnalysis, group: HostGroup): Block {
   return { title: `${m.name} [${m.metric}, ${dir}]`, header, rows, notes };
 }
 
-function categoryBlock(group: HostGroup): Block {
+function categoryBlock(group: HostGroup): TextTable {
   const present = (CategorySchema.options as Category[]).filter((c) =>
     group.categories.some((s) => s.category === c)
   );
   const header = ["runtime", ...present, "overall", "wins", "losses"];
   const cell = (runtime: string, category: CategoryScore["category"]) => {
     const s = group.categories.find((x) => x.runtime === runtime && x.category === category);
-    if (!s || s.score === null) return "–";
+    if (!s || s.score === null) return MISSING_VALUE;
     return formatNumber(s.score) + (s.metricsMissing > 0 ? "*" : "");
   };
   const overall = (id: string) =>
@@ -125,13 +108,13 @@ function categoryBlock(group: HostGroup): Block {
   };
 }
 
-function recommendationBlocks(group: HostGroup): Block[] {
+function recommendationBlocks(group: HostGroup): TextTable[] {
   return group.recommendations.map((rec) => ({
     title:
       `Recommendation for "${rec.profile.name}" (${rec.profile.id}): ${rec.profile.description}`,
     header: ["rank", "runtime", "desirability", "security", "reasons"],
     rows: rec.entries.map((e) => [
-      e.rank === null ? "–" : String(e.rank),
+      e.rank === null ? MISSING_VALUE : String(e.rank),
       e.runtime,
       formatNumber(e.desirability),
       formatNumber(e.security),
@@ -146,38 +129,6 @@ function findingLines(findings: SanityFinding[]): string[] {
   return [...findings]
     .sort((a, b) => order[a.severity] - order[b.severity])
     .map((f) => `[${f.severity}] ${f.rule}: ${f.message}`);
-}
-
-/** Renders a titled table as aligned plain text or as Markdown (with its notes). */
-export function renderTable(block: Block, markdown: boolean): string[] {
-  if (markdown) {
-    const esc = (s: string) => s.replaceAll("|", "\\|");
-    return [
-      `#### ${block.title}`,
-      "",
-      `| ${block.header.map(esc).join(" | ")} |`,
-      `| ${block.header.map(() => "---").join(" | ")} |`,
-      ...block.rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
-      "",
-      ...block.notes.map((n) => `- ${n}`),
-      "",
-    ];
-  }
-  const widths = block.header.map((h, i) =>
-    Math.max(
-      h.length,
-      ...block.rows.map((r) => (i === r.length - 1 && r[i].length > 60 ? 0 : r[i].length)),
-    )
-  );
-  const line = (cells: string[]) =>
-    "  " + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
-  return [
-    block.title,
-    line(block.header),
-    ...block.rows.map(line),
-    ...block.notes.map((n) => `  note: ${n}`),
-    "",
-  ];
 }
 
 function renderGroup(group: HostGroup, markdown: boolean): string[] {
@@ -197,15 +148,15 @@ function renderGroup(group: HostGroup, markdown: boolean): string[] {
     );
     if (metrics.length === 0 && findings.length === 0) continue;
     out.push(...h(3, `${source.title ?? source.runId}${source.label ? ` (${source.label})` : ""}`));
-    for (const m of metrics) out.push(...renderTable(metricBlock(m, group), markdown));
+    for (const m of metrics) out.push(...renderTextTable(metricBlock(m, group), markdown));
     if (findings.length > 0) {
       out.push(...(markdown ? ["**Sanity findings**", ""] : ["Sanity findings:"]));
       out.push(...findingLines(findings).map((l) => (markdown ? `- ${l}` : `  ${l}`)), "");
       findings.forEach((f) => shown.add(JSON.stringify(f)));
     }
   }
-  out.push(...renderTable(categoryBlock(group), markdown));
-  for (const b of recommendationBlocks(group)) out.push(...renderTable(b, markdown));
+  out.push(...renderTextTable(categoryBlock(group), markdown));
+  for (const b of recommendationBlocks(group)) out.push(...renderTextTable(b, markdown));
   const rest = group.sanity.filter((f) => !shown.has(JSON.stringify(f)));
   if (rest.length > 0) {
     out.push(...h(3, "Sanity findings across sources"));
@@ -218,12 +169,6 @@ function renderGroup(group: HostGroup, markdown: boolean): string[] {
     "",
   );
   return out;
-}
-
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "number" ? String(value) : value;
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** CSV columns of {@link formatAnalysis} with format `csv`: one row per group × metric × runtime. */
@@ -256,57 +201,56 @@ export const CSV_COLUMNS = [
   "outliers",
 ] as const;
 
-function renderCsv(analysis: Analysis): string {
-  const lines = [CSV_COLUMNS.join(",")];
+function analysisCsv(analysis: Analysis): string {
+  const rows: CsvValue[][] = [[...CSV_COLUMNS]];
   for (const g of analysis.groups) {
     for (const m of g.metrics) {
       for (const s of m.summaries) {
         const e = m.ranking?.entries.find((x) => x.runtime === s.runtime);
         const r = m.ratios.find((x) => x.runtime === s.runtime);
-        lines.push(
-          [
-            g.id,
-            m.sources.join(" "),
-            m.metric,
-            m.category,
-            m.unit,
-            m.direction,
-            s.runtime,
-            s.kind,
-            s.n,
-            s.central,
-            s.mean,
-            s.median,
-            s.sd,
-            s.cv,
-            s.min,
-            s.max,
-            s.ci?.low,
-            s.ci?.high,
-            e?.rank,
-            m.ranking?.significance,
-            r?.reference,
-            r?.ratio,
-            r?.ci?.low,
-            r?.ci?.high,
-            r?.overheadPercent,
-            s.outliers.length,
-          ].map(csvCell).join(","),
-        );
+        rows.push([
+          g.id,
+          m.sources.join(" "),
+          m.metric,
+          m.category,
+          m.unit,
+          m.direction,
+          s.runtime,
+          s.kind,
+          s.n,
+          s.central,
+          s.mean,
+          s.median,
+          s.sd,
+          s.cv,
+          s.min,
+          s.max,
+          s.ci?.low,
+          s.ci?.high,
+          e?.rank,
+          m.ranking?.significance,
+          r?.reference,
+          r?.ratio,
+          r?.ci?.low,
+          r?.ci?.high,
+          r?.overheadPercent,
+          s.outliers.length,
+        ]);
       }
     }
   }
-  return lines.join("\n") + "\n";
+  return csvText(rows);
 }
 
 /**
  * Renders an analysis as text: `table` (plain text for a terminal), `md` (Markdown) or `csv`
- * (one row per host group × metric × runtime; see {@link CSV_COLUMNS}). Per host group and per
+ * (one row per host group × metric × runtime, see {@link CSV_COLUMNS}; RFC 4180, formulas
+ * defused, control characters kept as data). Per host group and per
  * source table: the ranking of runtimes on each metric and the sanity findings of that table;
  * then category scores, wins and losses, recommendations and cross-table findings.
  */
 export function formatAnalysis(analysis: Analysis, format: TextFormat): string {
-  if (format === "csv") return renderCsv(analysis);
+  if (format === "csv") return analysisCsv(analysis);
   const markdown = format === "md";
   const out: string[] = [];
   out.push(...(markdown ? ["# ocibench analysis", ""] : ["ocibench analysis", ""]));
@@ -329,5 +273,7 @@ export function formatAnalysis(analysis: Analysis, format: TextFormat): string {
       out.push(`  ${s.isolation} ${s.score}: ${s.rationale}`);
     }
   }
-  return out.join("\n") + "\n";
+  // Each entry is one line: a line break inside a string from data is shown, not obeyed.
+  const safe = (line: string) => escapeTerminal(markdown ? escapeMarkdownTags(line) : line);
+  return out.map(safe).join("\n") + "\n";
 }
