@@ -73,7 +73,7 @@ export { resultSetJsonSchema } from "./model/write_json_schema.ts";
 
 // Collect: plan and run a collection on the runtimes this host has.
 export { runCollection, type RunCollectionOptions } from "./collect/run_loop.ts";
-export { newRunId, runLayout, type RunLayout } from "./model/run_layout.ts";
+export { newRunId, type RunLayout, runLayout } from "./model/run_layout.ts";
 export { buildPlan, type PlanOptions, type PlanStep } from "./collect/plan.ts";
 export { BENCHMARKS, listSuites, resolveBenchmarks } from "./collect/benchmarks/mod.ts";
 export {

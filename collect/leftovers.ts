@@ -55,8 +55,17 @@ export function declaredStateRoots(
   );
 }
 
+/**
+ * State roots given as binary → root, each with the entries its runtime's plugin declares for
+ * that binary (see `RuntimeStateRoot.entriesOf`).
+ */
 function stateRootList(roots: Readonly<Record<string, string>>): RuntimeStateRoot[] {
-  return Object.entries(roots).map(([binary, root]) => ({ binary, root }));
+  const declared = RUNTIME_PLUGINS.flatMap((p) => p.stateRoots ?? []);
+  return Object.entries(roots).map(([binary, root]) => ({
+    binary,
+    root,
+    entriesOf: declared.find((d) => d.binary === binary)?.entriesOf,
+  }));
 }
 
 /**
@@ -144,11 +153,15 @@ export interface ReclaimOptions {
   stateRoots?: Record<string, string>;
   /** How long killed processes get to go away; default 5 s. */
   waitMs?: number;
+  /** The cgroup file systems' root; default `/sys/fs/cgroup`. */
+  cgroupRoot?: string;
 }
 
 /**
- * {@link reclaimContainerState} over every declared state root (or those given): removes what a
- * low-level runtime still holds for engine container `id`. Returns what could not be removed.
+ * {@link reclaimContainerState} over every declared state root (or those given) and every
+ * engine's declared cgroup paths: removes what a low-level runtime still holds for engine
+ * container `id`, lone state entries (a lock file) and cgroups included. Returns what could
+ * not be removed.
  */
 export function reclaimEngineContainer(
   id: string,
@@ -158,6 +171,8 @@ export function reclaimEngineContainer(
     stateRoots: stateRootList(options.stateRoots ?? RUNTIME_STATE_ROOTS),
     run: (options.effects ?? REAL_PROCESS_EFFECTS).run,
     waitMs: options.waitMs,
+    cgroupPaths: RUNTIME_PLUGINS.flatMap((p) => p.containerCgroupPaths?.(id) ?? []),
+    cgroupRoot: options.cgroupRoot,
   });
 }
 

@@ -135,6 +135,37 @@ Deno.test("reclaimEngineContainer() removes a state its runtime cannot load once
   }
 });
 
+Deno.test("reclaimEngineContainer() removes a lone runsc lock that `runsc delete --force` leaves", async () => {
+  const id = "9e53".repeat(16);
+  const other = "0c1d".repeat(16);
+  const root = Deno.makeTempDirSync({ prefix: "ocibench-lt-root-" });
+  Deno.writeTextFileSync(`${root}/${id}_sandbox:${id}.lock`, "");
+  Deno.writeTextFileSync(`${root}/${other}_sandbox:${other}.lock`, "");
+  Deno.writeTextFileSync(`${root}/${other}_sandbox:${other}.state`, "{}");
+  const calls: string[][] = [];
+  // What runsc 2022-12-19 does with only a lock: reports success (exit 0) and removes nothing.
+  const succeeding: ProcessEffects = {
+    ...REAL_PROCESS_EFFECTS,
+    run(argv, options) {
+      calls.push(argv);
+      return REAL_PROCESS_EFFECTS.run(["true"], options);
+    },
+  };
+  try {
+    assertEquals(
+      await reclaimEngineContainer(id, { effects: succeeding, stateRoots: { runsc: root } }),
+      [],
+    );
+    assertEquals(calls[0], ["runsc", "--root", root, "delete", "--force", id]);
+    assertEquals([...Deno.readDirSync(root)].map((e) => e.name).sort(), [
+      `${other}_sandbox:${other}.lock`,
+      `${other}_sandbox:${other}.state`,
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
 Deno.test("findLeftovers() tells an engine container's runtime state by the name in its spec", async () => {
   // Real state of podman containers named ocibench-capture0-<runtime> (fixtures' README).
   const fixtures = new URL("../fixtures/tool_outputs/runtime_state/", import.meta.url).pathname;

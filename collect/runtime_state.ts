@@ -8,6 +8,7 @@
  */
 import type { CommandRunner, RuntimeStateRoot } from "./types.ts";
 import { listDir } from "./host_fs.ts";
+import { removeContainerCgroups } from "./container_cgroups.ts";
 
 /** At most this much of a state file is read when looking for a text in it. */
 const STATE_READ_LIMIT = 1 << 20;
@@ -68,9 +69,40 @@ export function processesNaming(text: string): { pid: number; cmdline: string }[
   return found;
 }
 
-/** The entries of a state root that belong to container `id`: `id` itself or `<id>_…`. */
-export function stateEntriesOf(root: string, id: string): string[] {
-  return listDir(root).filter((n) => n === id || n.startsWith(`${id}_`));
+/**
+ * The entries of `state`'s root listed in `names` that hold container `id`'s state, as the
+ * runtime declares them (`RuntimeStateRoot.entriesOf`); by default the entry named `id`.
+ */
+export function stateEntriesOf(
+  state: RuntimeStateRoot,
+  names: readonly string[],
+  id: string,
+): string[] {
+  return state.entriesOf ? state.entriesOf(names, id) : names.filter((n) => n === id);
+}
+
+/** Whether the runtime still keeps state for container `id` (see {@link stateEntriesOf}). */
+export function hasState(state: RuntimeStateRoot, id: string): boolean {
+  return stateEntriesOf(state, listDir(state.root), id).length > 0;
+}
+
+/**
+ * Removes what is left of container `id`'s state under `state`'s root (see
+ * {@link stateEntriesOf}), for use once the runtime's `delete` ran and nothing runs under the
+ * id. Returns one line per entry that could not be removed.
+ */
+export function removeStateEntries(state: RuntimeStateRoot, id: string): string[] {
+  const stuck: string[] = [];
+  for (const n of stateEntriesOf(state, listDir(state.root), id)) {
+    try {
+      Deno.removeSync(`${state.root}/${n}`, { recursive: true });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        stuck.push(`cannot remove ${state.root}/${n}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return stuck;
 }
 
 /** Options of {@link reclaimContainerState}. */
@@ -80,13 +112,22 @@ export interface ReclaimContainerStateOptions {
   run: CommandRunner;
   /** How long killed processes get to go away; default 5 s. */
   waitMs?: number;
+  /**
+   * Where the container's cgroups may be, below each hierarchy (the plugins'
+   * `containerCgroupPaths`); none removed when absent.
+   */
+  cgroupPaths?: string[];
+  /** The cgroup file systems' root; default `/sys/fs/cgroup`. */
+  cgroupRoot?: string;
 }
 
 /**
  * After an engine dropped a container whose start was interrupted, what its low-level runtime
  * may still hold: the runtime's state for the container id (deleted with `<binary> --root R
  * delete --force ID`) and processes whose command line carries the id (conmon, a sandbox and
- * its helpers), killed. Does nothing when nothing is there. Returns what could not be removed.
+ * its helpers), killed; then whatever state entries of the id the delete left (see
+ * {@link stateEntriesOf}) and the container's cgroups (`cgroupPaths`), removed. Does nothing
+ * when nothing is there. Returns what could not be removed.
  */
 export async function reclaimContainerState(
   id: string,
@@ -94,7 +135,8 @@ export async function reclaimContainerState(
 ): Promise<string[]> {
   if (!/^[0-9a-f]{64}$/.test(id)) throw new TypeError(`not an engine container id: "${id}"`);
   const run = options.run;
-  const stateOf = () => options.stateRoots.filter((s) => stateEntriesOf(s.root, id).length > 0);
+  const stateOf = () =>
+    options.stateRoots.filter((s) => stateEntriesOf(s, listDir(s.root), id).length > 0);
   const deleteState = async () => {
     const problems: string[] = [];
     for (const { binary, root } of stateOf()) {
@@ -123,15 +165,19 @@ export async function reclaimContainerState(
   // A sandbox killed from outside leaves its state: delete it now that nothing holds it.
   const problems = await deleteState();
   for (const pid of alive) problems.push(`process ${pid} of ${id} did not exit`);
-  if (problems.length > 0 && alive.length === 0) {
-    // A runtime killed while it wrote its state leaves a file it cannot load (an empty state
-    // file) and so cannot delete; nothing runs under the id any more, so the files go.
-    for (const { root } of stateOf()) {
-      for (const n of stateEntriesOf(root, id)) {
-        Deno.removeSync(`${root}/${n}`, { recursive: true });
+  if (alive.length === 0) {
+    // What the runtime's delete leaves, whether it failed or not (a runtime killed mid-create
+    // leaves entries its delete cannot load, or a lone lock it does not look at), and the
+    // cgroups it made before it was killed: nothing runs under the id any more, so they go.
+    const stuck = options.stateRoots.flatMap((s) => removeStateEntries(s, id));
+    if (options.cgroupPaths && options.cgroupPaths.length > 0) {
+      try {
+        await removeContainerCgroups(id, { root: options.cgroupRoot, paths: options.cgroupPaths });
+      } catch (error) {
+        stuck.push((error as Error).message);
       }
     }
-    if (stateOf().length === 0) return [];
+    return stuck.length === 0 ? [] : [...problems, ...stuck];
   }
   return problems;
 }

@@ -187,15 +187,21 @@ export interface Leftover {
 }
 
 /**
- * Where a low-level OCI runtime keeps its per-container state: one entry per container (runc,
- * crun: a directory named by the id; runsc: `<id>_sandbox:<id>.state` and `.lock` files), which
- * `<binary> --root <root> delete --force <id>` removes.
+ * Where a low-level OCI runtime keeps its per-container state, which `<binary> --root <root>
+ * delete --force <id>` removes: runc and crun a directory named by the id; runsc a
+ * `<id>_sandbox:<sandbox>.state` file and its `.lock`.
  */
 export interface RuntimeStateRoot {
   /** The runtime's binary, e.g. `runc`. */
   binary: string;
   /** Its state directory, e.g. `/run/runc`. */
   root: string;
+  /**
+   * The entries of a listing of `root` that hold container `id`'s state, exactly (not those of
+   * an id that merely starts alike); default the entry named `id`. What is left of them once
+   * nothing runs under the id is removed, whether the runtime's own delete succeeded or not.
+   */
+  entriesOf?(names: readonly string[], id: string): string[];
 }
 
 /**
@@ -223,6 +229,11 @@ export interface RuntimePlugin<Options = never> {
   aptPackages: readonly string[];
   /** State roots of a low-level runtime, searched for leftovers and reclaimed by id. */
   stateRoots?: readonly RuntimeStateRoot[];
+  /**
+   * Where an engine's low-level runtime puts the cgroup of engine container `id` (relative to
+   * each hierarchy), removed when a runtime killed mid-create left it, e.g. `docker/<id>`.
+   */
+  containerCgroupPaths?(id: string): string[];
   /**
    * What of a run (by name prefix `ocibench-<run>`) it still holds that the core cannot see in
    * the file system: an engine's containers. Asks the engine only when it answers.

@@ -47,12 +47,22 @@ globalThis.addEventListener("unload", () => {
   }
 });
 
-/** Entries of the low-level runtimes' state roots (engine containers are named by id there). */
+/**
+ * Entries of the low-level runtimes' state roots and of podman's cgroup parent in every hierarchy
+ * (engine containers are named by id there).
+ */
 function stateEntries(): Set<string> {
   const found = new Set<string>();
-  for (const root of Object.values(RUNTIME_STATE_ROOTS)) {
+  const cgroupParents = [...Deno.readDirSync("/sys/fs/cgroup")].map((h) =>
+    `/sys/fs/cgroup/${h.name}/libpod_parent`
+  );
+  for (const root of [...Object.values(RUNTIME_STATE_ROOTS), ...cgroupParents]) {
     try {
-      for (const e of Deno.readDirSync(root)) found.add(`${root}/${e.name}`);
+      for (const e of Deno.readDirSync(root)) {
+        // A cgroup parent's own files and podman's shared conmon cgroup are not a container's.
+        if (cgroupParents.includes(root) && !e.name.startsWith("libpod-")) continue;
+        found.add(`${root}/${e.name}`);
+      }
     } catch {
       // No such root.
     }
@@ -64,7 +74,8 @@ const stateBefore = stateEntries();
 /**
  * Leftovers of this run other than its own work dir, and new runtime state entries: a runtime
  * killed while writing its state leaves a file that names nothing of ours (runsc: an empty
- * `.state`), which only the comparison with before the tests shows.
+ * `.state` or a lone `.lock`, and an empty `libpod-<id>` cgroup), which only the comparison with
+ * before the tests shows.
  */
 async function leftoversNow(): Promise<string> {
   const state = [...stateEntries()].filter((e) => !stateBefore.has(e));

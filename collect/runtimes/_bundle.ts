@@ -14,11 +14,13 @@ import type {
   RunningContainer,
   RuntimeAdapter,
   RuntimeCapabilities,
+  RuntimeStateRoot,
   StepSpec,
 } from "../types.ts";
 import type { IsolationClass } from "../../model/result_set.ts";
 import { hostNofileLimit, ociConfig } from "../oci_config.ts";
 import { removeContainerCgroups } from "./_cgroup.ts";
+import { hasState, removeStateEntries } from "../runtime_state.ts";
 import { descendantPids, type ProcessEffects, tailOf } from "../process.ts";
 import {
   type AdapterOptions,
@@ -130,17 +132,6 @@ export async function removeBundle(bundle: Bundle, effects: ProcessEffects): Pro
   }
 }
 
-/** Whether the runtime still keeps state for container `id` under `root` (runc/crun: a directory
- * named `id`; runsc: files whose names start with `id`). */
-export function hasState(root: string, id: string): boolean {
-  try {
-    for (const e of Deno.readDirSync(root)) if (e.name.startsWith(id)) return true;
-  } catch {
-    // No state root: no state.
-  }
-  return false;
-}
-
 /** What distinguishes one bundle runtime from another. */
 export interface BundleRuntimeSpec {
   id: string;
@@ -150,8 +141,8 @@ export interface BundleRuntimeSpec {
   binary: string;
   /** apt package that provides it. */
   aptPackage: string;
-  /** Where it keeps container state (to skip `delete` when gone; its plugin declares it too). */
-  stateRoot: string;
+  /** Where it keeps container state, as its plugin declares it (to skip `delete` when gone). */
+  stateRoot: RuntimeStateRoot;
   capabilities: RuntimeCapabilities;
   /** Global flags before the subcommand, e.g. runsc's `--platform=ptrace`. */
   globalArgs(step: StepSpec): string[];
@@ -183,16 +174,21 @@ export function bundleRuntimeAdapter(
   }
 
   async function teardown(bundle: Bundle, step: StepSpec): Promise<void> {
+    let stuck: string[] = [];
     if (hasState(spec.stateRoot, bundle.id)) {
       await effects.run(await argvFor(["kill", bundle.id, "KILL"], step), { timeoutMs: 15_000 });
       await effects.run(await argvFor(["delete", "--force", bundle.id], step), {
         timeoutMs: 30_000,
       });
+      // What a runtime killed mid-create leaves and its delete does not remove (runsc: a lone
+      // `.lock`); the container's processes are gone, killed with the run or above.
+      stuck = removeStateEntries(spec.stateRoot, bundle.id);
     }
     await removeBundle(bundle, effects);
     // A runtime killed while it created the container made its cgroups but no state to delete.
     await removeContainerCgroups(bundle.id);
     live.delete(bundle.id);
+    if (stuck.length > 0) throw new Error(`${spec.id}: ${stuck.join("; ")}`);
   }
 
   const adapter: RuntimeAdapter = {

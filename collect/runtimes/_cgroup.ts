@@ -8,10 +8,13 @@
  */
 import type { StepSpec } from "../types.ts";
 import { CPU_PERIOD_US } from "../oci_config.ts";
-import { sleep } from "./_common.ts";
+import { CGROUP_ROOT, removeCgroupDir } from "../container_cgroups.ts";
 
-/** Root of the cgroup file systems. */
-export const CGROUP_ROOT = "/sys/fs/cgroup";
+export {
+  CGROUP_ROOT,
+  removeContainerCgroups,
+  type RemoveContainerCgroupsOptions,
+} from "../container_cgroups.ts";
 
 /** A cgroup made for one step. */
 export interface LimitCgroup {
@@ -97,49 +100,4 @@ export function createLimitCgroup(
       for (const d of dirs) await removeCgroupDir(d);
     },
   };
-}
-
-/** Removes an (empty) cgroup directory, waiting out EBUSY while its last process exits. */
-async function removeCgroupDir(dir: string): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    try {
-      Deno.removeSync(dir);
-      return;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      if (i === 49) throw new Error(`cannot remove cgroup ${dir}: ${(error as Error).message}`);
-      await sleep(20);
-    }
-  }
-}
-
-/**
- * Removes the cgroups a low-level runtime made for container `id` (`<root>/<id>` in v2,
- * `<root>/<controller>/<id>` in v1) when it was killed before it could: their processes are
- * killed first. Nothing happens for cgroups that are not there.
- */
-export async function removeContainerCgroups(id: string, root = CGROUP_ROOT): Promise<void> {
-  if (!/^[\w.-]+$/.test(id)) throw new TypeError(`bad container id "${id}"`);
-  const parents = [root];
-  try {
-    for (const e of Deno.readDirSync(root)) if (e.isDirectory) parents.push(`${root}/${e.name}`);
-  } catch {
-    return; // No cgroup file system.
-  }
-  for (const dir of parents.map((p) => `${p}/${id}`)) {
-    let procs: string;
-    try {
-      procs = Deno.readTextFileSync(`${dir}/cgroup.procs`);
-    } catch {
-      continue; // Not there.
-    }
-    for (const pid of procs.split("\n").filter((l) => l.trim() !== "")) {
-      try {
-        Deno.kill(Number(pid), "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
-    await removeCgroupDir(dir);
-  }
 }

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStringIncludes } from "../../tests/assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/assert.ts";
 import { CGROUP_ROOT, createLimitCgroup, removeContainerCgroups } from "./_cgroup.ts";
 import { nativeAdapter } from "./native.ts";
 import { imagePaths } from "../image.ts";
@@ -111,5 +111,53 @@ Deno.test({
       );
     }
     await removeContainerCgroups(id); // Nothing left: nothing to do.
+  },
+});
+
+Deno.test({
+  name: "removeContainerCgroups() removes an engine container's cgroups below its parent only",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const id = crypto.randomUUID().replaceAll("-", "").repeat(2);
+    // Stands in for podman's libpod_parent: what runsc killed mid-create leaves there (seen here:
+    // an empty libpod-<id> in every hierarchy), beside a cgroup of another container.
+    const parent = `ocibench-cg${id.slice(0, 8)}`;
+    const hierarchies = v2 ? [CGROUP_ROOT] : [`${CGROUP_ROOT}/pids`, `${CGROUP_ROOT}/memory`];
+    for (const h of hierarchies) {
+      Deno.mkdirSync(`${h}/${parent}/libpod-${id}`, { recursive: true });
+      Deno.mkdirSync(`${h}/${parent}/libpod-${"0".repeat(64)}`);
+    }
+    try {
+      await assertRejects(
+        () => removeContainerCgroups(id, { paths: [`${parent}/../libpod-${id}`] }),
+        TypeError,
+        "bad cgroup path",
+      );
+      await assertRejects(
+        () => removeContainerCgroups(id, { paths: [parent] }),
+        TypeError,
+        "bad cgroup path",
+      );
+      await removeContainerCgroups(id, { paths: [`${parent}/libpod-${id}`] });
+      for (const h of hierarchies) {
+        assertEquals(
+          [...Deno.readDirSync(`${h}/${parent}`)].filter((e) => e.isDirectory).map((e) => e.name),
+          [
+            `libpod-${"0".repeat(64)}`,
+          ],
+        );
+      }
+    } finally {
+      for (const h of hierarchies) {
+        for (const d of [`libpod-${id}`, `libpod-${"0".repeat(64)}`, ""]) {
+          try {
+            Deno.removeSync(`${h}/${parent}/${d}`);
+          } catch {
+            // Removed by the test.
+          }
+        }
+      }
+    }
   },
 });

@@ -26,12 +26,20 @@ import {
   effectsOf,
   findExecutable,
   pathExists,
+  sleep,
   tryTrueRun,
   uniqueName,
 } from "./_common.ts";
 
 /** The engines' container annotation that names the container in the runtime's state. */
 export const NAME_ANNOTATION = "ocibench.name";
+
+/** How many times a container the engine refuses to remove is asked for again. */
+const REMOVE_ATTEMPTS = 8;
+/** How long dockerd gets to finish a create whose client was killed. */
+const IN_FLIGHT_CREATE_MS = 30_000;
+/** What docker's and podman's `rm` say of a container they do not know. */
+const NO_SUCH_CONTAINER = /no such container/i;
 
 /** `--ulimit nproc` given to every engine container (podman fails without an explicit one). */
 export const ENGINE_NPROC_LIMIT = 32768;
@@ -47,6 +55,13 @@ export interface EngineSpec {
   capabilities: RuntimeCapabilities;
   /** Where the low-level runtime keeps a container's state (reclaimed after an interrupted start). */
   stateRoots: readonly RuntimeStateRoot[];
+  /** Where the low-level runtime puts container `id`'s cgroups (its plugin declares the same). */
+  cgroupPaths(id: string): string[];
+  /**
+   * Whether the engine's daemon finishes a create whose client was killed, so that the
+   * container can appear after `rm --force` found nothing (and said so, yet exited 0).
+   */
+  finishesOrphanCreates: boolean;
   /** See `RuntimeAdapter.hostBridgeAddress`. */
   hostBridgeAddress?(): Promise<string>;
   /** The CLI binary (name or path). */
@@ -173,17 +188,62 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
       return []; // Never created.
     }
     const problems = /^[0-9a-f]{64}$/.test(id)
-      ? await reclaimContainerState(id, { stateRoots: spec.stateRoots, run: effects.run })
+      ? await reclaimContainerState(id, {
+        stateRoots: spec.stateRoots,
+        run: effects.run,
+        cgroupPaths: spec.cgroupPaths(id),
+      })
       : [];
     removeIfThere(cidFile);
     return problems;
   }
 
-  /** Removes a container, and whatever its low-level runtime still holds for it. */
+  /**
+   * Removes a container, and whatever its low-level runtime still holds for it. An engine that
+   * was still creating or starting the container when its client was killed refuses for a while
+   * (the container is busy, or its removal is already in progress): it is asked again.
+   */
   async function removeWithState(ctx: AdapterContext, name: string): Promise<ProcessResult> {
-    const r = await remove(name);
+    let r = await remove(name);
+    // An `rm --force` of a container the engine does not know says so, yet exits 0.
+    if (spec.finishesOrphanCreates && NO_SUCH_CONTAINER.test(r.stderr)) {
+      await removeCreateInFlight(ctx, name);
+    }
+    for (let attempt = 1; r.exitCode !== 0 && attempt <= REMOVE_ATTEMPTS; attempt++) {
+      if (NO_SUCH_CONTAINER.test(r.stderr)) break;
+      ctx.log(`${spec.id}: rm ${name} (attempt ${attempt}): ${tailOf(r.stderr.trim(), 300)}`);
+      await sleep(200 * attempt);
+      r = await remove(name);
+    }
     for (const p of await reclaim(ctx, name)) ctx.log(`${spec.id}: ${p}`);
     return r;
+  }
+
+  /**
+   * dockerd finishes a create whose client was killed after sending it, so container `name` can
+   * appear after `rm` found nothing. Whether a create holds the name is asked by creating one of
+   * that name: a conflict names the container holding it, removed once dockerd registered it;
+   * a success means none does (a create still to come fails on the name), and ours goes.
+   */
+  async function removeCreateInFlight(ctx: AdapterContext, name: string): Promise<void> {
+    const probe = await effects.run(
+      [...cli, "create", "--name", name, "--network", "none", spec.imageRef(ctx.image), "true"],
+      { timeoutMs: 60_000 },
+    );
+    const holder = /already in use by container "([0-9a-f]{64})"/.exec(probe.stderr)?.[1];
+    const id = probe.exitCode === 0 ? probe.stdout.trim() : holder;
+    if (!id) {
+      ctx.log(`${spec.id}: cannot tell whether ${name} is being created: ${probe.stderr.trim()}`);
+      return;
+    }
+    const removed = (r: ProcessResult) => r.exitCode === 0 && !NO_SUCH_CONTAINER.test(r.stderr);
+    const deadline = Date.now() + IN_FLIGHT_CREATE_MS;
+    let r = await remove(id);
+    while (!removed(r) && Date.now() < deadline) {
+      await sleep(100);
+      r = await remove(id);
+    }
+    if (!removed(r)) ctx.log(`${spec.id}: cannot remove ${name}: ${r.stderr.trim()}`);
   }
 
   const adapter: RuntimeAdapter = {

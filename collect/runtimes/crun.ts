@@ -67,7 +67,7 @@ export function crunAdapter(options: CrunAdapterOptions = {}): RuntimeAdapter {
     isolation: CRUN.isolation,
     binary: CRUN.binary,
     aptPackage: "crun",
-    stateRoot: CRUN.stateRoot.root,
+    stateRoot: CRUN.stateRoot,
     capabilities: NAMESPACE_CAPABILITIES,
     globalArgs: () => [],
     wrap: workaround

@@ -84,6 +84,9 @@ export function dockerAdapter(
     // docker cannot join a network namespace by path: its steps use its bridge.
     capabilities: { ...low.capabilities, networks: ["bridge", "none"] },
     stateRoots: [low.stateRoot],
+    cgroupPaths: dockerCgroupPaths,
+    // dockerd finishes a create whose client was killed.
+    finishesOrphanCreates: true,
     hostBridgeAddress: () => dockerBridgeGateway(effects.run),
     binary: DOCKER_CLI,
     aptPackage: "docker.io",
@@ -167,6 +170,11 @@ export function dockerAdapter(
   }, options);
 }
 
+/** Where the low-level runtime puts the cgroup of docker container `id` (cgroupfs manager). */
+export function dockerCgroupPaths(id: string): string[] {
+  return [`docker/${id}`];
+}
+
 /** The image reference docker knows our image by. */
 export function dockerImageRef(tag: string): string {
   return `ocibench:${tag}`;
@@ -238,5 +246,6 @@ export const dockerRuntime: RuntimePlugin<AdapterOptions> = {
     "docker-runsc": (o) => dockerAdapter("runsc", o),
   },
   aptPackages: ["docker.io"],
+  containerCgroupPaths: dockerCgroupPaths,
   findLeftovers: findDockerLeftovers,
 };

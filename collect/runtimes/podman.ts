@@ -31,6 +31,11 @@ export type PodmanRuntime = "runc" | "crun" | "runsc";
 
 const LOW_LEVEL: Record<PodmanRuntime, LowLevelRuntime> = { runc: RUNC, crun: CRUN, runsc: RUNSC };
 
+/** Where the low-level runtime puts the cgroup of podman container `id` (cgroupfs manager). */
+export function podmanCgroupPaths(id: string): string[] {
+  return [`libpod_parent/libpod-${id}`];
+}
+
 /** The image reference podman knows our image by. */
 export function podmanImageRef(tag: string): string {
   return `localhost/ocibench:${tag}`;
@@ -51,6 +56,8 @@ export function podmanAdapter(
     lowLevelRuntime: runtime,
     capabilities: { ...low.capabilities, networks: ["bridge", "netns", "none"] },
     stateRoots: [low.stateRoot],
+    cgroupPaths: podmanCgroupPaths,
+    finishesOrphanCreates: false,
     binary: "podman",
     aptPackage: "podman",
     cliArgs: [],
@@ -130,5 +137,6 @@ export const podmanRuntime: RuntimePlugin<AdapterOptions> = {
     "podman-runsc": (o) => podmanAdapter("runsc", o),
   },
   aptPackages: ["podman"],
+  containerCgroupPaths: podmanCgroupPaths,
   findLeftovers: findPodmanLeftovers,
 };

@@ -28,7 +28,7 @@ export function runcAdapter(options: AdapterOptions = {}): RuntimeAdapter {
     isolation: RUNC.isolation,
     binary: RUNC.binary,
     aptPackage: "runc",
-    stateRoot: RUNC.stateRoot.root,
+    stateRoot: RUNC.stateRoot,
     capabilities: NAMESPACE_CAPABILITIES,
     globalArgs: () => [],
     async version(binary, effects) {

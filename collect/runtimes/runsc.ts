@@ -24,7 +24,7 @@ import { type AdapterOptions, type LowLevelRuntime, readVersion } from "./_commo
 export const RUNSC: LowLevelRuntime = {
   binary: "runsc",
   isolation: "syscall-sandbox",
-  stateRoot: { binary: "runsc", root: "/run/runsc" },
+  stateRoot: { binary: "runsc", root: "/run/runsc", entriesOf: runscStateEntries },
   capabilities: {
     hostsReachableServer: false,
     serverLimitation:
@@ -32,6 +32,23 @@ export const RUNSC: LowLevelRuntime = {
     directIo: false,
   },
 };
+
+/**
+ * The entries of runsc's state root that hold container `id`'s state: `<id>_sandbox:<sandbox>.state`
+ * and its `.lock`. Exact: the state of `<id>0` is not `id`'s. runsc killed between taking its
+ * lock and writing its state leaves the `.lock` alone, and `runsc delete --force` then reports
+ * success because no `.state` names the container; killed while writing, it leaves an empty
+ * `.state` it cannot load. Both are removed once nothing runs under the id.
+ *
+ * @example
+ * ```ts
+ * runscStateEntries(["ab_sandbox:ab.lock", "abc_sandbox:abc.state", "ab"], "ab");
+ * // ["ab_sandbox:ab.lock"]
+ * ```
+ */
+export function runscStateEntries(names: readonly string[], id: string): string[] {
+  return names.filter((n) => n.startsWith(`${id}_sandbox:`) && /\.(state|lock)$/.test(n));
+}
 
 /** gVisor platforms this adapter knows. */
 export type RunscPlatform = "ptrace" | "systrap" | "kvm";
@@ -51,7 +68,7 @@ export function runscAdapter(options: RunscAdapterOptions = {}): RuntimeAdapter 
     isolation: RUNSC.isolation,
     binary: RUNSC.binary,
     aptPackage: "runsc",
-    stateRoot: RUNSC.stateRoot.root,
+    stateRoot: RUNSC.stateRoot,
     capabilities: { ...RUNSC.capabilities, networks: ["netns", "none"] },
     globalArgs: (step) => [
       `--platform=${platform}`,
