@@ -64,10 +64,15 @@ Deno.test("acquireRunLock() takes over a lock file its holder left when it died,
 Deno.test("a lock held by another process is refused with its pid, and freed when that process dies", async () => {
   await withRunDir(async (layout) => {
     // flock(1) holds the lock in a child process, as a running collection would.
+    // It says "held" once it has the lock, so the test never races it for the lock.
     const holder = new Deno.Command("flock", {
-      args: ["--exclusive", "--nonblock", "--no-fork", layout.lock, "sleep", "30"],
+      args: ["--exclusive", "--no-fork", layout.lock, "sh", "-c", "echo held; exec sleep 30"],
+      stdout: "piped",
     }).spawn();
+    const reader = holder.stdout.getReader();
     try {
+      const { value } = await reader.read();
+      assertEquals(new TextDecoder().decode(value).trim(), "held");
       await Deno.writeTextFile(
         layout.lock,
         JSON.stringify({ pid: holder.pid, runId: layout.runId, since: "2026-11-27T07:00:00.000Z" }),
@@ -85,6 +90,7 @@ Deno.test("a lock held by another process is refused with its pid, and freed whe
     } finally {
       holder.kill("SIGKILL");
       await holder.status;
+      await reader.cancel();
     }
     const lock = await acquireRunLock(layout, options(2));
     assertEquals(lock.tookOver?.pid, holder.pid);
