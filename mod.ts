@@ -130,6 +130,30 @@ export {
   type SecurityPosture,
   type WinLoss,
 } from "./model/analysis.ts";
+export { type BaselineVerdict, BaselineVerdictSchema, type VerdictKind } from "./model/analysis.ts";
+export {
+  bonferroniLevel,
+  decideVerdict,
+  type IntervalKind,
+  type VerdictOptions,
+  type VerdictResult,
+} from "./analyze/verdict.ts";
+export { type BaselineVerdictOptions, baselineVerdicts } from "./analyze/baseline_verdicts.ts";
+export {
+  type MedianInterval,
+  medianOrderInterval,
+  smallestNForLevel,
+} from "./analyze/median_interval.ts";
+export { type RankInterval, rankIntervals } from "./analyze/rank_intervals.ts";
+export {
+  DEFAULT_MARGINS,
+  DEFAULT_MARGINS_PATH,
+  marginFor,
+  type MarginRule,
+  type Margins,
+  MarginsSchema,
+  readMargins,
+} from "./model/margins.ts";
 export { summarizeValues, type ValueSummary } from "./analyze/summarize_values.ts";
 export { detectOutliers, type OutlierFlags } from "./analyze/detect_outliers.ts";
 export {

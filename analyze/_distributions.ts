@@ -141,3 +141,29 @@ export function studentTTwoSided(t: number, df: number): number {
   const x = df / (df + t * t);
   return Math.min(1, incompleteBeta(x, df / 2, 0.5));
 }
+
+/**
+ * The Student t quantile: t with P(T ≤ t) = p for `df` degrees of freedom (df > 0, not
+ * necessarily an integer), by bisection on {@link studentTTwoSided}; accurate to ~1e-12.
+ */
+export function studentTQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`studentTQuantile: p must be in (0, 1), got ${p}`);
+  if (!(df > 0)) throw new RangeError(`studentTQuantile: df must be above 0, got ${df}`);
+  if (p === 0.5) return 0;
+  // Two-sided tail of |t|: 2·(1 − p) for p above one half.
+  const tail = 2 * Math.min(p, 1 - p);
+  let lo = 0;
+  let hi = 1;
+  while (studentTTwoSided(hi, df) > tail) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e300) break;
+  }
+  for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTTwoSided(mid, df) > tail) lo = mid;
+    else hi = mid;
+  }
+  const t = (lo + hi) / 2;
+  return p > 0.5 ? t : -t;
+}

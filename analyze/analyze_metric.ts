@@ -1,6 +1,6 @@
 /**
  * One metric of one host group: per-runtime summaries, ratios to the reference runtime,
- * pairwise tests with Holm's correction, and the ranking.
+ * pairwise tests and decisions, and the ranking as intervals.
  *
  * @module
  */
@@ -16,11 +16,7 @@ import type {
 } from "../model/analysis.ts";
 import type { Direction } from "../model/result_set.ts";
 import type { MetricValues, RuntimeValues } from "./_group_values.ts";
-import {
-  type BootstrapCache,
-  medianInterval,
-  ratioOfMediansInterval,
-} from "./bootstrap_interval.ts";
+import { type BootstrapCache, ratioOfMediansInterval } from "./bootstrap_interval.ts";
 import { detectOutliers } from "./detect_outliers.ts";
 import { cliffsDeltaFromU, hodgesLehmannShift } from "./effect_size.ts";
 import { holmAdjust } from "./holm_adjust.ts";
@@ -28,9 +24,12 @@ import { mannWhitneyU } from "./mann_whitney.ts";
 import type { Random } from "./random.ts";
 import { summarizeValues } from "./summarize_values.ts";
 import { welchTTest } from "./welch_t.ts";
+import { medianOrderInterval, smallestNForLevel } from "./median_interval.ts";
+import { bonferroniLevel, decideVerdict, RANK_INTERVAL_MIN_N } from "./verdict.ts";
+import { rankIntervals } from "./rank_intervals.ts";
 
-/** Below this many samples the bootstrap interval of a median gets a caution note. */
-export const SMALL_SAMPLE_N = 10;
+/** Default practical margin δ of a metric when none is given (±5 %). */
+export const DEFAULT_MARGIN = 0.05;
 
 /** Options of {@link analyzeMetric}. */
 export interface AnalyzeMetricOptions {
@@ -43,6 +42,8 @@ export interface AnalyzeMetricOptions {
   maxResamples: number;
   /** Bootstrap distributions shared by a metric's intervals (made per metric when absent). */
   cache?: BootstrapCache;
+  /** The metric's practical margin δ as a fraction; default {@link DEFAULT_MARGIN}. */
+  margin?: number;
 }
 
 /** True when `a` is better than `b` in `direction` (never for `none`). */
@@ -61,13 +62,7 @@ function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Pre
     const values = Float64Array.from(rv.values);
     const sorted = Float64Array.from(values).sort();
     const s = summarizeValues(sorted);
-    const ci = medianInterval(sorted, {
-      level: options.level,
-      random: options.random,
-      maxResamples: options.maxResamples,
-      seed: options.seed,
-      cache: options.cache,
-    });
+    const exact = medianOrderInterval(sorted, options.level);
     const outliers: Outlier[] = detectOutliers(values, sorted).map((f) => ({
       iteration: rv.iterations[f.index],
       value: rv.values[f.index],
@@ -76,10 +71,11 @@ function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Pre
     }));
     if (s.n === 1) notes.push("single sample: no spread, no interval and no test");
     else if (s.n < 4) notes.push(`only ${s.n} samples: outliers are not looked for below 4`);
-    if (s.n >= 2 && s.n < SMALL_SAMPLE_N) {
+    if (exact && !exact.reachesLevel) {
       notes.push(
-        `only ${s.n} samples: the bootstrap interval of a median is coarse (its ends ` +
-          "are sample values) and may cover less than its nominal level",
+        `only ${s.n} samples: the median's interval [min, max] covers ` +
+          `${(exact.level * 100).toFixed(1)} %, not the ${options.level * 100} % asked ` +
+          `(${smallestNForLevel(options.level)} samples reach it)`,
       );
     }
     if (rv.published.length > 0) {
@@ -103,7 +99,13 @@ function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Pre
         min: s.min,
         max: s.max,
         central: s.median,
-        ci: ci as Interval | null,
+        ci: exact === null ? null : {
+          low: exact.low,
+          high: exact.high,
+          level: exact.level,
+          requestedLevel: exact.requestedLevel,
+          method: exact.method,
+        } satisfies Interval,
         outliers,
         notes,
       },
@@ -181,33 +183,59 @@ function overheadPercent(ratio: number, direction: Direction): number | null {
   return (ratio - 1) * 100;
 }
 
+/** True when every value is above 0, so that a ratio interval on logs can be made. */
+function allPositive(sorted: Float64Array): boolean {
+  return sorted.length > 0 && sorted[0] > 0;
+}
+
 function pairwiseTests(
   prepared: Prepared[],
+  direction: Direction,
   options: AnalyzeMetricOptions,
 ): PairwiseTest[] {
   const testable = prepared.filter((p) => p.sorted !== null && p.sorted.length >= 2);
+  // Only pairs that can give an interval can give a false decision: they form the family.
+  const intervals = testable.filter((p) => allPositive(p.sorted!)).length;
+  const family = (intervals * (intervals - 1)) / 2;
+  const pairLevel = bonferroniLevel(options.level, family);
+  const margin = options.margin ?? DEFAULT_MARGIN;
   const tests: PairwiseTest[] = [];
   for (let i = 0; i < testable.length; i++) {
     for (let j = i + 1; j < testable.length; j++) {
       const a = testable[i].sorted!;
       const b = testable[j].sorted!;
+      const nameA = testable[i].summary.runtime;
+      const nameB = testable[j].summary.runtime;
       const mw = mannWhitneyU(a, b);
       const welch = welchTTest(a, b);
       const hl = hodgesLehmannShift(a, b, { random: options.random });
       const notes: string[] = [];
-      if (welch === null) notes.push("Welch's t undefined: both samples have zero variance");
+      if (welch === null) notes.push("Welch's t undefined: neither sample varies");
       if (hl.subsampled) {
         notes.push("Hodges–Lehmann shift estimated on seeded subsamples of 300 values per side");
       }
+      let decision: PairwiseTest["decision"] = null;
+      if (direction !== "none") {
+        const v = decideVerdict(b, a, { direction, margin, level: pairLevel });
+        decision = {
+          better: v.verdict === "better" ? nameA : v.verdict === "worse" ? nameB : null,
+          ratio: v.ratio,
+          low: v.low,
+          high: v.high,
+          level: v.level,
+          method: v.intervalKind,
+        };
+      }
       tests.push({
-        a: testable[i].summary.runtime,
-        b: testable[j].summary.runtime,
+        a: nameA,
+        b: nameB,
         nA: a.length,
         nB: b.length,
         mannWhitney: { u: mw.u, p: mw.p, method: mw.method },
         welch,
         pAdjusted: null,
         significant: null,
+        decision,
         cliffsDelta: cliffsDeltaFromU(mw.u, { m: a.length, n: b.length }),
         hodgesLehmann: hl.shift,
         notes,
@@ -226,7 +254,7 @@ function rank(
   prepared: Prepared[],
   direction: Direction,
   pairwise: PairwiseTest[],
-  alpha: number,
+  level: number,
 ): MetricRanking {
   const withValue = prepared.filter((p) => p.summary.central !== null);
   const without = prepared.filter((p) => p.summary.central === null);
@@ -235,46 +263,59 @@ function rank(
     const b = y.summary.central!;
     return direction === "higher" ? b - a : a - b;
   });
-  const tested = withValue.length > 0 &&
-    withValue.every((p) => p.summary.kind === "sample" && p.summary.n >= 2);
-  // Consecutive runs of runtimes that share a rank, as index ranges into withValue.
-  const groups: number[][] = [];
+  const tested = withValue.length > 0 && withValue.every((p) => p.summary.kind === "sample");
+  const entries: RankEntry[] = [];
   if (tested) {
-    const significant = (a: string, b: string) =>
-      pairwise.find((t) => (t.a === a && t.b === b) || (t.a === b && t.b === a))?.significant ??
-        false;
-    for (let i = 0; i < withValue.length; i++) {
-      const current = groups[groups.length - 1];
-      const leader = current ? withValue[current[0]].summary.runtime : null;
-      if (leader !== null && !significant(leader, withValue[i].summary.runtime)) current.push(i);
-      else groups.push([i]);
+    const ids = withValue.map((p) => p.summary.runtime);
+    const decided = pairwise
+      .filter((t) => t.decision?.better)
+      .map((t) => ({
+        better: t.decision!.better!,
+        worse: t.decision!.better === t.a ? t.b : t.a,
+      }));
+    const intervals = rankIntervals(ids, decided);
+    for (const [k, p] of withValue.entries()) {
+      const r = intervals[k];
+      const notes: string[] = [];
+      if (p.summary.n < 2) {
+        notes.push(
+          `${p.summary.n} sample: compared with no runtime, so it may rank anywhere in ` +
+            `${r.best}–${r.worst}`,
+        );
+      }
+      entries.push({
+        runtime: r.runtime,
+        rank: r.best,
+        rankBest: r.best,
+        rankWorst: r.worst,
+        value: p.summary.central,
+        tiedWith: r.undecided,
+        notes,
+      });
     }
   } else {
-    for (let i = 0; i < withValue.length; i++) {
-      const current = groups[groups.length - 1];
-      if (current && withValue[current[0]].summary.central === withValue[i].summary.central) {
-        current.push(i);
-      } else groups.push([i]);
-    }
-  }
-  const entries: RankEntry[] = [];
-  let position = 1;
-  for (const g of groups) {
-    for (const i of g) {
+    let position = 1;
+    for (const [i, p] of withValue.entries()) {
+      if (i > 0 && p.summary.central !== withValue[i - 1].summary.central) position = i + 1;
       entries.push({
-        runtime: withValue[i].summary.runtime,
+        runtime: p.summary.runtime,
         rank: position,
-        value: withValue[i].summary.central,
-        tiedWith: g.filter((k) => k !== i).map((k) => withValue[k].summary.runtime),
+        rankBest: null,
+        rankWorst: null,
+        value: p.summary.central,
+        tiedWith: withValue
+          .filter((o) => o !== p && o.summary.central === p.summary.central)
+          .map((o) => o.summary.runtime),
         notes: [],
       });
     }
-    position += g.length;
   }
   for (const p of without) {
     entries.push({
       runtime: p.summary.runtime,
       rank: null,
+      rankBest: null,
+      rankWorst: null,
       value: null,
       tiedWith: [],
       notes: [`not ranked: ${p.summary.missingReason ?? "no value"}`],
@@ -283,26 +324,50 @@ function rank(
   return tested
     ? {
       significance: "tested",
-      method: "ordered by median; a runtime shares the rank of the best runtime of its tier " +
-        `unless their Holm-corrected Mann–Whitney p is below ${alpha} (competition ranking)`,
+      method: "ordered by median; each runtime's rank is an interval from best possible " +
+        "(1 + runtimes decided better) to worst possible (runtimes − those decided worse), " +
+        "a pair decided when its ratio interval (pairwise[].decision: Welch's t on ln values, " +
+        "or the exact Mann–Whitney interval with 10–50 samples a side) lies on one side of 1, " +
+        `the intervals of all pairs holding together with ≥ ${level * 100} % (Bonferroni)`,
       entries,
     }
     : {
       significance: "unknown",
-      method: withValue.some((p) => p.summary.kind === "summary")
-        ? "ordered by the published value; the source gives no spread, so whether neighbours " +
-          "differ significantly is unknown (only equal values share a rank)"
-        : "ordered by value; some runtimes have fewer than 2 samples, so significance is " +
-          "unknown (only equal values share a rank)",
+      method: "ordered by the published value; the source gives no spread, so whether " +
+        "neighbours differ is unknown (only equal values share a rank)",
       entries,
     };
 }
 
+/** Rejects a value that is not a finite number, naming where it is. */
+function checkFinite(values: MetricValues): void {
+  for (const rv of values.runtimes.values()) {
+    const at = rv.values.findIndex((v) => !Number.isFinite(v));
+    if (at >= 0) {
+      throw new RangeError(
+        `metric "${values.info.id}", runtime "${rv.runtime}": the sample of iteration ` +
+          `${rv.iterations[at]} in run "${rv.runIds[at]}" is ${rv.values[at]}; samples must be ` +
+          "finite numbers (readResultSet rejects such files)",
+      );
+    }
+    const published = rv.published.find((p) => p.value !== null && !Number.isFinite(p.value));
+    if (published) {
+      throw new RangeError(
+        `metric "${values.info.id}", runtime "${rv.runtime}": the published value in run ` +
+          `"${published.runId}" is ${published.value}; values must be finite numbers`,
+      );
+    }
+  }
+}
+
 /**
- * Analyses one metric of a host group: summaries (median and percentile-bootstrap interval
- * for samples; the published value for summaries), ratios to the baseline (or, when the group
- * has no baseline value, to the best runtime), pairwise Mann–Whitney and Welch tests with
- * Holm's correction and effect sizes, and the ranking. Direction `none` is reported, not ranked.
+ * Analyses one metric of a host group: summaries (median with its exact order-statistic
+ * interval for samples; the published value for summaries), ratios to the baseline (or, when
+ * the group has no baseline value, to the best runtime), pairwise Mann–Whitney and Welch tests
+ * with Holm's correction, effect sizes and a decision per pair ({@link decideVerdict}, the
+ * pairs' intervals simultaneous by Bonferroni), and the ranking as intervals from the decided
+ * pairs. Direction `none` is reported, not ranked. Throws a RangeError naming the value when a
+ * value is not finite.
  */
 export function analyzeMetric(
   values: MetricValues,
@@ -310,10 +375,11 @@ export function analyzeMetric(
 ): MetricAnalysis {
   const options = { ...metricOptions, cache: metricOptions.cache ?? new WeakMap() };
   const { info } = values;
+  checkFinite(values);
   const prepared = [...values.runtimes.values()].map((rv) => summarizeRuntime(rv, options));
   const summaries = prepared.map((p) => p.summary);
   const notes: string[] = [];
-  const pairwise = pairwiseTests(prepared, options);
+  const pairwise = pairwiseTests(prepared, info.direction, options);
   const kinds = new Set(summaries.filter((s) => s.n > 0).map((s) => s.kind));
   const kind = kinds.size > 1 ? "mixed" : kinds.has("summary") ? "summary" : "sample";
   if (kind === "mixed") {
@@ -360,21 +426,28 @@ export function analyzeMetric(
     for (const p of prepared) {
       const rNotes: string[] = [];
       const central = p.summary.central;
-      if (central === null || refCentral === 0) {
+      if (central === null || refCentral <= 0 || central < 0) {
         ratios.push({
           runtime: p.summary.runtime,
           reference: reference.runtime,
           ratio: null,
           overheadPercent: null,
           ci: null,
-          notes: [central === null ? "no value" : "the reference value is 0: no ratio"],
+          notes: [
+            central === null
+              ? "no value"
+              : `the ${refCentral <= 0 ? "reference's" : "runtime's"} value ` +
+                `${refCentral <= 0 ? refCentral : central} is not above 0: no meaningful ratio`,
+          ],
         });
         continue;
       }
       const ratio = central / refCentral;
       let ci: Interval | null = null;
       if (p === ref) rNotes.push("the reference itself");
-      else if (p.sorted && ref.sorted) {
+      else if (p.sorted && ref.sorted && (p.sorted[0] < 0 || ref.sorted[0] < 0)) {
+        rNotes.push("no interval: some values are below 0, where a ratio means nothing");
+      } else if (p.sorted && ref.sorted) {
         ci = ratioOfMediansInterval(p.sorted, ref.sorted, {
           level: options.level,
           random: options.random,
@@ -384,6 +457,12 @@ export function analyzeMetric(
         });
         if (ci === null) {
           rNotes.push("no interval: fewer than 2 samples on a side or a zero median");
+        } else if (Math.min(p.sorted.length, ref.sorted.length) < RANK_INTERVAL_MIN_N) {
+          rNotes.push(
+            `a bootstrap of ${p.sorted.length} and ${ref.sorted.length} samples may cover less ` +
+              `than its nominal ${options.level * 100} %; the verdict's interval states the ` +
+              "level it reaches",
+          );
         }
       } else rNotes.push("no interval: published values carry no spread");
       ratios.push({
@@ -398,7 +477,7 @@ export function analyzeMetric(
   }
   const ranking = info.direction === "none"
     ? null
-    : rank(prepared, info.direction, pairwise, options.alpha);
+    : rank(prepared, info.direction, pairwise, options.level);
   if (info.direction === "none") notes.push("direction none: reported, not ranked");
   return {
     metric: info.id,

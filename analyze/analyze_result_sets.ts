@@ -19,6 +19,8 @@ import { recommend } from "./desirability.ts";
 import { BUILTIN_PROFILES } from "./profiles.ts";
 import { createRandom } from "./random.ts";
 import { SECURITY_POSTURE } from "./security_posture.ts";
+import { baselineVerdicts } from "./baseline_verdicts.ts";
+import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
 
 /** Options of {@link analyzeResultSets}. */
 export interface AnalyzeOptions {
@@ -46,6 +48,8 @@ export interface AnalyzeOptions {
   labels?: string[];
   /** CV above which a runtime's samples are flagged as highly variable; default 0.10. */
   cvWarningThreshold?: number;
+  /** Practical margins δ per metric for the verdicts; default `config/margins.json`. */
+  margins?: Margins;
 }
 
 /**
@@ -70,6 +74,7 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
   const pool = options.pool ?? false;
   const profiles = options.profiles ?? BUILTIN_PROFILES;
   const cvThreshold = options.cvWarningThreshold ?? 0.1;
+  const margins = options.margins ?? DEFAULT_MARGINS;
   if (!(level > 0 && level < 1)) {
     throw new RangeError(`confidence level must be in (0, 1), got ${level}`);
   }
@@ -115,8 +120,15 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
         random: createRandom(seed ^ hashString(`${g.id}\u0000${m.info.id}`)),
         seed,
         maxResamples,
+        margin: marginFor(margins, m.info.id).margin,
       })
     );
+    const verdicts = has
+      ? g.metrics.flatMap((m) => {
+        const { margin, rule } = marginFor(margins, m.info.id);
+        return baselineVerdicts(m, { baseline, runtimes: ids, margin, marginRule: rule, level });
+      })
+      : [];
     const group: HostGroup = {
       id: g.id,
       description: g.description,
@@ -135,9 +147,11 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
         note: has
           ? `ratios are to "${baseline}"`
           : `no runtime "${baseline}" in this group: ratios and category scores are to the ` +
-            "best runtime of each metric (scores ≤ 1, 1 = best)",
+            "best runtime of each metric (scores ≤ 1, 1 = best), and there are no verdicts " +
+            "(they need a baseline: --baseline)",
       },
       metrics,
+      verdicts,
       categories: categoryScores(metrics, ids),
       winsLosses: winsAndLosses(metrics, ids),
       recommendations: [],

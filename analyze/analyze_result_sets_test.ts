@@ -216,7 +216,7 @@ Deno.test("analyzeResultSets() with an unknown explicit baseline lists the runti
   assertStringIncludes(error.message, "podman, docker-ubuntu20, rkt");
 });
 
-Deno.test("analyzeResultSets() tests samples: equal runtimes share a rank, a slower one does not", () => {
+Deno.test("analyzeResultSets() ranks samples as intervals: equal runtimes overlap, a slower one is last", () => {
   const base = noisy(10, 20, 1);
   const set = sampleSet({
     native: base,
@@ -227,10 +227,12 @@ Deno.test("analyzeResultSets() tests samples: equal runtimes share a rank, a slo
   AnalysisSchema.parse(analysis);
   const m = analysis.groups[0].metrics[0];
   assertEquals(m.ranking!.significance, "tested");
-  const ranks = Object.fromEntries(m.ranking!.entries.map((e) => [e.runtime, e.rank]));
-  assertEquals(ranks.native, 1);
-  assertEquals(ranks.runc, 1);
-  assertEquals(ranks.runsc, 3);
+  const ranks = Object.fromEntries(
+    m.ranking!.entries.map((e) => [e.runtime, [e.rank, e.rankBest, e.rankWorst]]),
+  );
+  assertEquals(ranks.native, [1, 1, 2]);
+  assertEquals(ranks.runc, [1, 1, 2]);
+  assertEquals(ranks.runsc, [3, 3, 3]);
   assertEquals(m.reference!.mode, "baseline");
   const runsc = m.ratios.find((r) => r.runtime === "runsc")!;
   assertAlmostEquals(runsc.ratio!, 1.5, 1e-12);
@@ -241,10 +243,16 @@ Deno.test("analyzeResultSets() tests samples: equal runtimes share a rank, a slo
   assertEquals(test.significant, true);
   assertEquals(test.cliffsDelta, -1);
   assertEquals(m.pairwise.find((p) => p.b === "runc")!.significant, false);
+  assertEquals(test.decision!.better, "native");
+  assertEquals(m.pairwise.find((p) => p.b === "runc")!.decision!.better, null);
   assertEquals(m.pairwise.length, 3);
   const s = m.summaries.find((x) => x.runtime === "native")!;
   assert(s.ci!.low <= s.median! && s.median! <= s.ci!.high);
-  assertStringIncludes(s.ci!.method, "percentile bootstrap");
+  const sorted = [...base].sort((x, y) => x - y);
+  // n = 20: order statistics 6 and 15 cover 1 − 2·P(Bin(20, ½) ≤ 5) = 0.9586.
+  assertEquals([s.ci!.low, s.ci!.high], [sorted[5], sorted[14]]);
+  assertAlmostEquals(s.ci!.level, 0.958610534667969, 1e-12);
+  assertEquals(s.ci!.requestedLevel, 0.95);
 });
 
 Deno.test("analyzeResultSets() is reproducible for a seed and flags outliers without dropping them", () => {
@@ -254,7 +262,7 @@ Deno.test("analyzeResultSets() is reproducible for a seed and flags outliers wit
   const b = analyzeResultSets([set], { seed: 5 });
   const c = analyzeResultSets([set], { seed: 6 });
   assertEquals(a, b);
-  assertNotEquals(a.groups[0].metrics[0].summaries[0].ci, c.groups[0].metrics[0].summaries[0].ci);
+  assertNotEquals(a.groups[0].metrics[0].ratios[1].ci, c.groups[0].metrics[0].ratios[1].ci);
   const native = a.groups[0].metrics[0].summaries[0];
   assertEquals(native.n, 31);
   assertEquals(native.max, 40);
@@ -273,7 +281,12 @@ Deno.test("analyzeResultSets() marks a metric with one sample per runtime, never
   const s = m.summaries[0];
   assertEquals([s.n, s.sd, s.cv, s.ci], [1, null, null, null]);
   assertStringIncludes(s.notes.join(" "), "single sample");
-  assertEquals(m.ranking!.significance, "unknown");
+  // Nothing is decided: each may rank anywhere in 1–2.
+  assertEquals(m.ranking!.significance, "tested");
+  assertEquals(m.ranking!.entries.map((e) => [e.runtime, e.rankBest, e.rankWorst]), [
+    ["native", 1, 2],
+    ["runc", 1, 2],
+  ]);
   assertEquals(m.pairwise, []);
   assertEquals(m.ratios.find((r) => r.runtime === "runc")!.ratio, 1.5);
   assert(!JSON.stringify(analysis).includes("NaN"));

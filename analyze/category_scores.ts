@@ -30,19 +30,38 @@ export function normalisedRatio(metric: MetricAnalysis, runtime: string): number
  * geometric mean); `overall` is the geometric mean of the runtime's category scores, each
  * category counting once whatever its number of metrics. Metrics with direction `none` are
  * left out. The reference is the baseline where the group has it, otherwise each metric's
- * best runtime (then scores are ≤ 1 and 1 means "best on every metric").
+ * best runtime (then scores are ≤ 1 and 1 means "best on every metric"). A metric on which
+ * any runtime's value is ≤ 0 has no ratio for it (0 ms or 0 % loss, the best possible, would be
+ * infinitely better): it is left out for every runtime alike, and each score's notes say so,
+ * rather than silently scoring some runtimes without it.
  */
 export function categoryScores(metrics: MetricAnalysis[], runtimes: string[]): CategoryScore[] {
   const out: CategoryScore[] = [];
   const ranked = metrics.filter((m) => m.direction !== "none" && m.reference !== null);
+  const leftOut = new Map<string, string>(); // metric id → why
+  for (const m of ranked) {
+    const bad = m.summaries.filter((s) => s.central !== null && s.central <= 0);
+    if (bad.length > 0) {
+      leftOut.set(
+        m.metric,
+        `${m.metric} left out for every runtime: values ≤ 0 have no ratio (` +
+          bad.map((s) => `${s.runtime} ${s.central}`).join(", ") + ")",
+      );
+    }
+  }
   for (const runtime of runtimes) {
     const categoryValues: number[] = [];
     let usedTotal = 0;
     let missingTotal = 0;
+    const allNotes: string[] = [];
     for (const category of CategorySchema.options as Category[]) {
       const inCategory = ranked.filter((m) => m.category === category);
       if (inCategory.length === 0) continue;
+      const notes = inCategory.filter((m) => leftOut.has(m.metric)).map((m) =>
+        leftOut.get(m.metric)!
+      );
       const ratios = inCategory
+        .filter((m) => !leftOut.has(m.metric))
         .map((m) => normalisedRatio(m, runtime))
         .filter((r): r is number => r !== null);
       const missing = inCategory.length - ratios.length;
@@ -50,7 +69,15 @@ export function categoryScores(metrics: MetricAnalysis[], runtimes: string[]): C
       if (score !== null) categoryValues.push(score);
       usedTotal += ratios.length;
       missingTotal += missing;
-      out.push({ runtime, category, score, metricsUsed: ratios.length, metricsMissing: missing });
+      allNotes.push(...notes);
+      out.push({
+        runtime,
+        category,
+        score,
+        metricsUsed: ratios.length,
+        metricsMissing: missing,
+        notes,
+      });
     }
     out.push({
       runtime,
@@ -58,6 +85,7 @@ export function categoryScores(metrics: MetricAnalysis[], runtimes: string[]): C
       score: categoryValues.length > 0 ? geometricMean(categoryValues) : null,
       metricsUsed: usedTotal,
       metricsMissing: missingTotal,
+      notes: allNotes,
     });
   }
   return out;

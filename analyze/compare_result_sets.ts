@@ -20,6 +20,7 @@ import {
   type Comparison,
   COMPARISON_SCHEMA_VERSION,
   type ComparisonRow,
+  type GateProblem,
 } from "../model/comparison.ts";
 import { type Tolerance, toleranceFor, type Tolerances } from "../model/tolerances.ts";
 import { mannWhitneyU } from "./mann_whitney.ts";
@@ -239,6 +240,98 @@ export function compareResultSets(
     rows,
     regressions: rows.filter((r) => r.verdict === "regression").length,
     improvements: rows.filter((r) => r.verdict === "improvement").length,
+    problems: gateProblems(baseline, candidate, base, next),
     warnings,
   };
+}
+
+/**
+ * What the new run lacks that the baseline has: steps that failed only in the new run, runtimes
+ * and runtime × metric cells with no value, cells whose every value is empty or a warm-up. One entry per
+ * cause, in a stable order (a missing runtime is one entry, not one per metric).
+ */
+function gateProblems(
+  baseline: ResultSet[],
+  candidate: ResultSet[],
+  base: Map<string, Side>,
+  next: Map<string, Side>,
+): GateProblem[] {
+  const problems: GateProblem[] = [];
+  const failures = (sets: ResultSet[]) => {
+    const out = new Map<string, { count: number; first: string }>();
+    for (const set of sets) {
+      for (const f of set.failures) {
+        const key = `${f.runtime}\u0000${f.benchmark}`;
+        const seen = out.get(key) ?? { count: 0, first: f.message };
+        seen.count++;
+        out.set(key, seen);
+      }
+    }
+    return out;
+  };
+  const baseFailures = failures(baseline);
+  for (const [key, { count, first }] of [...failures(candidate)].sort(byKey)) {
+    if (baseFailures.has(key)) continue;
+    const [runtime, benchmark] = key.split("\u0000");
+    problems.push({
+      cause: "failures",
+      runtime,
+      benchmark,
+      message: `${runtime} ${benchmark}: ${count} failing step(s) in the new run, none in the ` +
+        `baseline (first: ${first.split("\n")[0].slice(0, 200)})`,
+    });
+  }
+  const runtimesOf = (m: Map<string, unknown>) =>
+    new Set([...m.keys()].map((k) => k.split("\u0000")[0]));
+  const empty = emptyCells(candidate);
+  // A runtime with only empty or warm-up values is present; its metrics say what they lack.
+  const present = new Set([...runtimesOf(next), ...runtimesOf(empty)]);
+  for (const runtime of [...runtimesOf(base)].sort()) {
+    if (present.has(runtime)) continue;
+    problems.push({
+      cause: "missing-runtime",
+      runtime,
+      message: `${runtime}: in the baseline, but the new run has no value for it`,
+    });
+  }
+  for (const key of [...base.keys()].sort()) {
+    const [runtime, metric] = key.split("\u0000");
+    if (next.has(key) || !present.has(runtime)) continue;
+    const nulls = empty.get(key);
+    problems.push(
+      nulls
+        ? {
+          cause: "no-samples",
+          runtime,
+          metric,
+          message:
+            `${runtime} ${metric}: all ${nulls} value(s) of the new run are empty or warm-ups`,
+        }
+        : {
+          cause: "missing-metric",
+          runtime,
+          metric,
+          message: `${runtime} ${metric}: in the baseline, but the new run has no value for it`,
+        },
+    );
+  }
+  return problems;
+}
+
+function byKey<T>(a: [string, T], b: [string, T]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/** How many observations per runtime × metric cannot be compared (empty, or warm-ups). */
+function emptyCells(sets: ResultSet[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const set of sets) {
+    for (const o of set.samples as Observation[]) {
+      if (o.value === null || (o.kind === "sample" && o.warmup)) {
+        const key = `${o.runtime}\u0000${o.metric}`;
+        out.set(key, (out.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  return out;
 }

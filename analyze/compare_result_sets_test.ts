@@ -96,3 +96,30 @@ Deno.test("compareResultSets() reports metrics on one side only and warns about 
   assertEquals(c.regressions, 0);
   assertStringIncludes(c.warnings[0], "different hosts");
 });
+
+Deno.test("compareResultSets() lists new failures, a missing runtime, a missing metric and empty samples", () => {
+  const next = syntheticRun("next", 2);
+  // runc lost every value; native lost cpu.events to a failure and has only warm-up start-ups.
+  next.samples = next.samples.filter((s) => s.runtime === "native" && s.metric !== "cpu.events");
+  next.samples.forEach((s) => s.kind === "sample" && (s.warmup = true));
+  next.failures = [
+    { runtime: "native", benchmark: "cpu", message: "exit 1\nmore", exitCode: 1, stderrTail: "" },
+    { runtime: "native", benchmark: "cpu", message: "exit 1", exitCode: 1, stderrTail: "" },
+  ];
+  const c = compareResultSets([syntheticRun("base", 1)], [next], { tolerances: TOLERANCES });
+  ComparisonSchema.parse(c);
+  assertEquals(c.regressions, 0);
+  assertEquals(c.problems.map((p) => p.message), [
+    "native cpu: 2 failing step(s) in the new run, none in the baseline (first: exit 1)",
+    "runc: in the baseline, but the new run has no value for it",
+    "native cpu.events: in the baseline, but the new run has no value for it",
+    `native startup.latency: all ${next.samples.length} value(s) of the new run are empty or warm-ups`,
+  ]);
+});
+
+Deno.test("compareResultSets() does not count failures the baseline had too", () => {
+  const failure = { runtime: "runc", benchmark: "cpu", message: "x", exitCode: 1, stderrTail: "" };
+  const base = { ...syntheticRun("base", 1), failures: [failure] };
+  const next = { ...syntheticRun("next", 3), failures: [failure, failure] };
+  assertEquals(compareResultSets([base], [next], { tolerances: TOLERANCES }).problems, []);
+});

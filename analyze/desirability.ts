@@ -54,16 +54,17 @@ export function desirability(y: number, options: DesirabilityOptions): number {
 
 /**
  * Bounds from the observed values: target = best value, unacceptable = worst value moved
- * {@link DATA_BOUND_MARGIN} of the range further away. Null when there are no values.
+ * {@link DATA_BOUND_MARGIN} of the range further away — but never below 0 when higher is
+ * better and no value is negative: zero throughput is unacceptable (d = 0, a veto), not merely
+ * the worst. Null when there are no values.
  */
 export function dataBounds(values: number[], direction: Direction): DesirabilityBounds | null {
   if (values.length === 0) return null;
   const min = Math.min(...values);
   const max = Math.max(...values);
   const margin = DATA_BOUND_MARGIN * (max - min);
-  return direction === "lower"
-    ? { unacceptable: max + margin, target: min }
-    : { unacceptable: min - margin, target: max };
+  if (direction === "lower") return { unacceptable: max + margin, target: min };
+  return { unacceptable: min >= 0 ? Math.max(0, min - margin) : min - margin, target: max };
 }
 
 function weightedGeometricMean(parts: { d: number; w: number }[]): number | null {
@@ -116,8 +117,8 @@ export function recommend(metrics: MetricAnalysis[], options: RecommendOptions):
   const untested = used.filter((m) => m.ranking?.significance !== "tested").length;
   if (untested > 0) {
     notes.push(
-      `${untested} of the ${used.length} weighed metrics have no significance test ` +
-        "(published values or fewer than 2 samples): small differences in D may be noise",
+      `${untested} of the ${used.length} weighed metrics have no decided comparisons ` +
+        "(published values carry no spread): small differences in D may be noise",
     );
   }
   const tiedAtTop = used.filter((m) =>
@@ -126,8 +127,8 @@ export function recommend(metrics: MetricAnalysis[], options: RecommendOptions):
   ).length;
   if (tiedAtTop > 0) {
     notes.push(
-      `on ${tiedAtTop} of the ${used.length} weighed metrics the best runtimes do not ` +
-        "differ significantly (they share rank 1), yet D still uses their medians",
+      `on ${tiedAtTop} of the ${used.length} weighed metrics several runtimes may rank ` +
+        "first (they are not decided apart), yet D still uses their medians",
     );
   }
   const entries: RecommendationEntry[] = options.runtimes.map((runtime) => {

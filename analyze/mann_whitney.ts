@@ -30,6 +30,9 @@ export interface MannWhitneyOptions {
  * recurrence f(u; i, j) = f(u − j; i − 1, j) + f(u; i, j − 1) (Mann & Whitney 1947, eq. 1).
  */
 function exactCounts(m: number, n: number): Float64Array {
+  const key = `${m},${n}`;
+  const known = EXACT_COUNTS.get(key);
+  if (known) return known;
   // rows[i] = f(·; i, j) for the current j.
   const rows: Float64Array[] = [];
   for (let i = 0; i <= m; i++) {
@@ -44,7 +47,31 @@ function exactCounts(m: number, n: number): Float64Array {
       for (let u = i * j; u >= j; u--) row[u] += prev[u - j];
     }
   }
+  EXACT_COUNTS.set(key, rows[m]);
   return rows[m];
+}
+
+// The null distribution depends on m and n only: a metric's comparisons share a few sizes.
+const EXACT_COUNTS = new Map<string, Float64Array>();
+
+/**
+ * P(U ≤ u) for u = 0…mn under the exact null distribution of the Mann–Whitney U of samples of
+ * sizes m and n without ties (Mann & Whitney 1947). Cached per (m, n); cost O(m²n²) once.
+ */
+export function mannWhitneyExactCdf(m: number, n: number): Float64Array {
+  if (!(Number.isInteger(m) && Number.isInteger(n) && m > 0 && n > 0)) {
+    throw new RangeError(`mannWhitneyExactCdf: sizes must be positive integers, got ${m}, ${n}`);
+  }
+  const counts = exactCounts(m, n);
+  let total = 0;
+  for (const c of counts) total += c;
+  const cdf = new Float64Array(counts.length);
+  let running = 0;
+  for (let u = 0; u < counts.length; u++) {
+    running += counts[u];
+    cdf[u] = running / total;
+  }
+  return cdf;
 }
 
 /**
@@ -62,6 +89,11 @@ export function mannWhitneyU(
   const m = a.length;
   const n = b.length;
   if (m === 0 || n === 0) throw new RangeError("mannWhitneyU: both samples need values");
+  // NaN compares false with everything: the merge below would never move past it.
+  for (const [name, xs] of [["a", a], ["b", b]] as const) {
+    const at = xs.findIndex(Number.isNaN);
+    if (at >= 0) throw new RangeError(`mannWhitneyU: sample ${name}[${at}] is NaN; give numbers`);
+  }
   // Merge the sorted samples, ranking tie groups with their average rank.
   let i = 0;
   let j = 0;

@@ -23,3 +23,7 @@ export * from "./security_posture.ts";
 export * from "./profiles.ts";
 export * from "./check_sanity.ts";
 export * from "./random.ts";
+export * from "./verdict.ts";
+export * from "./baseline_verdicts.ts";
+export * from "./median_interval.ts";
+export * from "./rank_intervals.ts";

@@ -5,12 +5,8 @@
  * @module
  */
 import { type Command, EXIT_OK, parseCommandArgs, UsageError } from "./command.ts";
-import {
-  expandResultPaths,
-  InvalidInputError,
-  parseJsonText,
-  readResultSet,
-} from "../model/read_result_set.ts";
+import { expandResultPaths, parseJsonText, readResultSet } from "../model/read_result_set.ts";
+import { MAX_CONFIG_BYTES, readRegularTextFile } from "../model/read_text_file.ts";
 import type { ResultSet } from "../model/result_set.ts";
 import { AnalysisSchema, type Profile } from "../model/analysis.ts";
 import { formatIssues } from "../model/format_issues.ts";
@@ -18,15 +14,18 @@ import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
 import { BUILTIN_PROFILES, findProfile, parseProfiles } from "../analyze/profiles.ts";
 import { formatAnalysis } from "../report/format_analysis.ts";
 import { escapeTerminal, jsonForTerminal } from "../report/escape.ts";
+import { DEFAULT_MARGINS_PATH, readMargins } from "../model/margins.ts";
 
 const FORMATS = ["table", "md", "json", "csv"] as const;
 
 const HELP = `Usage: ocibench analyze <file.json | dir>... [options]
 
-Analyses result sets: per host and per metric the runtimes' statistics (median, mean, sd, CV,
-bootstrap 95 % interval, outliers), ratios to a baseline, Mann–Whitney and Welch tests with
-Holm's correction, rankings, category scores, recommendations per workload profile and sanity
-checks. A directory stands for every *.json file directly inside it.
+Analyses result sets: per host and per metric the runtimes' statistics (median with its exact
+order-statistic interval, mean, sd, CV, outliers), a verdict per runtime against the baseline
+(better, worse, equivalent within the metric's margin, or undetermined, from simultaneous 95 %
+intervals of the ratio), Mann–Whitney and Welch tests, ranks as intervals, category scores,
+recommendations per workload profile and sanity checks. A directory stands for every *.json
+file directly inside it.
 
 Options:
   --baseline ID        runtime ratios are taken against (default: native; when a group has no
@@ -36,6 +35,8 @@ Options:
                        (${BUILTIN_PROFILES.map((p) => p.id).join(", ")})
                        or a JSON file with one profile or {"schemaVersion":1,"profiles":[...]}
                        (default: every built-in profile)
+  --margins FILE       practical margins per metric for the verdicts (default:
+                       config/margins.json; ±5 % unless a rule there says otherwise)
   --format FORMAT      table (default), md, json (the whole analysis) or csv (one row per
                        host × metric × runtime; RFC 4180, and text a spreadsheet would take
                        for a formula starts with ')
@@ -55,15 +56,7 @@ async function loadProfiles(value: string | undefined): Promise<Profile[]> {
       throw error;
     }
   }
-  let text: string;
-  try {
-    text = await Deno.readTextFile(value);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : (error as Error).message;
-    throw new InvalidInputError("profile", value, [reason]);
-  }
+  const text = await readRegularTextFile(value, "profile", MAX_CONFIG_BYTES);
   return parseProfiles(parseJsonText(text, "profile", value), value);
 }
 
@@ -86,6 +79,7 @@ export const analyzeCommand: Command = {
       format: { type: "string" },
       pool: { type: "boolean" },
       seed: { type: "string" },
+      margins: { type: "string" },
     }, true);
     if (values.help) {
       console.log(HELP);
@@ -100,6 +94,7 @@ export const analyzeCommand: Command = {
     }
     const seed = parseSeed(values.seed);
     const profiles = await loadProfiles(values.profile);
+    const margins = await readMargins(values.margins ?? DEFAULT_MARGINS_PATH);
     const files = await expandResultPaths(positionals);
     const sets: ResultSet[] = [];
     for (const file of files) sets.push(await readResultSet(file));
@@ -110,6 +105,7 @@ export const analyzeCommand: Command = {
         seed,
         pool: values.pool ?? false,
         profiles,
+        margins,
         labels: files,
       });
     } catch (error) {

@@ -87,6 +87,41 @@ Deno.test("analyze rejects an unknown baseline, an unknown profile and a malform
   }
 });
 
+Deno.test("analyze --format json gives a verdict per runtime × metric against --baseline, with --margins", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const margins = `${dir}/margins.json`;
+    await Deno.writeTextFile(
+      margins,
+      JSON.stringify({
+        schemaVersion: 1,
+        default: { percent: 5 },
+        rules: [{ metric: "syscalls.*", percent: 50 }],
+      }),
+    );
+    const run = "fixtures/runs/20261127-102220-d5d4ad.json";
+    const r = await analyze(run, "--format", "json", "--baseline", "runc", "--margins", margins);
+    assertEquals(r.code, 0, r.stderr);
+    const group = AnalysisSchema.parse(JSON.parse(r.stdout)).groups[0];
+    const ranked = group.metrics.filter((m) => m.direction !== "none").length;
+    assertEquals(group.verdicts.length, ranked * (group.runtimes.length - 1));
+    const v = group.verdicts.find((x) =>
+      x.metric === "syscalls.getppid" && x.runtime === "runsc-ptrace"
+    )!;
+    assertEquals([v.baseline, v.margin, v.marginRule, v.verdict], [
+      "runc",
+      0.5,
+      "rules[0]",
+      "worse",
+    ]);
+    const bad = await analyze(run, "--margins", `${dir}/missing.json`);
+    assertEquals(bad.code, 1);
+    assertStringIncludes(bad.stderr, "missing.json");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("analyze prints no terminal control from a results file, and defuses its CSV", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ocibench-analyze-test-" });
   try {

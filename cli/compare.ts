@@ -16,7 +16,7 @@ import { readResultSets } from "../model/read_result_set.ts";
 import { DEFAULT_TOLERANCES_PATH, readTolerances } from "../model/tolerances.ts";
 import { compareResultSets } from "../analyze/compare_result_sets.ts";
 import { formatComparison } from "../report/format_comparison.ts";
-import { jsonForTerminal } from "../report/escape.ts";
+import { escapeTerminal, jsonForTerminal } from "../report/escape.ts";
 
 const FORMATS = ["table", "md", "json"] as const;
 
@@ -35,8 +35,11 @@ Options:
   --alpha A          significance level after Holm's correction (default 0.05)
   --format FORMAT    table (default), md or json
   --seed N           seed of the bootstrap (default 1)
+  --allow-missing    pass even when the new run has steps that failed only there, or lacks a
+                     runtime or metric of the baseline, or a metric whose samples are all empty
+                     (each is still printed); without it, each of these fails the gate
 
-Exit codes: 0 no regression, 1 a regression (or unreadable input), 2 bad usage.`;
+Exit codes: 0 no regression, 1 a regression, a problem above, or unreadable input; 2 bad usage.`;
 
 /** The `compare` subcommand. */
 export const compareCommand: Command = {
@@ -49,6 +52,7 @@ export const compareCommand: Command = {
       alpha: { type: "string" },
       format: { type: "string" },
       seed: { type: "string" },
+      "allow-missing": { type: "boolean" },
     }, true);
     if (values.help) {
       console.log(HELP);
@@ -71,11 +75,20 @@ export const compareCommand: Command = {
       positionals.map((p) => readResultSets([p]).then((r) => r.map((x) => x.set))),
     );
     const comparison = compareResultSets(baseline, candidate, { tolerances, alpha, seed });
+    const allowMissing = values["allow-missing"] === true;
     console.log(
       format === "json"
         ? jsonForTerminal(comparison)
-        : formatComparison(comparison, format as "table" | "md"),
+        : formatComparison(comparison, format as "table" | "md", { allowMissing }),
     );
-    return comparison.regressions > 0 ? EXIT_FAILURE : EXIT_OK;
+    for (const problem of comparison.problems) {
+      console.error(
+        escapeTerminal(
+          `compare: ${allowMissing ? "allowed by --allow-missing: " : ""}${problem.message}`,
+        ),
+      );
+    }
+    const blocking = allowMissing ? 0 : comparison.problems.length;
+    return comparison.regressions > 0 || blocking > 0 ? EXIT_FAILURE : EXIT_OK;
   },
 };

@@ -3,16 +3,26 @@
  *
  * @module
  */
-import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs, UsageError } from "./command.ts";
+import {
+  type Command,
+  EXIT_FAILURE,
+  EXIT_OK,
+  parseCommandArgs,
+  positiveNumber,
+  UsageError,
+} from "./command.ts";
 import { buildReport } from "../report/build_report.ts";
 import { escapeTerminal } from "../report/escape.ts";
+import { CELL_MEMORY_MIB } from "../report/run_cells.ts";
+import { checkOutputDirectory } from "../model/read_text_file.ts";
 
 const HELP =
   `Usage: ocibench report [--notebook FILE]... [--data FILE...] [--out DIR] [--keep-going]
 
 Builds each notebook (Markdown with front matter and TypeScript cells, see report/README.md) into
 DIR/<name>.html (one self-contained file), DIR/<name>.md, and beside them one SVG per figure and
-one CSV per table. Cells run in a sandbox without file, network or environment access.
+one CSV per table. Cells run in a separate process with every permission denied (no file,
+network, environment or program access), no module loading and a memory limit.
 
 Options:
   --notebook FILE   notebook to build (repeatable); default: every notebooks/*.md
@@ -21,6 +31,8 @@ Options:
   --out DIR         output directory (default: site)
   --results DIR     where collected runs live, for notebooks reading latest-run (default: results)
   --keep-going      show a failing cell's error in place and go on (exit code 1 at the end)
+  --cell-memory MIB memory the cell sandbox may use (default ${CELL_MEMORY_MIB}); a cell that
+                    uses more fails with its number
 
 Without --data, a notebook reads the datasets its front matter names; "latest-run" is the newest
 collected run. A failing cell stops the build with the notebook file, cell number and line.`;
@@ -37,6 +49,7 @@ export const reportCommand: Command = {
       out: { type: "string" },
       results: { type: "string" },
       "keep-going": { type: "boolean" },
+      "cell-memory": { type: "string" },
     }, true);
     if (values.help) {
       console.log(HELP);
@@ -48,12 +61,20 @@ export const reportCommand: Command = {
       );
     }
     const data = values.data ? [...values.data, ...positionals] : undefined;
+    const outDir = await checkOutputDirectory("--out", values.out ?? "site").catch((error) => {
+      throw new UsageError(`report: ${error.message}`);
+    });
+    const memoryMiB = positiveNumber("cell-memory", values["cell-memory"], CELL_MEMORY_MIB);
+    if (!Number.isInteger(memoryMiB) || memoryMiB < 64) {
+      throw new UsageError(`--cell-memory must be a whole number of MiB ≥ 64, got "${memoryMiB}"`);
+    }
     const notebooks = values.notebook ?? await defaultNotebooks();
     if (notebooks.length === 0) throw new UsageError("report: no notebook given or in notebooks/");
     let failed = 0;
     for (const notebook of notebooks) {
       const built = await buildReport(notebook, {
-        outDir: values.out ?? "site",
+        outDir,
+        memoryMiB,
         data,
         keepGoing: values["keep-going"],
         resultsDir: values.results,

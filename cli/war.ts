@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs } from "./command.ts";
+import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs, UsageError } from "./command.ts";
 import { type CollectFlags, collectRequestFrom, executeCollection } from "./collect.ts";
 import { formatDoctorReport, runDoctor } from "../collect/doctor.ts";
 import { buildImage } from "../collect/image.ts";
 import { installPackages, packagesToInstall } from "../collect/install_missing.ts";
 import { allAdapters } from "../collect/runtimes/mod.ts";
 import { readResultSet } from "../model/read_result_set.ts";
+import { checkOutputDirectory } from "../model/read_text_file.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
 import { formatCategorySummary } from "../report/format_category_summary.ts";
 import { buildReport } from "../report/build_report.ts";
@@ -75,6 +76,9 @@ export const warCommand: Command = {
       ...(values.seed !== undefined ? { seed: values.seed } : {}),
     };
     const request = await collectRequestFrom(flags, all);
+    const outDir = await checkOutputDirectory("--out", values.out ?? "site").catch((error) => {
+      throw new UsageError(`war: ${error.message}`);
+    });
     const runtimeIds = values.runtimes?.split(",").map((s) => s.trim()).filter(Boolean);
 
     say("1/5 doctor");
@@ -121,7 +125,6 @@ export const warCommand: Command = {
     }
 
     say("4/5 analyse and report");
-    const outDir = values.out ?? "site";
     const built = await buildReport(WAR_NOTEBOOK, { outDir, data: [outcome.resultPath] });
     const analysis = analyzeResultSets([set], { seed: 1 });
     const minutes = (performance.now() - started) / 60_000;

@@ -28,8 +28,10 @@ const NumOrNull = Num.nullable();
 export const IntervalSchema = z.object({
   low: Num,
   high: Num,
-  /** Coverage, e.g. 0.95. */
+  /** Coverage the interval reaches, e.g. 0.95 (0.75 for [min, max] of 3 values). */
   level: Num,
+  /** The coverage asked for, when the method's achieved level is computed (may differ). */
+  requestedLevel: Num.optional(),
   /** How it was computed, e.g. "bootstrap percentile, 2000 resamples, seed 1". */
   method: z.string(),
 });
@@ -133,6 +135,22 @@ export const PairwiseTestSchema = z.object({
   pAdjusted: NumOrNull,
   /** pAdjusted < alpha; null when untested. */
   significant: z.boolean().nullable(),
+  /**
+   * The decision of a against b on the ratio a ÷ b (see {@link BaselineVerdictSchema}), with each
+   * interval at a Bonferroni level over the metric's pairs; null for direction `none`.
+   */
+  decision: z.object({
+    /** The runtime decided better, or null when the two are not decided apart. */
+    better: Id.nullable(),
+    /** a ÷ b and its interval (null when no interval can be made: n < 2, values ≤ 0). */
+    ratio: NumOrNull,
+    low: NumOrNull,
+    high: NumOrNull,
+    /** Coverage this interval reaches. */
+    level: NumOrNull,
+    /** `welch-log`: Welch's t on ln values; `rank-log`: the exact Mann–Whitney interval. */
+    method: z.enum(["welch-log", "rank-log"]).nullable(),
+  }).nullable(),
   /** Cliff's delta in [−1, 1]: P(a > b) − P(a < b). */
   cliffsDelta: NumOrNull,
   /** Hodges–Lehmann shift: median of all differences a − b, in the metric's unit. */
@@ -145,10 +163,17 @@ export type PairwiseTest = z.infer<typeof PairwiseTestSchema>;
 /** One line of a ranking. */
 export const RankEntrySchema = z.object({
   runtime: Id,
-  /** 1 = best; runtimes that share a rank have the same number (competition ranking 1, 1, 3). */
+  /**
+   * 1 = best. With decided comparisons (`tested`): the best possible rank, as `rankBest`. With
+   * published values (`unknown`): the place by value, equal values sharing (1, 1, 3).
+   */
   rank: z.number().int().positive().nullable(),
+  /** Best possible rank: 1 + the runtimes decided better than this one; null when untested. */
+  rankBest: z.number().int().positive().nullable(),
+  /** Worst possible rank: runtimes ranked − those decided worse than this one. */
+  rankWorst: z.number().int().positive().nullable(),
   value: NumOrNull,
-  /** Runtimes that share this rank (excluding itself). */
+  /** Runtimes not decided apart from this one (excluding itself); equal values when untested. */
   tiedWith: z.array(Id),
   notes: z.array(z.string()),
 });
@@ -157,7 +182,7 @@ export type RankEntry = z.infer<typeof RankEntrySchema>;
 
 /** The ranking of runtimes on one metric. */
 export const MetricRankingSchema = z.object({
-  /** `tested`: shared ranks come from Holm-corrected tests; `unknown`: plain order by value. */
+  /** `tested`: rank intervals from decided comparisons; `unknown`: plain order by value. */
   significance: z.enum(["tested", "unknown"]),
   method: z.string(),
   entries: z.array(RankEntrySchema),
@@ -205,6 +230,8 @@ export const CategoryScoreSchema = z.object({
   score: NumOrNull,
   metricsUsed: z.number().int().nonnegative(),
   metricsMissing: z.number().int().nonnegative(),
+  /** Why metrics were left out of this score, e.g. values ≤ 0 that have no ratio. */
+  notes: z.array(z.string()),
 });
 /** A runtime's score in one category. */
 export type CategoryScore = z.infer<typeof CategoryScoreSchema>;
@@ -344,6 +371,47 @@ export const SourceInfoSchema = z.object({
 /** A result set that went into a group. */
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;
 
+/** The four verdicts of a runtime against the baseline. */
+export const VerdictKindSchema = z.enum(["better", "worse", "equivalent", "undetermined"]);
+/** The four verdicts of a runtime against the baseline. */
+export type VerdictKind = z.infer<typeof VerdictKindSchema>;
+
+/**
+ * One runtime against the baseline on one metric: the ratio runtime ÷ baseline with its
+ * interval (method and achieved level stated) and the verdict against the margin δ.
+ */
+export const BaselineVerdictSchema = z.object({
+  metric: z.string(),
+  runtime: Id,
+  baseline: Id,
+  /** Point estimate of runtime ÷ baseline (geometric-mean or Hodges–Lehmann ratio). */
+  ratio: NumOrNull,
+  low: NumOrNull,
+  high: NumOrNull,
+  /** Coverage this interval reaches; the set of a metric's intervals holds together ≥ settings.confidenceLevel. */
+  level: NumOrNull,
+  method: z.string(),
+  /** δ as a fraction: equivalent inside [1/(1 + δ), 1 + δ]. */
+  margin: Num.positive(),
+  /** Which rule of the margin file gave δ (`default` or `rules[i]`). */
+  marginRule: z.string(),
+  verdict: VerdictKindSchema,
+  /** For `better`/`worse`: the whole interval lies beyond the margin. */
+  beyondMargin: z.boolean(),
+  /**
+   * The whole interval lies inside [1/(1 + δ), 1 + δ]: every `equivalent`, and a `better`/`worse`
+   * decided yet too small to matter.
+   */
+  withinMargin: z.boolean(),
+  n: z.number().int().nonnegative(),
+  baselineN: z.number().int().nonnegative(),
+  /** Intervals of this metric made simultaneous (Bonferroni); 0 when no interval was made. */
+  comparisons: z.number().int().nonnegative(),
+  reason: z.string(),
+});
+/** One runtime against the baseline on one metric. */
+export type BaselineVerdict = z.infer<typeof BaselineVerdictSchema>;
+
 /** All result sets of one host (or all of them, when pooled). */
 export const HostGroupSchema = z.object({
   /** The host id, or `pooled` when hosts were pooled on request. */
@@ -366,6 +434,11 @@ export const HostGroupSchema = z.object({
     note: z.string(),
   }),
   metrics: z.array(MetricAnalysisSchema),
+  /**
+   * Every runtime × ranked metric against the baseline (empty when the group has none), in
+   * metric order.
+   */
+  verdicts: z.array(BaselineVerdictSchema),
   categories: z.array(CategoryScoreSchema),
   winsLosses: z.array(WinLossSchema),
   recommendations: z.array(RecommendationSchema),

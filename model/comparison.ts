@@ -70,6 +70,23 @@ export const ComparisonRowSchema = z.object({
 /** One runtime × metric compared. */
 export type ComparisonRow = z.infer<typeof ComparisonRowSchema>;
 
+/**
+ * Why the gate cannot vouch for the new run, whatever its numbers say: `failures` (a runtime ×
+ * benchmark failed steps in the new run and none in the baseline), `missing-runtime` (a runtime
+ * of the baseline has no value in the new run), `missing-metric` (a runtime × metric of the
+ * baseline has none), `no-samples` (its every value in the new run is empty or a warm-up).
+ */
+export const GateProblemSchema = z.object({
+  cause: z.enum(["failures", "missing-runtime", "missing-metric", "no-samples"]),
+  runtime: z.string(),
+  benchmark: z.string().optional(),
+  metric: z.string().optional(),
+  /** One line saying what is wrong, for a person. */
+  message: z.string(),
+});
+/** Why the gate cannot vouch for the new run. */
+export type GateProblem = z.infer<typeof GateProblemSchema>;
+
 /** A whole comparison. */
 export const ComparisonSchema = z.object({
   schemaVersion: z.literal(COMPARISON_SCHEMA_VERSION),
@@ -79,6 +96,8 @@ export const ComparisonSchema = z.object({
   rows: z.array(ComparisonRowSchema),
   regressions: z.number().int().nonnegative(),
   improvements: z.number().int().nonnegative(),
+  /** What the gate cannot vouch for; `compare` fails on any unless told to allow them. */
+  problems: z.array(GateProblemSchema),
   warnings: z.array(z.string()),
 });
 /** A whole comparison. */

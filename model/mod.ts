@@ -10,3 +10,5 @@ export * from "./read_result_set.ts";
 export * from "./write_result_set.ts";
 export * from "./analysis.ts";
 export * from "./run_layout.ts";
+export * from "./margins.ts";
+export * from "./match_wildcard.ts";

@@ -7,22 +7,9 @@
 import { type ResultSet, ResultSetSchema } from "./result_set.ts";
 import { formatIssues, jsonErrorLocation } from "./format_issues.ts";
 import { runLayoutOfDir } from "./run_layout.ts";
+import { InvalidInputError, MAX_RESULTS_BYTES, readRegularTextFile } from "./read_text_file.ts";
 
-/** Raised when a file cannot be parsed or validated; its message is one line per problem. */
-export class InvalidInputError extends Error {
-  /** The file that was read. */
-  readonly path: string;
-  /** One entry per problem, e.g. `samples[3].value: expected number, got string "12,5"`. */
-  readonly problems: string[];
-  constructor(what: string, path: string, problems: string[]) {
-    const shown = problems.slice(0, 5).join("; ");
-    const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : "";
-    super(`Cannot read ${what} "${path}": ${shown}${more}`);
-    this.name = "InvalidInputError";
-    this.path = path;
-    this.problems = problems;
-  }
-}
+export { InvalidInputError };
 
 /**
  * Parses JSON text, raising {@link InvalidInputError} with the line and column of a syntax
@@ -60,17 +47,7 @@ export function parseResultSet(data: unknown, path: string): ResultSet {
  * ```
  */
 export async function readResultSet(path: string): Promise<ResultSet> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : error instanceof Deno.errors.IsADirectory
-      ? "it is a directory"
-      : (error as Error).message;
-    throw new InvalidInputError("results", path, [reason]);
-  }
+  const text = await readRegularTextFile(path, "results", MAX_RESULTS_BYTES);
   return parseResultSet(parseJsonText(text, "results", path), path);
 }
 
@@ -90,6 +67,7 @@ export async function expandResultPaths(paths: string[]): Promise<string[]> {
       throw new InvalidInputError("results", path, ["no such file or directory"]);
     }
     if (!info.isDirectory) {
+      // readResultSet says what is wrong with a FIFO or a device.
       out.push(path);
       continue;
     }

@@ -9,6 +9,8 @@
 import { z } from "zod";
 import { formatIssues } from "./format_issues.ts";
 import { InvalidInputError, parseJsonText } from "./read_result_set.ts";
+import { matchWildcard } from "./match_wildcard.ts";
+import { MAX_CONFIG_BYTES, readRegularTextFile } from "./read_text_file.ts";
 
 /** A tolerance: a percentage of the baseline value, or an amount in the metric's unit. */
 export const ToleranceSchema = z.union([
@@ -48,15 +50,7 @@ export const DEFAULT_TOLERANCES_PATH = new URL("../config/tolerances.json", impo
 /** Reads and validates a tolerance file, with the file, JSON path and found value in errors. */
 export async function readTolerances(path: string | URL): Promise<Tolerances> {
   const name = path instanceof URL ? path.pathname : path;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : (error as Error).message;
-    throw new InvalidInputError("tolerances", name, [reason]);
-  }
+  const text = await readRegularTextFile(path, "tolerances", MAX_CONFIG_BYTES);
   const data = parseJsonText(text, "tolerances", name);
   const result = TolerancesSchema.safeParse(data);
   if (!result.success) {
@@ -65,10 +59,8 @@ export async function readTolerances(path: string | URL): Promise<Tolerances> {
   return result.data;
 }
 
-function wildcard(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
-  return new RegExp(`^${escaped}$`);
-}
+/** Tolerance patterns have `*` only; ids may hold any other character. */
+const ONLY_STAR = { question: false };
 
 /** The tolerance that applies to `runtime` on `metric`, with the rule that gave it. */
 export function toleranceFor(
@@ -77,8 +69,8 @@ export function toleranceFor(
   metric: string,
 ): { tolerance: Tolerance; rule: string } {
   for (const [i, rule] of tolerances.rules.entries()) {
-    if (!wildcard(rule.metric).test(metric)) continue;
-    if (rule.runtime !== undefined && !wildcard(rule.runtime).test(runtime)) continue;
+    if (!matchWildcard(rule.metric, metric, ONLY_STAR)) continue;
+    if (rule.runtime !== undefined && !matchWildcard(rule.runtime, runtime, ONLY_STAR)) continue;
     const tolerance: Tolerance = rule.percent !== undefined
       ? { percent: rule.percent }
       : { absolute: rule.absolute! };

@@ -7,6 +7,8 @@
  */
 import { readResultSet } from "../model/read_result_set.ts";
 import { resultFileOfEntry } from "../model/run_layout.ts";
+import { matchWildcard } from "../model/match_wildcard.ts";
+import { MAX_NOTEBOOK_BYTES, readRegularTextFile } from "../model/read_text_file.ts";
 import type { ResultSet } from "../model/result_set.ts";
 import { writeFileAtomic } from "../model/write_result_set.ts";
 import { composeReport } from "./compose_report.ts";
@@ -28,6 +30,8 @@ export interface BuildReportOptions {
   resultsDir?: string;
   /** Per-cell time limit in milliseconds. */
   timeoutMs?: number;
+  /** Memory limit of the cell sandbox in MiB (default `CELL_MEMORY_MIB` of `run_cells.ts`). */
+  memoryMiB?: number;
 }
 
 /** What {@link buildReport} wrote. */
@@ -52,7 +56,10 @@ export interface BuiltReport {
  * ```
  */
 export async function buildReport(path: string, options: BuildReportOptions): Promise<BuiltReport> {
-  const notebook = parseNotebook(await readText(path), path);
+  const notebook = parseNotebook(
+    await readRegularTextFile(path, "notebook", MAX_NOTEBOOK_BYTES),
+    path,
+  );
   const name = baseName(path).replace(/\.md$/, "");
   let files: string[];
   let dataNote: string | undefined;
@@ -77,19 +84,27 @@ export async function buildReport(path: string, options: BuildReportOptions): Pr
       );
     }
   }
-  const sets: ResultSet[] = [];
-  for (const file of files) sets.push(await readResultSet(file));
   const referenceFiles = await resolveDatasets(
     notebook.meta.references,
     dirName(path),
     options.resultsDir,
   );
+  // What the notebook names may not reach outside its directory, the working tree or the
+  // results directory; --data may name anything (the person building chose it).
+  await confine(
+    path,
+    options.data?.length ? referenceFiles : [...files, ...referenceFiles],
+    [dirName(path), ".", options.resultsDir ?? "results"],
+  );
+  const sets: ResultSet[] = [];
+  for (const file of files) sets.push(await readResultSet(file));
   const references: ResultSet[] = [];
   for (const file of referenceFiles) references.push(await readResultSet(file));
   const executed = await runCells(notebook, sets, {
     references,
     keepGoing: options.keepGoing,
     timeoutMs: options.timeoutMs,
+    memoryMiB: options.memoryMiB,
     labels: files.map(baseName),
   });
   const doc = composeReport(executed, {
@@ -121,14 +136,20 @@ export async function buildReport(path: string, options: BuildReportOptions): Pr
   };
 }
 
-async function readText(path: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot read notebook "${path}": no such file`);
+async function confine(notebook: string, files: string[], roots: string[]): Promise<void> {
+  const real = async (p: string) => await Deno.realPath(p).catch(() => undefined);
+  const allowed = (await Promise.all(roots.map(real))).filter((r): r is string => !!r);
+  for (const file of files) {
+    const at = await real(file);
+    const inside = at !== undefined &&
+      allowed.some((root) => at === root || at.startsWith(root === "/" ? "/" : `${root}/`));
+    if (!inside) {
+      throw new Error(
+        `${notebook}: dataset "${file}" is outside the notebook's directory and the working ` +
+          `tree${at && at !== file ? ` (it resolves to "${at}")` : ""}; pass it with --data ` +
+          "if you mean to read it",
+      );
     }
-    throw new Error(`Cannot read notebook "${path}": ${(error as Error).message}`);
   }
 }
 
@@ -223,21 +244,20 @@ async function glob(pattern: string): Promise<string[]> {
   for (const p of prefixes) {
     if (p === null) continue;
     const info = await Deno.stat(p).catch(() => undefined);
-    if (info?.isFile) files.push(p);
+    // A path named without wildcards is kept even when it is not a regular file, so that
+    // reading it says what it is (a directory, a FIFO, a device) instead of "matches no file".
+    if (info?.isFile || (info && !/[*?]/.test(pattern))) files.push(p);
   }
   return files;
 }
 
 async function matchSegment(dir: string, segment: string): Promise<string[]> {
-  const regex = new RegExp(
-    "^" +
-      segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]") +
-      "$",
-  );
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      if (regex.test(entry.name) && !entry.name.startsWith(".")) names.push(entry.name);
+      if (matchWildcard(segment, entry.name) && !entry.name.startsWith(".")) {
+        names.push(entry.name);
+      }
     }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {

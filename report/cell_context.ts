@@ -3,7 +3,7 @@
  * The context a notebook cell sees: the loaded result sets, their observations as flat rows,
  * Observable Plot, and helpers that make tables, captioned figures, escaped HTML and Markdown,
  * and formatted numbers. Everything a cell returns is turned into a {@link CellOutput} by
- * {@link toCellOutputs}. Runs inside the sandboxed worker; see `report/README.md`.
+ * {@link toCellOutputs}. Runs inside the cell sandbox; see `report/README.md`.
  *
  * @module
  */
@@ -491,7 +491,7 @@ export function makeCellContext(
 ): CellContext {
   const labels = options.labels ?? [];
   const references = options.references ?? [];
-  // Plot renders into the worker's jsdom document; cells need not pass one.
+  // Plot renders into the sandbox's jsdom document; cells need not pass one.
   const plot =
     ((options: Plot.PlotOptions = {}) => Plot.plot({ ...options, document })) as typeof Plot.plot;
   const fromMeta = (meta.analysis ?? {}) as AnalyzeOptions;

@@ -1,5 +1,5 @@
 /**
- * What a cell produces, in the form that crosses from the sandboxed worker to the builder:
+ * What a cell produces, in the form that crosses from the cell sandbox to the builder:
  * plain data only (strings and numbers), nothing executable.
  *
  * @module

@@ -1,37 +1,20 @@
 /**
- * The sandbox that runs notebook cells: a Deno worker started with no permissions at all (no
- * file, network, environment, subprocess or FFI access). It receives the validated result sets,
- * runs each cell as a module imported from a `data:` URL, renders Plot figures with jsdom and
- * answers with plain data ({@link CellOutput}). Started by `run_cells.ts`.
+ * The sandbox that runs notebook cells: a separate Deno process started by `run_cells.ts` with
+ * every permission denied (no file, network, environment, subprocess, FFI, system or import
+ * access), no prompt, a V8 heap limit, code generation from strings disabled, and a frozen
+ * lockfile read from the cache only. It reads requests from standard input, one JSON line each:
+ * the validated result sets, then cells, each run as a module imported from a `data:` URL; it
+ * renders Plot figures with jsdom and answers on standard output with plain data
+ * ({@link CellOutput}), each line marked with the token the builder sent.
  *
  * @module
  */
 import "./_worker_env.ts";
 import { JSDOM } from "jsdom";
-import type { ResultSet } from "../model/result_set.ts";
 import { type CellContext, makeCellContext, toCellOutputs } from "./cell_context.ts";
-import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
+import type { CellErrorOutput } from "./cell_output.ts";
 import { topLevelNames, withImplicitReturn } from "./cell_source.ts";
-
-/** What the builder asks the worker. */
-export type WorkerRequestBody =
-  | {
-    type: "init";
-    sets: ResultSet[];
-    references: ResultSet[];
-    meta: Record<string, unknown>;
-    labels: string[];
-  }
-  | { type: "cell"; code: string }
-  | { type: "inline"; code: string };
-
-/** A request with the id its answer will carry. */
-export type WorkerRequest = WorkerRequestBody & { id: number };
-
-/** The worker's answer to a request with the same id. */
-export type WorkerResponse =
-  | { id: number; ok: true; outputs: CellOutput[] }
-  | { id: number; ok: false; error: CellErrorOutput };
+import type { WorkerRequest, WorkerResponse } from "./_sandbox_protocol.ts";
 
 let context: CellContext | undefined;
 /** Names declared at the top level of earlier cells, visible to later ones. */
@@ -153,7 +136,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       });
       return { id: request.id, ok: true, outputs: [] };
     }
-    if (!context) throw new Error("the worker was not initialised");
+    if (!context) throw new Error("the sandbox was not initialised");
     const value = await runCell(request.code);
     return { id: request.id, ok: true, outputs: toCellOutputs(value, document) };
   } catch (error) {
@@ -161,6 +144,36 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   }
 }
 
-self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
-  self.postMessage(await handle(event.data));
-};
+let token = "";
+
+async function send(response: WorkerResponse): Promise<void> {
+  let bytes = new TextEncoder().encode(`${token}${JSON.stringify(response)}\n`);
+  while (bytes.length > 0) bytes = bytes.subarray(await Deno.stdout.write(bytes));
+}
+
+// Nothing a cell needs, and each would start code the builder did not check (`node:vm` compiles
+// strings in contexts of its own).
+for (const name of ["Worker", "SharedWorker", "WebAssembly"]) {
+  Reflect.deleteProperty(globalThis, name);
+}
+// deno-lint-ignore no-process-global
+Object.defineProperty(process, "getBuiltinModule", {
+  value: () => {
+    throw new Error("built-in modules are not available to cells");
+  },
+  writable: false,
+  configurable: false,
+});
+
+let buffered = "";
+for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+  buffered += chunk;
+  let newline: number;
+  while ((newline = buffered.indexOf("\n")) >= 0) {
+    const line = buffered.slice(0, newline);
+    buffered = buffered.slice(newline + 1);
+    const request = JSON.parse(line) as WorkerRequest;
+    if (request.type === "init") token = request.token;
+    await send(await handle(request));
+  }
+}

@@ -14,7 +14,7 @@ import type {
   TableColumnOutput,
   TextOutput,
 } from "./cell_output.ts";
-import { escapeHtml } from "./escape.ts";
+import { escapeMarkupText } from "./sanitize_markup.ts";
 import type { CellError, ExecutedNotebook, ExecutedProse } from "./run_cells.ts";
 
 /** A numbered figure. */
@@ -155,8 +155,8 @@ export function composeReport(
 function labelSvg(svg: string, alt: string): string {
   const open = /^<svg\b[^>]*>/.exec(svg);
   if (!open) return svg;
-  const tag = open[0].replace(/^<svg/, `<svg aria-label="${escapeHtml(alt)}"`);
-  return `${tag}<title>${escapeHtml(alt)}</title>${svg.slice(open[0].length)}`;
+  const tag = open[0].replace(/^<svg/, `<svg aria-label="${escapeMarkupText(alt)}"`);
+  return `${tag}<title>${escapeMarkupText(alt)}</title>${svg.slice(open[0].length)}`;
 }
 
 /** The inline value that {@link ExecutedProse} holds at index `i`, as plain text. */

@@ -36,8 +36,21 @@ function tolerance(row: ComparisonRow): string {
     : `±${formatNumber(row.tolerance.absolute, { unit: row.unit })}`;
 }
 
-/** Renders a comparison as a plain-text table (`table`) or Markdown (`md`). */
-export function formatComparison(comparison: Comparison, format: "table" | "md"): string {
+/** Options of {@link formatComparison}. */
+export interface FormatComparisonOptions {
+  /** The gate accepts the comparison's problems (`compare --allow-missing`). */
+  allowMissing?: boolean;
+}
+
+/**
+ * Renders a comparison as a plain-text table (`table`) or Markdown (`md`), ending with the gate's
+ * verdict: FAIL on a regression or on a problem the gate cannot vouch for (unless allowed).
+ */
+export function formatComparison(
+  comparison: Comparison,
+  format: "table" | "md",
+  options: FormatComparisonOptions = {},
+): string {
   const block: TextTable = {
     title: `Comparison: ${comparison.candidateRuns.join(", ")} against ${
       comparison.baselineRuns.join(", ")
@@ -61,8 +74,16 @@ export function formatComparison(comparison: Comparison, format: "table" | "md")
       ),
     ],
   };
+  // Problems (failed steps, missing runtimes or metrics, empty cells) block the gate unless the
+  // caller accepts them; the CLI lists each on standard error.
+  const blocking = options.allowMissing ? 0 : comparison.problems.length;
+  const problems = `${blocking} problem(s) the gate cannot vouch for, listed on standard error ` +
+    "(--allow-missing accepts them)";
   const summary = comparison.regressions > 0
-    ? `${comparison.regressions} regression(s) beyond tolerance: FAIL`
+    ? `${comparison.regressions} regression(s) beyond tolerance` +
+      (blocking > 0 ? ` and ${problems}` : "") + ": FAIL"
+    : blocking > 0
+    ? `${problems}: FAIL`
     : `no significant regression beyond tolerance: PASS` +
       (comparison.improvements > 0 ? ` (${comparison.improvements} improvement(s))` : "");
   return [...renderTextTable(block, format === "md"), summary]

@@ -8,6 +8,7 @@
 import type { CellOutput } from "./cell_output.ts";
 import type { ReportBlock, ReportDocument } from "./compose_report.ts";
 import { escapeMarkdown } from "./escape.ts";
+import { defuseMarkdown } from "./_markdown.ts";
 import type { CellError, ExecutedProse } from "./run_cells.ts";
 
 /** Renders `doc` as Markdown text; the SVG and CSV files it links are written by the builder. */
@@ -56,7 +57,7 @@ function renderBlock(block: ReportBlock): string {
     case "html":
       return block.html;
     case "markdown":
-      return block.markdown;
+      return defuseMarkdown(block.markdown);
     case "text":
       return escapeMarkdown(block.text);
     case "json":
@@ -70,7 +71,7 @@ function inline(value: CellOutput | CellError): string {
   if (value instanceof Error) return `*\\[error: ${escapeMarkdown(value.message)}\\]*`;
   switch (value.kind) {
     case "markdown":
-      return value.markdown;
+      return defuseMarkdown(value.markdown);
     case "html":
       return value.html;
     case "text":
@@ -82,7 +83,7 @@ function inline(value: CellOutput | CellError): string {
 }
 
 function prose(block: ExecutedProse): string {
-  return block.text.replace(/OCIBENCHINLINE(\d+)X/g, (whole, i) => {
+  return defuseMarkdown(block.text).replace(/OCIBENCHINLINE(\d+)X/g, (whole, i) => {
     const value = block.inline[Number(i)];
     return value === undefined ? whole : inline(value);
   });

@@ -1,19 +1,42 @@
 /**
- * Runs a notebook's cells and inline expressions, in order, in the sandboxed worker
- * (`cell_worker.ts`, started with no permissions), and collects what each produced.
+ * Runs a notebook's cells and inline expressions, in order, in the sandbox (`cell_worker.ts`, a
+ * separate Deno process with every permission denied and a memory limit), and collects what each
+ * produced. Every answer of the sandbox is validated before use.
  *
  * @module
  */
+// The sandbox loads modules from Deno's cache only (`--cached-only`): importing what it needs here
+// puts those packages in the builder's own module graph, so that the first run caches them.
+import "@observablehq/plot";
+import "jsdom";
 import type { ResultSet } from "../model/result_set.ts";
 import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
-import type { WorkerRequest, WorkerRequestBody, WorkerResponse } from "./cell_worker.ts";
+import {
+  type WorkerRequest,
+  type WorkerRequestBody,
+  type WorkerResponse,
+  WorkerResponseSchema,
+} from "./_sandbox_protocol.ts";
 import { type CellBlock, findInlineExpressions, type Notebook } from "./parse_notebook.ts";
+import { sanitizeHtml, sanitizeSvg } from "./sanitize_markup.ts";
 
 /** How long one cell may run before the build stops it, in milliseconds. */
 export const CELL_TIMEOUT_MS = 60_000;
 
 /** How long the sandbox may take to start (it loads jsdom and Plot), in milliseconds. */
 export const SANDBOX_START_TIMEOUT_MS = 120_000;
+
+/** How much memory the sandbox may use (V8 heap, and resident size), in MiB. */
+export const CELL_MEMORY_MIB = 2048;
+
+/** Resident memory the sandbox needs beyond its heap (Deno, V8 code, buffers), in MiB. */
+const SANDBOX_BASE_MIB = 256;
+
+/** Lines of V8's report when it runs out of memory (summarised in one line instead). */
+const V8_CRASH_REPORT = /^(<---|\[\d+:0x|#|Fatal|====|\s+\S*\(\+0x[0-9a-f]+\)|\s*$)/;
+
+/** How often the builder checks the sandbox's resident memory, in milliseconds. */
+const MEMORY_POLL_MS = 100;
 
 /** A cell or inline expression that failed, located in the notebook file. */
 export class CellError extends Error {
@@ -72,6 +95,10 @@ export interface RunCellsOptions {
   labels?: string[];
   /** Per cell, in milliseconds (default {@link CELL_TIMEOUT_MS}). */
   timeoutMs?: number;
+  /** Memory limit of the sandbox in MiB (default {@link CELL_MEMORY_MIB}). */
+  memoryMiB?: number;
+  /** The sandbox's main module (default `cell_worker.ts`); tests pass one that misbehaves. */
+  sandboxModule?: URL;
 }
 
 /** The placeholder that stands for inline value `i` in {@link ExecutedProse.text}. */
@@ -90,7 +117,11 @@ export async function runCells(
   sets: ResultSet[],
   options: RunCellsOptions = {},
 ): Promise<ExecutedNotebook> {
-  const sandbox = new Sandbox(options.timeoutMs ?? CELL_TIMEOUT_MS);
+  const sandbox = new Sandbox(
+    options.timeoutMs ?? CELL_TIMEOUT_MS,
+    options.memoryMiB ?? CELL_MEMORY_MIB,
+    options.sandboxModule ?? new URL("./cell_worker.ts", import.meta.url),
+  );
   const errors: CellError[] = [];
   const fail = (error: CellError) => {
     if (!options.keepGoing) throw error;
@@ -99,13 +130,21 @@ export async function runCells(
   };
   try {
     const { extra, ...known } = notebook.meta;
-    await sandbox.request({
-      type: "init",
-      sets,
-      references: options.references ?? [],
-      meta: { ...extra, ...known },
-      labels: options.labels ?? [],
-    }, SANDBOX_START_TIMEOUT_MS);
+    const started = await sandbox.request(
+      {
+        type: "init",
+        sets,
+        references: options.references ?? [],
+        meta: { ...extra, ...known },
+        labels: options.labels ?? [],
+        token: "",
+      },
+      "the start of the sandbox",
+      SANDBOX_START_TIMEOUT_MS,
+    );
+    if (!started.ok) {
+      throw new Error(`${notebook.path}: the cell sandbox did not start: ${started.error.message}`);
+    }
     const blocks: (ExecutedProse | ExecutedCell)[] = [];
     const prose = async (text: string, line: number): Promise<ExecutedProse> => {
       const found = findInlineExpressions(text);
@@ -114,7 +153,10 @@ export async function runCells(
       let last = 0;
       for (const expr of found) {
         const at = line + text.slice(0, expr.start).split("\n").length - 1;
-        const answer = await sandbox.request({ type: "inline", code: expr.code });
+        const answer = await sandbox.request(
+          { type: "inline", code: expr.code },
+          `inline expression \${${expr.code}}`,
+        );
         inline.push(
           answer.ok
             ? answer.outputs[0] ?? { kind: "text", text: "" }
@@ -134,7 +176,10 @@ export async function runCells(
         blocks.push({ kind: "cell", cell: block, outputs: [] });
         continue;
       }
-      const answer = await sandbox.request({ type: "cell", code: block.code });
+      const answer = await sandbox.request(
+        { type: "cell", code: block.code },
+        `cell ${block.index}`,
+      );
       if (answer.ok) {
         blocks.push({ kind: "cell", cell: block, outputs: answer.outputs });
       } else {
@@ -152,7 +197,7 @@ export async function runCells(
       : await prose(notebook.meta.abstract, 1);
     return { notebook, title, abstract, blocks, errors };
   } finally {
-    sandbox.close();
+    await sandbox.close();
   }
 }
 
@@ -177,42 +222,191 @@ function locate(
   );
 }
 
-/** The worker and its request/response bookkeeping. */
+/**
+ * Why a cell's source is refused before it runs: cells get everything they may use from their
+ * context, so `import` and `require` have no use in them. The check is on the word, strings and
+ * comments included: it may refuse a harmless cell, never miss an import (the sandbox has no
+ * `eval` or `Function` to build one from pieces).
+ */
+export function forbiddenSource(code: string): string | undefined {
+  const m = /(?<![\w$])(import|require)(?![\w$])/.exec(code);
+  if (!m) return undefined;
+  return `"${m[1]}" is not allowed in a cell: cells cannot load modules, and everything they ` +
+    "may use (data, Plot, table, figure, html, md, fmt) is in their context";
+}
+
+/** The sandbox process and its request/response bookkeeping. */
 class Sandbox {
-  #worker: Worker;
+  #child: Deno.ChildProcess;
+  #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  #token = crypto.randomUUID();
   #next = 0;
-  #pending = new Map<number, (response: WorkerResponse) => void>();
+  #pending = new Map<number, { resolve: (r: WorkerResponse) => void; what: string }>();
   #timeoutMs: number;
+  #memoryMiB: number;
+  /** The last lines the sandbox wrote to standard error, for the message when it dies. */
+  #stderrTail: string[] = [];
+  #memoryTimer: ReturnType<typeof setInterval>;
+  #overMemory = false;
   dead = false;
 
-  constructor(timeoutMs: number) {
+  constructor(timeoutMs: number, memoryMiB: number, module: URL) {
+    if (!(Number.isInteger(memoryMiB) && memoryMiB >= 64)) {
+      throw new RangeError(
+        `the cell memory limit must be a whole number of MiB ≥ 64, got ${memoryMiB}`,
+      );
+    }
     this.#timeoutMs = timeoutMs;
-    this.#worker = new Worker(new URL("./cell_worker.ts", import.meta.url), {
-      type: "module",
-      name: "ocibench-notebook-cells",
-      // No permission at all: cells cannot read or write files, use the network, read the
-      // environment, run programs or load native code.
-      deno: { permissions: "none" },
+    this.#memoryMiB = memoryMiB;
+    const here = (path: string) => new URL(path, import.meta.url).pathname;
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        // Nothing can prompt: every permission is denied outright, standard input is a pipe.
+        "--no-prompt",
+        ...["read", "write", "net", "env", "run", "ffi", "sys", "import"].map((p) => `--deny-${p}`),
+        // Modules come from the cache only, pinned by the lockfile, which is never written.
+        "--cached-only",
+        "--frozen",
+        "--no-remote",
+        `--config=${here("../deno.json")}`,
+        `--lock=${here("../deno.lock")}`,
+        `--v8-flags=--max-old-space-size=${memoryMiB}`,
+        module.href,
+      ],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      clearEnv: true,
+      env: { NO_COLOR: "1", ...cacheEnv() },
+    }).spawn();
+    this.#stdin = this.#child.stdin.getWriter();
+    this.#readAnswers();
+    this.#readStderr();
+    this.#child.status.then((status) => {
+      clearInterval(this.#memoryTimer);
+      if (this.dead) return;
+      const tail = this.#stderrTail.join("\n");
+      this.#die((what) =>
+        this.#overMemory || /out of memory|heap limit|allocation failed/i.test(tail)
+          ? `${what} used more than ${this.#memoryMiB} MiB of memory and was stopped ` +
+            "(the limit of the cell sandbox)"
+          : /refusing to run cells/.test(tail)
+          ? tail.slice(tail.indexOf("refusing")).split("\n")[0]
+          : `the cell sandbox stopped (exit code ${status.code}${
+            status.signal ? `, ${status.signal}` : ""
+          }) while running ${what}${tail ? `: ${tail.split("\n").slice(-3).join(" ")}` : ""}`
+      );
     });
-    this.#worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
-      this.#pending.get(event.data.id)?.(event.data);
-      this.#pending.delete(event.data.id);
-    };
-    this.#worker.onerror = (event) => {
-      event.preventDefault();
-      this.#die(`the cell sandbox crashed: ${event.message}`);
-    };
+    // V8's heap limit does not count buffers; resident memory does.
+    this.#memoryTimer = setInterval(() => this.#checkMemory(), MEMORY_POLL_MS);
   }
 
-  #die(message: string) {
+  #checkMemory() {
+    let status: string;
+    try {
+      status = Deno.readTextFileSync(`/proc/${this.#child.pid}/status`);
+    } catch {
+      return;
+    }
+    const kib = Number(/VmRSS:\s*(\d+)/.exec(status)?.[1] ?? 0);
+    if (kib > (this.#memoryMiB + SANDBOX_BASE_MIB) * 1024) {
+      this.#overMemory = true;
+      this.#kill();
+    }
+  }
+
+  #kill() {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+
+  async #readAnswers() {
+    let buffered = "";
+    try {
+      for await (const chunk of this.#child.stdout.pipeThrough(new TextDecoderStream())) {
+        buffered += chunk;
+        let newline: number;
+        while ((newline = buffered.indexOf("\n")) >= 0) {
+          this.#answer(buffered.slice(0, newline));
+          buffered = buffered.slice(newline + 1);
+        }
+      }
+    } catch {
+      // The process died; its exit is handled where its status resolves.
+    }
+  }
+
+  #answer(line: string) {
+    const at = line.indexOf(this.#token);
+    if (at < 0) {
+      // A cell printed to standard output: show it, as text, on the builder's standard error.
+      if (line) console.error(`cell output: ${visible(line)}`);
+      return;
+    }
+    if (at > 0) console.error(`cell output: ${visible(line.slice(0, at))}`);
+    let data: unknown;
+    try {
+      data = JSON.parse(line.slice(at + this.#token.length));
+    } catch {
+      return this.#malformed("it is not JSON");
+    }
+    const parsed = WorkerResponseSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return this.#malformed(`${issue.path.join(".") || "the message"}: ${issue.message}`);
+    }
+    const pending = this.#pending.get(parsed.data.id);
+    if (!pending) return this.#malformed(`it answers request ${parsed.data.id}, which is not open`);
+    this.#pending.delete(parsed.data.id);
+    const answer = parsed.data;
+    pending.resolve(
+      answer.ok ? { ...answer, outputs: answer.outputs.map(sanitizeOutput) } : answer,
+    );
+  }
+
+  #malformed(reason: string) {
+    this.#die((what) =>
+      `the cell sandbox sent a malformed message while running ${what} (${reason})`
+    );
+    this.#kill();
+  }
+
+  async #readStderr() {
+    let buffered = "";
+    try {
+      for await (const chunk of this.#child.stderr.pipeThrough(new TextDecoderStream())) {
+        buffered += chunk;
+        const lines = buffered.split("\n");
+        buffered = lines.pop()!;
+        for (const line of lines) {
+          this.#stderrTail.push(line);
+          if (this.#stderrTail.length > 20) this.#stderrTail.shift();
+          // Cells' console output; V8's out-of-memory report is summarised instead.
+          if (!V8_CRASH_REPORT.test(line)) console.error(visible(line));
+        }
+      }
+    } catch {
+      // The process died.
+    }
+  }
+
+  #die(message: (what: string) => string) {
     this.dead = true;
-    for (const [id, resolve] of this.#pending) {
-      resolve({ id, ok: false, error: { name: "Error", message } });
+    for (const [id, { resolve, what }] of this.#pending) {
+      resolve({ id, ok: false, error: { name: "Error", message: message(what) } });
     }
     this.#pending.clear();
   }
 
-  request(request: WorkerRequestBody, timeoutMs = this.#timeoutMs): Promise<WorkerResponse> {
+  request(
+    request: WorkerRequestBody,
+    what: string,
+    timeoutMs = this.#timeoutMs,
+  ): Promise<WorkerResponse> {
     const id = this.#next++;
     if (this.dead) {
       return Promise.resolve({
@@ -221,20 +415,73 @@ class Sandbox {
         error: { name: "Error", message: "not run: the cell sandbox was stopped earlier" },
       });
     }
+    if (request.type !== "init") {
+      const refused = forbiddenSource(request.code);
+      if (refused) {
+        return Promise.resolve({
+          id,
+          ok: false,
+          error: { name: "SecurityError", message: refused },
+        });
+      }
+    } else {
+      request = { ...request, token: this.#token };
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.#worker.terminate();
-        this.#die(`did not finish within ${timeoutMs / 1000} s and was stopped`);
+        this.#die(() => `did not finish within ${timeoutMs / 1000} s and was stopped`);
+        this.#kill();
       }, timeoutMs);
-      this.#pending.set(id, (response) => {
-        clearTimeout(timer);
-        resolve(response);
+      this.#pending.set(id, {
+        what,
+        resolve: (response) => {
+          clearTimeout(timer);
+          resolve(response);
+        },
       });
-      this.#worker.postMessage({ ...request, id } as WorkerRequest);
+      const bytes = new TextEncoder().encode(
+        JSON.stringify({ ...request, id } as WorkerRequest) + "\n",
+      );
+      this.#stdin.write(bytes).catch(() => {
+        // The process died; its exit is handled where its status resolves.
+      });
     });
   }
 
-  close() {
-    this.#worker.terminate();
+  async close() {
+    this.dead = true;
+    clearInterval(this.#memoryTimer);
+    this.#kill();
+    await this.#stdin.close().catch(() => {});
+    await this.#child.status;
   }
+}
+
+/** A cell's output with its SVG or HTML passed through the allow-list (`sanitize_markup.ts`). */
+function sanitizeOutput(output: CellOutput): CellOutput {
+  if (output.kind === "figure") return { ...output, svg: sanitizeSvg(output.svg) };
+  if (output.kind === "html") return { ...output, html: sanitizeHtml(output.html) };
+  return output;
+}
+
+/**
+ * The variables Deno needs to find its module cache (and `PATH`, so that a cell starting a
+ * program gets the permission error rather than "not found"); nothing else of the environment.
+ */
+function cacheEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["DENO_DIR", "HOME", "XDG_CACHE_HOME", "DENO_NO_UPDATE_CHECK", "PATH"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return { DENO_NO_UPDATE_CHECK: "1", ...env };
+}
+
+/** Control characters shown as escapes, so that cell output cannot drive the terminal. */
+function visible(text: string): string {
+  return text.replace(
+    // deno-lint-ignore no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }

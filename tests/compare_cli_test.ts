@@ -59,3 +59,43 @@ Deno.test("compare rejects a malformed tolerance file with its path and problem"
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("compare exits 1 when every step of the new run failed; --allow-missing accepts it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ocibench-compare-" });
+  try {
+    const base = syntheticRun("base", 1);
+    const broken = {
+      ...syntheticRun("broken", 2),
+      status: "failed" as const,
+      samples: [],
+      failures: base.runtimes.flatMap((r) =>
+        base.benchmarks.map((b) => ({
+          runtime: r.id,
+          benchmark: b.id,
+          message: "the runtime could not start the container",
+          exitCode: 1,
+          stderrTail: "",
+        }))
+      ),
+    };
+    await writeResultSet(`${dir}/base.json`, base);
+    await writeResultSet(`${dir}/broken.json`, broken);
+    const r = await compare(`${dir}/base.json`, `${dir}/broken.json`);
+    assertEquals(r.code, 1, r.stdout + r.stderr);
+    assertStringIncludes(
+      r.stderr,
+      "compare: runc startup: 1 failing step(s) in the new run, none in the baseline",
+    );
+    assertStringIncludes(
+      r.stderr,
+      "compare: native: in the baseline, but the new run has no value",
+    );
+    assertStringIncludes(r.stdout, "6 problem(s) the gate cannot vouch for");
+    assertEquals(r.stdout.includes("PASS"), false, r.stdout);
+    const allowed = await compare(`${dir}/base.json`, `${dir}/broken.json`, "--allow-missing");
+    assertEquals(allowed.code, 0, allowed.stdout + allowed.stderr);
+    assertStringIncludes(allowed.stderr, "compare: allowed by --allow-missing: runc startup");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -3,7 +3,7 @@
  * notebook, the cell and the line; `--keep-going` shows them in place; declarations carry over
  * to later cells; a cell's last expression is its value.
  */
-import { CellError, runCells } from "../report/run_cells.ts";
+import { CellError, forbiddenSource, runCells } from "../report/run_cells.ts";
 import { parseNotebook } from "../report/parse_notebook.ts";
 import { readResultSet } from "../model/read_result_set.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "./assert.ts";
@@ -93,4 +93,98 @@ Deno.test("a cell that runs too long is stopped and named", async () => {
   assertStringIncludes(run.errors[0].message, "slow.md: cell 1");
   assertStringIncludes(run.errors[0].message, "did not finish within 1.5 s");
   assertStringIncludes(run.errors[1].message, "cell 2");
+});
+
+Deno.test("a cell cannot load modules: import, require and code built from strings fail", async () => {
+  const lock = await Deno.readTextFile("deno.lock");
+  const nb = parseNotebook(
+    notebook([
+      'await import("npm:left-pad@1.3.0")',
+      'await import("jsr:@std/fmt@1")',
+      "require('node:fs')",
+      'Function("return 1")()',
+      '(async () => {}).constructor("return 1")',
+      "(0, eval)('1')",
+      '[].constructor.constructor("return 1")()',
+      'typeof Worker + " " + typeof WebAssembly',
+    ]),
+    "modules.md",
+  );
+  const run = await runCells(nb, [set], { keepGoing: true });
+  const messages = run.errors.map((e) => e.message);
+  assertEquals(run.errors.map((e) => e.cell), [1, 2, 3, 4, 5, 6, 7], messages.join("\n"));
+  assertStringIncludes(
+    messages[0],
+    'modules.md: cell 1 (starting at line 6) failed: SecurityError: "import" is not allowed',
+  );
+  assertStringIncludes(messages[2], '"require" is not allowed');
+  for (const m of messages.slice(3)) assertStringIncludes(m, "code generation from strings");
+  const last = run.blocks.filter((b) => b.kind === "cell").at(-1)!;
+  assert(last.kind === "cell");
+  assertEquals(last.outputs, [{ kind: "text", text: "undefined undefined" }]);
+  assertEquals(await Deno.readTextFile("deno.lock"), lock);
+});
+
+Deno.test("forbiddenSource() refuses the words import and require, not names containing them", () => {
+  assert(forbiddenSource("const important = 1; const required = 2;") === undefined);
+  assertStringIncludes(forbiddenSource("x = import.meta")!, '"import"');
+  assertStringIncludes(forbiddenSource("const r = require\n('x')")!, '"require"');
+});
+
+for (
+  const [what, code] of [
+    ["the heap", "const kept = [];\nwhile (true) kept.push(new Array(1e6).fill(Math.random()));"],
+    [
+      "buffers",
+      "const big = [];\nwhile (true) big.push(new Uint8Array(64 * 1024 * 1024).fill(1));",
+    ],
+  ]
+) {
+  Deno.test(`a cell that fills ${what} fails with its number and the limit, not the builder`, async () => {
+    const nb = parseNotebook(notebook([code, "1"]), "memory.md");
+    const run = await runCells(nb, [set], { keepGoing: true, memoryMiB: 200 });
+    assertStringIncludes(
+      run.errors[0]?.message ?? "",
+      "memory.md: cell 1 (starting at line 6) failed: Error: cell 1 used more than 200 MiB",
+    );
+    assertStringIncludes(run.errors[1].message, "not run: the cell sandbox was stopped earlier");
+  });
+}
+
+Deno.test("an answer of the sandbox that is not JSON, of the wrong shape or for no request is a clear error", async () => {
+  const sandboxModule = new URL("./misbehaving_sandbox.ts", import.meta.url);
+  const cases = [
+    ["not-json", "the cell sandbox sent a malformed message while running cell 1 (it is not JSON)"],
+    [
+      "wrong-shape",
+      "the cell sandbox sent a malformed message while running cell 1 (outputs.0.svg: Invalid input",
+    ],
+    ["unknown-id", "it answers request 99, which is not open"],
+  ];
+  for (const [code, message] of cases) {
+    const nb = parseNotebook(notebook([code, "1"]), "protocol.md");
+    const run = await runCells(nb, [set], { keepGoing: true, sandboxModule, timeoutMs: 5000 });
+    assertStringIncludes(run.errors[0]?.message ?? "(no error)", message);
+    assertStringIncludes(run.errors[1].message, "not run: the cell sandbox was stopped earlier");
+  }
+  const forged = await runCells(parseNotebook(notebook(["forged"]), "f.md"), [set], {
+    sandboxModule,
+  });
+  const cell = forged.blocks.find((b) => b.kind === "cell");
+  assert(cell?.kind === "cell");
+  assertEquals(cell.outputs, [{ kind: "text", text: "real" }]);
+});
+
+Deno.test("the sandbox refuses to run cells when started with any permission not denied", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--allow-read", "report/cell_worker.ts"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(out.code, 3);
+  assertStringIncludes(
+    new TextDecoder().decode(out.stderr),
+    "ocibench cell sandbox: refusing to run cells: permissions not denied: read, write, net, env, run, ffi, sys, import",
+  );
 });
