@@ -19,11 +19,18 @@
 import { parseArgs } from "node:util";
 import type { ResultSet } from "../model/result_set.ts";
 import { readResultSet } from "../model/read_result_set.ts";
+import { allAdapters, baselineAdapter } from "../collect/runtimes/mod.ts";
 import { ciHalfWidthPercent } from "../collect/adaptive.ts";
 import { benchAnalyzeReport } from "./analyze_bench.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
+/** The adaptive comparison's runtimes: the baseline and the first two OS-container runtimes. */
+const ADAPTIVE_RUNTIMES = [
+  baselineAdapter().id,
+  ...allAdapters().filter((a) => a.isolation === "os-container").slice(0, 2).map((a) => a.id),
+];
+
 async function deno(args: string[], capture: boolean): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), {
     args,
@@ -53,7 +60,7 @@ async function adaptive(): Promise<void> {
       "collect",
       "--quick",
       "--runtimes",
-      "native,runc,crun",
+      ADAPTIVE_RUNTIMES.join(","),
       "--benchmarks",
       "startup,sysbench_cpu",
       "--seed",
@@ -76,7 +83,7 @@ async function adaptive(): Promise<void> {
     );
     let adaptiveRuns = 0;
     let fixedNeeds = 0;
-    for (const runtime of ["native", "runc", "crun"]) {
+    for (const runtime of ADAPTIVE_RUNTIMES) {
       for (const metric of a.metrics.map((m) => m.id)) {
         const va = values(a, runtime, metric);
         const vf = values(f, runtime, metric);
