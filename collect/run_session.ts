@@ -251,7 +251,11 @@ export class RunSession {
       runtimes,
       benchmarks: input.benchmarks.map((b) => ({
         ...withToolVersion(b.info, packages, input.image.hash),
-        parameters: { ...b.info.parameters, mode: input.quick ? "quick" : "full" },
+        parameters: {
+          ...b.info.parameters,
+          ...b.hostParameters?.({ quick: input.quick }),
+          mode: input.quick ? "quick" : "full",
+        },
       })),
       metrics,
       samples: this.samples,

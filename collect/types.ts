@@ -151,6 +151,11 @@ export interface MeasureContext {
 export interface BenchmarkDefinition {
   info: BenchmarkInfo;
   metrics: MetricInfo[];
+  /**
+   * Parameters known only on the host that collects (e.g. array sizes chosen from its caches),
+   * merged over `info.parameters` in the result set.
+   */
+  hostParameters?: (options: { quick: boolean }) => NonNullable<BenchmarkInfo["parameters"]>;
   /** Runtimes it cannot run on, with the reason (e.g. no server side in runsc). */
   unsupported?: (runtime: RuntimeAdapter) => string | undefined;
   /** Measures one repetition; throws a StepFailedError (collect/errors.ts) when the step fails. */
