@@ -36,7 +36,7 @@ import {
   type SchedulePlan,
   type SchedulingPolicy,
 } from "./scheduler.ts";
-import { runStep } from "./step_runner.ts";
+import { runWatchedStep } from "./watched_step.ts";
 
 export { newRunId } from "../model/run_layout.ts";
 export { namePrefixOf, readRunRecord } from "./run_session.ts";
@@ -251,7 +251,7 @@ async function runSchedule(
       if (signal.aborted) return "interrupted";
       const state = runtimes.get(step.runtime)!;
       progress.stepStarted(step);
-      const outcome = await runStep(step, {
+      const outcome = await runWatchedStep(step, {
         benchmark: benchmarksById.get(step.benchmark)!,
         runtime: state.adapter,
         ctx,
@@ -263,6 +263,9 @@ async function runSchedule(
         timeoutMs: record.stepTimeoutMs,
         signal,
         clock: options.effects.clock,
+        procfs: options.effects.procfs,
+        onRerun: (why) =>
+          progress.log(`${stepKey(step)}: the host disturbed it (${why}), run again`),
       });
       if (outcome.status === "interrupted") {
         progress.stepFinished(step, "skipped", "interrupted");

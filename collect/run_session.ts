@@ -9,6 +9,7 @@
 import type {
   Failure,
   HostInfo,
+  HostNoiseSummary,
   MetricInfo,
   ResultSet,
   RunStatus,
@@ -32,6 +33,7 @@ import { acquireRunLock, type RunLock } from "./run_lock.ts";
 import type { RunEffects, RunFileSystem } from "./run_effects.ts";
 import type { StepOutcome } from "./step_runner.ts";
 import { imagePackageVersions, withToolVersion } from "./tool_versions.ts";
+import { NOISE_RULE } from "./host_noise.ts";
 
 /** The name prefix of everything a run creates: `ocibench-` and the last 6 characters of its id. */
 export function namePrefixOf(runId: string): string {
@@ -260,6 +262,7 @@ export class RunSession {
       metrics,
       samples: this.samples,
       failures: this.failures,
+      ...hostNoiseSummaryOf(this.samples),
       ...(this.notes.length > 0 ? { notes: this.notes.join("\n") } : {}),
     };
   }
@@ -277,6 +280,34 @@ export class RunSession {
     this.closeLog();
     await this.#lock.release();
   }
+}
+
+/**
+ * How many steps had their host noise read, were re-run, and are still disturbed, counted from
+ * the samples (so earlier sessions' steps count too); nothing when no step was watched.
+ */
+export function hostNoiseSummaryOf(
+  samples: readonly Sample[],
+): { hostNoise?: HostNoiseSummary } {
+  const watched = new Set<string>();
+  const rerun = new Set<string>();
+  const disturbed = new Set<string>();
+  for (const s of samples) {
+    if (!s.hostNoise) continue;
+    const key = stepKey(s);
+    watched.add(key);
+    if (s.hostNoise.rerunAfter) rerun.add(key);
+    if (s.hostNoise.disturbed) disturbed.add(key);
+  }
+  if (watched.size === 0) return {};
+  return {
+    hostNoise: {
+      rule: NOISE_RULE,
+      stepsWatched: watched.size,
+      stepsRerun: rerun.size,
+      stepsDisturbed: disturbed.size,
+    },
+  };
 }
 
 async function mountsUnder(dir: string, fs: RunFileSystem): Promise<string[]> {
