@@ -204,6 +204,8 @@ export function fakeRecord(overrides: Partial<RunRecordOptions> = {}): RunRecord
 /** A results directory and a temp directory for fake runs, and a way to run them. */
 export interface FakeRunHarness {
   outDir: string;
+  /** The host lock the runs take. */
+  hostLockPath: string;
   clock: FakeClock;
   /** The `/proc` the runs read the host's load from. */
   procfs: FakeProcFs;
@@ -236,6 +238,7 @@ export async function fakeRunHarness(pid = 4242): Promise<FakeRunHarness> {
   const output: string[] = [];
   return {
     outDir,
+    hostLockPath: `${root}/host/collect.lock`,
     clock,
     procfs,
     effects,
@@ -247,6 +250,7 @@ export async function fakeRunHarness(pid = 4242): Promise<FakeRunHarness> {
         image: FAKE_IMAGE,
         host: FAKE_HOST,
         tempDir: `${root}/tmp`,
+        hostLockPath: `${root}/host/collect.lock`,
         effects,
         progress: { live: false, write: (text) => output.push(text) },
         findLeftovers: () => Promise.resolve([]),

@@ -37,6 +37,7 @@ import {
   type SchedulingPolicy,
 } from "./scheduler.ts";
 import { runWatchedStep } from "./watched_step.ts";
+import { defaultHostLockPath } from "./run_lock.ts";
 
 export { newRunId } from "../model/run_layout.ts";
 export { namePrefixOf, readRunRecord } from "./run_session.ts";
@@ -67,6 +68,8 @@ export interface RunCollectionOptions {
   host?: HostInfo;
   /** Directory for the run's private work directory; default the system temp directory. */
   tempDir?: string;
+  /** The host's collection lock; default `defaultHostLockPath()` of collect/run_lock.ts. */
+  hostLockPath?: string;
   /** Files, clock and processes; default the real ones. */
   effects?: RunEffects;
   /** Decides the steps; default the record's (fixed rounds, or `--target-ci`). */
@@ -88,8 +91,9 @@ export interface CollectionOutcome {
 /**
  * Runs (or resumes) one collection and writes its result set. Never throws for a failing step or
  * runtime: those become failures in the result. Throws only when the run cannot be recorded at
- * all (results directory not writable, a corrupt samples log) or another session holds the run
- * (RunLockedError, naming its pid).
+ * all (results directory not writable, a corrupt samples log), another session holds the run
+ * (RunLockedError, naming its pid) or another collection runs on this host (HostLockedError,
+ * naming its run and pid).
  */
 export async function runCollection(options: RunCollectionOptions): Promise<CollectionOutcome> {
   const { record, runId } = options;
@@ -104,6 +108,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
       layout,
       record,
       resume: options.resume,
+      hostLockPath: options.hostLockPath ?? defaultHostLockPath(),
       effects,
       log: (m) => progress.log(m),
     });
