@@ -16,6 +16,7 @@ import { findImage } from "../collect/image.ts";
 import { parseSysbenchCpu, sysbenchCpuArgv } from "../collect/benchmarks/sysbench_cpu.ts";
 import { startupBenchmark } from "../collect/benchmarks/startup.ts";
 import type { AdapterContext, MeasureContext } from "../collect/types.ts";
+import { openTimerServer } from "../collect/timer_server.ts";
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
     log: (m) => console.error(m),
   };
   const measure: MeasureContext = { runtime: adapter, adapter: ctx, quick: true, cores };
+  // As a collection does: one persistent step timer for the whole run.
+  const closeTimer = await openTimerServer();
   try {
     // 1. sysbench cpu: interleaved A/B rounds so drift hits both sides alike.
     const argv = sysbenchCpuArgv(cores, sysbenchTime);
@@ -141,6 +144,7 @@ async function main(): Promise<void> {
         `in a new session (detached, as the runner spawns) ${f(median(session))} ms`,
     );
   } finally {
+    await closeTimer();
     await Deno.remove(workDir, { recursive: true });
   }
 }
