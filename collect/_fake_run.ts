@@ -233,6 +233,7 @@ export async function fakeRunHarness(pid = 4242): Promise<FakeRunHarness> {
     clock,
     process: NO_PROCESSES,
     procfs,
+    openStepTimer: () => Promise.resolve(() => Promise.resolve()),
     pid,
   };
   const output: string[] = [];

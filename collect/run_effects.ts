@@ -8,6 +8,7 @@
 import { writeFileAtomic } from "../model/write_result_set.ts";
 import { type ProcessEffects, REAL_PROCESS_EFFECTS } from "./process.ts";
 import { type ProcFs, REAL_PROC_FS } from "./host_noise.ts";
+import { openTimerServer } from "./timer_server.ts";
 
 /** An open file as the samples log and the run lock use it (a `Deno.FsFile` is one). */
 export interface OpenFile {
@@ -53,6 +54,11 @@ export interface RunEffects {
   process: ProcessEffects;
   /** `/proc` as the host-noise watch reads it (collect/host_noise.ts). */
   procfs: ProcFs;
+  /**
+   * Opens the persistent step timer for the collection (collect/timer_server.ts); resolves to
+   * the function that closes it.
+   */
+  openStepTimer(): Promise<() => Promise<void>>;
   /** This process's id, written into the run lock. */
   pid: number;
 }
@@ -89,5 +95,6 @@ export const REAL_RUN_EFFECTS: RunEffects = {
   clock: REAL_CLOCK,
   process: REAL_PROCESS_EFFECTS,
   procfs: REAL_PROC_FS,
+  openStepTimer: openTimerServer,
   pid: Deno.pid,
 };

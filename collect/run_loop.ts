@@ -117,7 +117,13 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     throw error;
   }
   try {
-    return await collectInSession(session, options, { effects, signal, progress, namePrefix });
+    // One warm timer spawns every measured command of the collection (collect/timer_server.ts).
+    const closeTimer = await effects.openStepTimer();
+    try {
+      return await collectInSession(session, options, { effects, signal, progress, namePrefix });
+    } finally {
+      await closeTimer();
+    }
   } finally {
     await session.close();
   }

@@ -521,3 +521,31 @@ Deno.test("runCollection() refuses to start while another collection holds the h
     await after.release();
   });
 });
+
+Deno.test("runCollection() opens the step timer once for the whole collection and closes it at the end", async () => {
+  await withHarness(async (h) => {
+    let open = 0;
+    let opened = 0;
+    h.effects.openStepTimer = () => {
+      open++;
+      opened++;
+      return Promise.resolve(() => {
+        open--;
+        return Promise.resolve();
+      });
+    };
+    const openDuringSteps: number[] = [];
+    const bench = fakeBenchmark("work", ["a"], () => {
+      openDuringSteps.push(open);
+      return [{ metric: "work.a", value: 1 }];
+    });
+    await h.run({
+      runId: "20261127-080000-e0e0e0",
+      runtimes: [fakeRuntime("alpha"), fakeRuntime("beta")],
+      benchmarks: [bench],
+      record: fakeRecord({ repetitions: 2 }),
+    });
+    assertEquals(openDuringSteps, [1, 1, 1, 1]);
+    assertEquals([opened, open], [1, 0]);
+  });
+});
