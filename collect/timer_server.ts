@@ -91,7 +91,9 @@ export class TimerServer {
 
   /** Starts a server from the compiled timer `binary`. */
   static async start(binary: string): Promise<TimerServer> {
-    const dir = await Deno.makeTempDir({ dir: await outputRoot(), prefix: "ocibench-timer-" });
+    const root = await outputRoot();
+    await removeStaleOutputDirs(root);
+    const dir = await Deno.makeTempDir({ dir: root, prefix: `ocibench-timer-${Deno.pid}-` });
     const child = new Deno.Command(binary, {
       args: ["--serve"],
       stdin: "piped",
@@ -232,6 +234,23 @@ async function outputRoot(): Promise<string> {
     return "/dev/shm";
   } catch {
     return Deno.env.get("TMPDIR") ?? "/tmp";
+  }
+}
+
+/**
+ * Removes output directories (`ocibench-timer-<pid>-*`) of processes that are gone: one killed
+ * with SIGKILL cannot remove its own.
+ */
+async function removeStaleOutputDirs(root: string): Promise<void> {
+  try {
+    for await (const entry of Deno.readDir(root)) {
+      const pid = /^ocibench-timer-(\d+)-/.exec(entry.name)?.[1];
+      if (!pid || pid === String(Deno.pid)) continue;
+      const alive = await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
+      if (!alive) await Deno.remove(`${root}/${entry.name}`, { recursive: true }).catch(() => {});
+    }
+  } catch {
+    // An unreadable directory only means nothing is cleaned.
   }
 }
 

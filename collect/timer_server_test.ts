@@ -89,5 +89,14 @@ Deno.test({
     assertEquals(currentTimerServer(), undefined);
     // Without a server the one-shot launcher still times commands.
     assertEquals((await runProcess(["sh", "-c", "exit 4"])).exitCode, 4);
+    // The output directory a killed process left is removed by the next server.
+    const dead = new Deno.Command("true").spawn();
+    await dead.status;
+    const root = server.dir.slice(0, server.dir.lastIndexOf("/"));
+    const stale = `${root}/ocibench-timer-${dead.pid}-left`;
+    await Deno.mkdir(stale);
+    const again = await openTimerServer();
+    await again();
+    await assertRejects(() => Deno.stat(stale), Deno.errors.NotFound);
   },
 });
