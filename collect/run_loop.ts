@@ -221,6 +221,14 @@ async function collectInSession(
   });
   await session.writeResult(result);
   progress.finish();
+  const noise = result.hostNoise;
+  if (noise && noise.stepsRerun > 0) {
+    progress.log(
+      `host noise: ${noise.stepsRerun} of ${noise.stepsWatched} steps were run again because the ` +
+        `host disturbed them; ${noise.stepsDisturbed} kept values are still disturbed`,
+      true,
+    );
+  }
   progress.log(
     `${status}: ${session.samples.length} samples, ${session.failures.length} failures → ${session.layout.result}`,
   );

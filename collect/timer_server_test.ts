@@ -69,7 +69,7 @@ Deno.test({
       await close();
     }
     assertEquals(currentTimerServer(), undefined);
-    assertRejects(() => Deno.stat(server!.dir), Deno.errors.NotFound);
+    await assertRejects(() => Deno.stat(server!.dir), Deno.errors.NotFound);
   },
 });
 

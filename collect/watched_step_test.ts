@@ -74,6 +74,10 @@ Deno.test("on a busy host every step is run twice at most and its values are kep
     }
     assertEquals(outcome.result.hostNoise?.stepsRerun, 3);
     assertEquals(outcome.result.hostNoise?.stepsDisturbed, 3);
+    assertStringIncludes(
+      h.output.join(""),
+      "host noise: 3 of 3 steps were run again because the host disturbed them; 3 kept values",
+    );
   } finally {
     await h.dispose();
   }
