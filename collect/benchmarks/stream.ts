@@ -164,6 +164,7 @@ export const streamBenchmark: BenchmarkDefinition = {
       threads: 1,
     },
   },
+  tools: [],
   metrics: streamMetrics(),
   hostParameters: ({ quick }) => streamSizingParameters(hostStreamSizing(quick)),
   async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
