@@ -36,7 +36,7 @@ import {
   type SchedulePlan,
   type SchedulingPolicy,
 } from "./scheduler.ts";
-import { runWatchedStep } from "./watched_step.ts";
+import { StepWatch } from "./watched_step.ts";
 import { defaultHostLockPath } from "./run_lock.ts";
 
 export { newRunId } from "../model/run_layout.ts";
@@ -256,6 +256,7 @@ async function runSchedule(
 ): Promise<"done" | "interrupted"> {
   const { policy, record, runtimes, ctx, signal, progress } = options;
   const benchmarksById = new Map(options.benchmarks.map((b) => [b.info.id, b]));
+  const watch = new StepWatch();
   let measured = foldPrevious(initialMeasured(plan), session, record.warmups);
   progress.addDone(session.previous?.finished.size ?? 0);
   for (;;) {
@@ -270,7 +271,7 @@ async function runSchedule(
       if (signal.aborted) return "interrupted";
       const state = runtimes.get(step.runtime)!;
       progress.stepStarted(step);
-      const outcome = await runWatchedStep(step, {
+      const outcome = await watch.run(step, {
         benchmark: benchmarksById.get(step.benchmark)!,
         runtime: state.adapter,
         ctx,
@@ -285,6 +286,12 @@ async function runSchedule(
         procfs: options.effects.procfs,
         onRerun: (why) =>
           progress.log(`${stepKey(step)}: the host disturbed it (${why}), run again`),
+        onGiveUp: (cell, why) =>
+          progress.log(
+            `${cell}: its re-run was disturbed too (${why}); its disturbed steps are kept ` +
+              "without a re-run from now on",
+            true,
+          ),
       });
       if (outcome.status === "interrupted") {
         progress.stepFinished(step, "skipped", "interrupted");

@@ -4,6 +4,11 @@
  * The re-run's values are the ones kept, marked with why the first run was disturbed; if the
  * re-run is disturbed too, its values are kept and marked disturbed, never dropped.
  *
+ * A cell (runtime × benchmark) whose re-run was disturbed too is not re-run again in the same
+ * collection ({@link StepWatch}): its disturbance comes with the work itself (e.g. this VM's
+ * hypervisor steals CPU while it serves direct disk I/O), and a second run would only spend time.
+ * Its later disturbed steps are kept at once, marked disturbed.
+ *
  * @module
  */
 import type { HostNoise } from "../model/result_set.ts";
@@ -16,6 +21,8 @@ export interface RunWatchedStepOptions extends RunStepOptions {
   procfs: ProcFs;
   /** Told when a step is run again because the host disturbed it, with why. */
   onRerun?: (reason: string) => void;
+  /** Whether a disturbed step may be run again (default true). */
+  rerun?: boolean;
 }
 
 interface Attempt {
@@ -49,6 +56,9 @@ export async function runWatchedStep(
   if (first.outcome.status !== "ok" || first.disturbed === undefined) {
     return withNoise(first.outcome, first.noise);
   }
+  if (options.rerun === false) {
+    return withNoise(first.outcome, first.noise && { ...first.noise, disturbed: first.disturbed });
+  }
   options.onRerun?.(first.disturbed);
   const second = await attempt(step, options);
   const outcome = second.outcome;
@@ -60,4 +70,27 @@ export async function runWatchedStep(
   };
   // The step's cost is both runs: a scheduler spending a time budget must see it.
   return { ...withNoise(outcome, noise), wallMs: first.outcome.wallMs + outcome.wallMs };
+}
+
+/** Options of {@link StepWatch.run}: those of {@link runWatchedStep} but `rerun`. */
+export type StepWatchOptions = Omit<RunWatchedStepOptions, "rerun"> & {
+  /** Told when a cell's re-run was disturbed too, so its steps are no longer re-run. */
+  onGiveUp?: (cell: string, reason: string) => void;
+};
+
+/** Watches the steps of one collection, remembering the cells not to re-run (see the module doc). */
+export class StepWatch {
+  #noRerun = new Set<string>();
+
+  /** Runs a step with {@link runWatchedStep}, re-running it only when its cell may be. */
+  async run(step: PlanStep, options: StepWatchOptions): Promise<StepOutcome> {
+    const cell = `${step.runtime}/${step.benchmark}`;
+    const outcome = await runWatchedStep(step, { ...options, rerun: !this.#noRerun.has(cell) });
+    const noise = outcome.status === "ok" ? outcome.samples[0]?.hostNoise : undefined;
+    if (noise?.rerunAfter && noise.disturbed) {
+      this.#noRerun.add(cell);
+      options.onGiveUp?.(cell, noise.disturbed);
+    }
+    return outcome;
+  }
 }

@@ -51,32 +51,40 @@ Deno.test("a step with steal above the threshold is run once more and marked as 
   }
 });
 
-Deno.test("on a busy host every step is run twice at most and its values are kept, marked disturbed", async () => {
+Deno.test("on a busy host a cell is re-run once; after its re-run is disturbed too, its steps are kept marked", async () => {
   const h = await fakeRunHarness();
   try {
     h.procfs.running = 5; // 4 others runnable on FAKE_HOST's 2 cores: above cores + 1
-    const bench = fakeBenchmark("work", ["a"], ({ n }) => {
+    const bench = fakeBenchmark("work", ["a"], ({ runtime, n }) => {
       h.clock.advance(100);
-      return [{ metric: "work.a", value: 10 + n }];
+      return [{ metric: "work.a", value: (runtime === "alpha" ? 10 : 20) + n }];
     });
     const outcome = await h.run({
       runId: "20261127-080000-b0b0b0",
-      runtimes: [fakeRuntime("alpha")],
+      runtimes: [fakeRuntime("alpha"), fakeRuntime("beta")],
       benchmarks: [bench],
-      record: fakeRecord({ runtimes: ["alpha"], repetitions: 3 }),
+      record: fakeRecord({ repetitions: 3 }),
     });
-    assertEquals(bench.calls.length, 6);
-    assertEquals(outcome.result.samples.length, 3);
+    // Each cell: its first step twice, then its two other steps once.
+    assertEquals(bench.calls.length, 8);
+    assertEquals(outcome.result.samples.length, 6);
+    const why = "4 other runnable threads at the start on 2 cores";
     for (const s of outcome.result.samples) {
       assert(s.kind === "sample");
-      assertEquals(s.hostNoise?.disturbed, "4 other runnable threads at the start on 2 cores");
+      assertEquals(s.hostNoise?.disturbed, why, "every kept value says it is disturbed");
       assertEquals(s.hostNoise?.othersRunnableBefore, 4);
     }
-    assertEquals(outcome.result.hostNoise?.stepsRerun, 3);
-    assertEquals(outcome.result.hostNoise?.stepsDisturbed, 3);
+    const reruns = outcome.result.samples.filter((s) =>
+      s.kind === "sample" && s.hostNoise?.rerunAfter
+    );
+    assertEquals(reruns.map((s) => s.runtime).sort(), ["alpha", "beta"]);
+    assertEquals(outcome.result.hostNoise?.stepsRerun, 2);
+    assertEquals(outcome.result.hostNoise?.stepsDisturbed, 6);
+    const output = h.output.join("");
+    assertStringIncludes(output, `alpha/work: its re-run was disturbed too (${why})`);
     assertStringIncludes(
-      h.output.join(""),
-      "host noise: 3 of 3 steps were run again because the host disturbed them; 3 kept values",
+      output,
+      "host noise: 2 of 6 steps were run again because the host disturbed them; 6 kept values",
     );
   } finally {
     await h.dispose();
