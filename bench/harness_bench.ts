@@ -26,6 +26,9 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** Alternating blocks of each side per round of the start-latency comparison. */
+const TRUE_BLOCKS = 4;
+
 async function direct(argv: string[]): Promise<{ stdout: string; code: number }> {
   const out = await new Deno.Command(argv[0], { args: argv.slice(1), stdout: "piped" }).output();
   return { stdout: new TextDecoder().decode(out.stdout), code: out.code };
@@ -68,7 +71,9 @@ async function main(): Promise<void> {
       if (d.code !== 0) throw new Error(`sysbench run directly exited with ${d.code}`);
       viaDirect.push(parseSysbenchCpu(d.stdout).eventsPerSecond);
     }
-    // 2. start latency of true: our startup benchmark vs hyperfine, interleaved in blocks.
+    // 2. start latency of true: our startup benchmark vs hyperfine. Each round alternates
+    // TRUE_BLOCKS blocks of `trueRuns` of each side, so a drift of this shared host within a round
+    // hits both sides alike; hyperfine's blocks stay long enough for its own warm-up.
     const ours: number[] = [];
     const theirs: number[] = [];
     const roundRatios: { ours: number; theirs: number }[] = [];
@@ -86,22 +91,25 @@ async function main(): Promise<void> {
     ];
     for (let i = 0; i < rounds; i++) {
       const roundOurs: number[] = [];
-      for (let j = 0; j < 3; j++) await startupBenchmark.measure(measure); // warm-up
-      for (let j = 0; j < trueRuns; j++) {
-        const [v] = await startupBenchmark.measure(measure);
-        ours.push(v.value);
-        roundOurs.push(v.value);
+      const roundTheirs: number[] = [];
+      for (let b = 0; b < TRUE_BLOCKS; b++) {
+        for (let j = 0; j < 3; j++) await startupBenchmark.measure(measure); // warm-up
+        for (let j = 0; j < trueRuns; j++) {
+          const [v] = await startupBenchmark.measure(measure);
+          roundOurs.push(v.value);
+        }
+        const h = await new Deno.Command(hyperfineArgv[0], {
+          args: hyperfineArgv.slice(1),
+          stdout: "null",
+          stderr: "null",
+        }).output();
+        if (h.code !== 0) throw new Error(`hyperfine exited with ${h.code}`);
+        const json = JSON.parse(await Deno.readTextFile(jsonPath)) as {
+          results: { times: number[] }[];
+        };
+        roundTheirs.push(...json.results[0].times.map((s) => s * 1000));
       }
-      const h = await new Deno.Command(hyperfineArgv[0], {
-        args: hyperfineArgv.slice(1),
-        stdout: "null",
-        stderr: "null",
-      }).output();
-      if (h.code !== 0) throw new Error(`hyperfine exited with ${h.code}`);
-      const json = JSON.parse(await Deno.readTextFile(jsonPath)) as {
-        results: { times: number[] }[];
-      };
-      const roundTheirs = json.results[0].times.map((s) => s * 1000);
+      ours.push(...roundOurs);
       theirs.push(...roundTheirs);
       roundRatios.push({ ours: median(roundOurs), theirs: median(roundTheirs) });
     }
@@ -139,7 +147,11 @@ async function main(): Promise<void> {
     console.log("");
     console.log(`2. start latency of true under native, ${ours.length} runs each`);
     console.log(`   ocibench startup benchmark: median ${f(median(ours))} ms`);
-    console.log(`   ${hyperfineArgv.join(" ")}: median ${f(median(theirs))} ms`);
+    console.log(
+      `   ${hyperfineArgv.join(" ")} (${TRUE_BLOCKS} blocks a round): median ${
+        f(median(theirs))
+      } ms`,
+    );
     roundRatios.forEach((r, i) => {
       const ratio = r.ours / r.theirs;
       console.log(
