@@ -29,6 +29,14 @@ function median(values: number[]): number {
 /** Alternating blocks of each side per round of the start-latency comparison. */
 const TRUE_BLOCKS = 4;
 
+async function hyperfineTimes(argv: string[], jsonPath: string): Promise<number[]> {
+  const h = await new Deno.Command(argv[0], { args: argv.slice(1), stdout: "null", stderr: "null" })
+    .output();
+  if (h.code !== 0) throw new Error(`hyperfine exited with ${h.code}`);
+  const json = JSON.parse(await Deno.readTextFile(jsonPath)) as { results: { times: number[] }[] };
+  return json.results[0].times.map((s) => s * 1000);
+}
+
 async function direct(argv: string[]): Promise<{ stdout: string; code: number }> {
   const out = await new Deno.Command(argv[0], { args: argv.slice(1), stdout: "piped" }).output();
   return { stdout: new TextDecoder().decode(out.stdout), code: out.code };
@@ -76,7 +84,7 @@ async function main(): Promise<void> {
     // hits both sides alike; hyperfine's blocks stay long enough for its own warm-up.
     const ours: number[] = [];
     const theirs: number[] = [];
-    const roundRatios: { ours: number; theirs: number }[] = [];
+    const roundRatios: { ours: number; theirs: number; again: number }[] = [];
     const jsonPath = `${workDir}/hyperfine.json`;
     const hyperfineArgv = [
       "hyperfine",
@@ -92,26 +100,24 @@ async function main(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       const roundOurs: number[] = [];
       const roundTheirs: number[] = [];
+      const roundAgain: number[] = [];
       for (let b = 0; b < TRUE_BLOCKS; b++) {
         for (let j = 0; j < 3; j++) await startupBenchmark.measure(measure); // warm-up
         for (let j = 0; j < trueRuns; j++) {
           const [v] = await startupBenchmark.measure(measure);
           roundOurs.push(v.value);
         }
-        const h = await new Deno.Command(hyperfineArgv[0], {
-          args: hyperfineArgv.slice(1),
-          stdout: "null",
-          stderr: "null",
-        }).output();
-        if (h.code !== 0) throw new Error(`hyperfine exited with ${h.code}`);
-        const json = JSON.parse(await Deno.readTextFile(jsonPath)) as {
-          results: { times: number[] }[];
-        };
-        roundTheirs.push(...json.results[0].times.map((s) => s * 1000));
+        roundTheirs.push(...await hyperfineTimes(hyperfineArgv, jsonPath));
+        // hyperfine once more: its spread against itself is the noise floor of the ratio here.
+        roundAgain.push(...await hyperfineTimes(hyperfineArgv, jsonPath));
       }
       ours.push(...roundOurs);
       theirs.push(...roundTheirs);
-      roundRatios.push({ ours: median(roundOurs), theirs: median(roundTheirs) });
+      roundRatios.push({
+        ours: median(roundOurs),
+        theirs: median(roundTheirs),
+        again: median(roundAgain),
+      });
     }
     // Where a start-up gap comes from: Deno's own spawn, plain vs in a new session (`detached`,
     // which the process runner uses to kill whole trees and which forces fork+exec).
@@ -156,7 +162,8 @@ async function main(): Promise<void> {
       const ratio = r.ours / r.theirs;
       console.log(
         `   round ${i + 1}: ocibench ${f(r.ours)} ms, hyperfine ${f(r.theirs)} ms, ` +
-          `ratio ${ratio.toFixed(3)} (${ratio <= 1.05 ? "met" : "NOT met"})`,
+          `ratio ${ratio.toFixed(3)} (${ratio <= 1.05 ? "met" : "NOT met"}); ` +
+          `hyperfine ÷ hyperfine run again ${(r.again / r.theirs).toFixed(3)} (the host's noise)`,
       );
     });
     console.log(
