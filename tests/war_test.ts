@@ -47,7 +47,10 @@ Deno.test({
       assertEquals(set.runtimes.map((r) => r.id).sort(), ["native", "runc"]);
       const measured = set.samples.filter((s) => s.kind === "sample" && !s.warmup);
       assert(measured.length >= 4, `samples: ${measured.length}`);
-      assertMatch(stdout, /^ {2}startup\s+runc \(\d/m);
+      // The summary states what the data decides against native, per runtime, and names no best.
+      assertMatch(stdout, /^Decided against native at n = \d+ .*: \d+ of \d+ cells/m);
+      assertMatch(stdout, /^ {2}runc: \d+ worse, \d+ better, \d+ equivalent/m);
+      assert(!/\bbest\b/i.test(stdout), stdout);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
