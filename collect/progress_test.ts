@@ -6,6 +6,10 @@ Deno.test("formatDuration() reads as seconds, minutes or hours", () => {
   assertEquals(formatDuration(73_000), "1m13s");
   assertEquals(formatDuration(2 * 3600_000 + 5 * 60_000), "2h05m");
   assertEquals(formatDuration(Infinity), "?");
+  // Rounding carries into the next unit instead of showing 60 seconds or minutes.
+  assertEquals(formatDuration(119_700), "2m00s");
+  assertEquals(formatDuration(59_980), "1m00s");
+  assertEquals(formatDuration(3_599_700), "1h00m");
 });
 
 Deno.test("Progress in a pipe prints one plain line per step and a summary", () => {

@@ -1,0 +1,427 @@
+/**
+ * The budget policy (`collect --budget 45m`): warm-up rounds, then `minRuns` measured rounds of
+ * every cell, then the rest of the time goes where the verdicts against the baseline
+ * (analyze/verdict.ts) are still `undetermined`, the cells expected to decide soonest per second
+ * of step cost first. It stops when every cell is decided, when the budget is spent, or after its
+ * last look, and says which.
+ *
+ * Repeated looks at the data inflate false decisions. The policy makes at most `looks` (K) looks
+ * after the first rounds and gives each the same share of the error rate (Bonferroni over looks):
+ * at a look, each of the k runtimes that can be compared with the baseline on a metric gets an
+ * interval at level 1 − (1 − level)/(K·k). A decision, once made, is final (the cell stops, or
+ * that metric is not looked at again), so over all looks and runtimes the chance of any false
+ * `better`/`worse` on a metric stays ≤ 1 − level, whatever the dependence between looks.
+ *
+ * Pure: the run's time comes in as `Measured.clockMs` (the run loop reads its clock before each
+ * call).
+ *
+ * @module
+ */
+import { bonferroniLevel, decideVerdict, type VerdictResult } from "../analyze/verdict.ts";
+import { createRandom } from "../analyze/random.ts";
+import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
+import type { MetricInfo } from "../model/result_set.ts";
+import { type PlanStep, shuffled, stepKey } from "./plan.ts";
+import { formatDuration } from "./progress.ts";
+import {
+  type Cell,
+  cellKey,
+  type CellStop,
+  type CellTally,
+  type Measured,
+  type MetricDecision,
+  type Schedule,
+  type SchedulePlan,
+  type SchedulingPolicy,
+} from "./scheduler.ts";
+import { buildRound } from "./plan.ts";
+
+/** Measured rounds of every cell before the first look. */
+export const DEFAULT_MIN_RUNS = 3;
+/** Looks at the data after the first rounds (K of the Bonferroni split over looks). */
+export const DEFAULT_LOOKS = 10;
+/** Level at which a metric's decisions hold together, over every look and runtime. */
+export const BUDGET_LEVEL = 0.95;
+/** The runtime every other is compared with, unless the run names another. */
+export const DEFAULT_BASELINE = "native";
+
+/** What a budgeted run records (in its samples log, so `--resume` does the same). */
+export interface BudgetTarget {
+  /** Time the whole run may take, in milliseconds. */
+  budgetMs: number;
+  /** Measured runs of every cell before the first look. */
+  minRuns: number;
+  /** The baseline runtime id. */
+  baseline: string;
+  /** Most looks at the data after the first rounds. */
+  looks: number;
+}
+
+/** Options of {@link budgetPolicy}. */
+export interface BudgetPolicyOptions extends BudgetTarget {
+  /** The metrics of the run's benchmarks (those with direction `none` are not decided). */
+  metrics: readonly Pick<MetricInfo, "id" | "benchmark" | "direction">[];
+  /** Margins δ per metric; default config/margins.json. */
+  margins?: Margins;
+  /** Level of each metric's decisions over all looks; default {@link BUDGET_LEVEL}. */
+  level?: number;
+}
+
+/** Where a budgeted run stands: what the progress line and the closing note say. */
+export interface BudgetState {
+  /** Non-baseline cells with every verdict decided. */
+  decidedCells: number;
+  /** Non-baseline cells that can never be decided (failing, values ≤ 0, baseline missing). */
+  undecidableCells: number;
+  /** Non-baseline cells. */
+  totalCells: number;
+  /** Runtime × metric verdicts decided, and in all. */
+  decidedVerdicts: number;
+  totalVerdicts: number;
+  /** Time left of the budget, in ms (never negative). */
+  remainingMs: number;
+}
+
+interface Need {
+  tally: CellTally;
+  /** Further runs expected before its slowest undetermined metric decides. */
+  runs: number;
+  /** Expected wall time of one step, in ms. */
+  costMs: number;
+}
+
+/** Mean wall time of a cell's measured steps, or `fallback` before it has any. */
+function stepCost(tally: CellTally | undefined, fallback: number): number {
+  return tally && tally.measuredRuns > 0 ? tally.elapsedMs / tally.measuredRuns : fallback;
+}
+
+/**
+ * Runs more to expect before a verdict decides: its log interval has half-width h around c; it
+ * decides once h falls below max(|c|, ln(1+δ) − |c|) (excluding 1, or fitting in the margin), and
+ * h shrinks about as 1/√n.
+ */
+function expectedRuns(v: VerdictResult, margin: number, n: number): number {
+  if (v.low === null || v.high === null) return 1;
+  const lo = Math.log(v.low);
+  const hi = Math.log(v.high);
+  const centre = Math.abs((lo + hi) / 2);
+  const half = (hi - lo) / 2;
+  const target = Math.max(centre, Math.log(1 + margin) - centre);
+  if (!(target > 0)) return Infinity;
+  return Math.max(1, Math.ceil(n * ((half / target) ** 2 - 1)));
+}
+
+function usable(values: readonly number[] | undefined): boolean {
+  return values !== undefined && values.length >= 2 && values.every((v) => v > 0);
+}
+
+/** The next free measured iterations of a cell: after its runs, skipping finished steps. */
+function freeIterations(
+  tally: CellTally,
+  count: number,
+  warmups: number,
+  finished: ReadonlySet<string>,
+): number[] {
+  const out: number[] = [];
+  for (let i = warmups + tally.measuredRuns; out.length < count; i++) {
+    if (!finished.has(stepKey({ ...tally, iteration: i }))) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * The budget policy (see the module doc). Cells of the baseline runtime are measured alongside
+ * the cells that need them, as many times as the most-run of those in each look.
+ *
+ * @example
+ * ```ts
+ * const policy = budgetPolicy({
+ *   budgetMs: 45 * 60_000, minRuns: 3, baseline: "native", looks: 10,
+ *   metrics: [{ id: "startup.wall", benchmark: "startup", direction: "lower" }],
+ * });
+ * ```
+ */
+export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
+  const { budgetMs, minRuns, baseline, looks } = options;
+  if (!(budgetMs > 0)) throw new RangeError(`budget must be positive, got ${budgetMs} ms`);
+  if (!Number.isInteger(minRuns) || minRuns < 2) {
+    throw new RangeError(`min-runs must be an integer of at least 2, got ${minRuns}`);
+  }
+  if (!Number.isInteger(looks) || looks < 1) {
+    throw new RangeError(`looks must be a positive integer, got ${looks}`);
+  }
+  const level = options.level ?? BUDGET_LEVEL;
+  const margins = options.margins ?? DEFAULT_MARGINS;
+  const metricsOf = new Map<string, { id: string; direction: "higher" | "lower" }[]>();
+  for (const m of options.metrics) {
+    if (m.direction === "none") continue;
+    const list = metricsOf.get(m.benchmark) ?? [];
+    list.push({ id: m.id, direction: m.direction });
+    metricsOf.set(m.benchmark, list);
+  }
+  const marginOf = (metric: string) => marginFor(margins, metric).margin;
+
+  return {
+    next(plan, measured) {
+      const firstRounds = plan.warmups + minRuns;
+      const usedMs = measured.clockMs ?? measured.elapsedMs;
+      const remainingMs = Math.max(0, budgetMs - usedMs);
+      const tallies = [...measured.cells.values()];
+      const others = tallies.filter((t) => t.runtime !== baseline);
+      const meanStepMs = measured.finished.size > 0
+        ? measured.elapsedMs / measured.finished.size
+        : 0;
+      const state = (
+        extra: Map<string, CellStop>,
+        fresh: NonNullable<Schedule["decisions"]> = [],
+      ): BudgetState => {
+        let decidedCells = 0;
+        let undecidableCells = 0;
+        let decidedVerdicts = 0;
+        let totalVerdicts = 0;
+        for (const t of others) {
+          const stop = t.stopped ?? extra.get(cellKey(t));
+          const metrics = metricsOf.get(t.benchmark) ?? [];
+          totalVerdicts += metrics.length;
+          decidedVerdicts += metrics.filter((m) => t.decisions?.has(m.id)).length +
+            fresh.filter((d) => d.cell === cellKey(t)).length;
+          if (stop?.reason === "decided") decidedCells++;
+          else if (stop) undecidableCells++;
+        }
+        return {
+          decidedCells,
+          undecidableCells,
+          totalCells: others.length,
+          decidedVerdicts,
+          totalVerdicts,
+          remainingMs,
+        };
+      };
+      const statusOf = (s: BudgetState) =>
+        `${s.decidedCells}/${s.totalCells} cells decided, ${formatDuration(s.remainingMs)} of ${
+          formatDuration(budgetMs)
+        } left`;
+      const end = (
+        why: string,
+        extra: Pick<Schedule, "stops" | "decisions">,
+      ): Schedule => {
+        const stops = new Map(extra.stops.map((s) => [cellKey(s.cell), s.stop]));
+        const s = state(stops, extra.decisions);
+        return {
+          ...extra,
+          steps: [],
+          done: true,
+          plannedSteps: measured.finished.size,
+          status: statusOf(s),
+          endReason: `${why}: ${s.decidedCells} of ${s.totalCells} cells decided` +
+            (s.undecidableCells > 0 ? ` (${s.undecidableCells} cannot be)` : "") +
+            `, ${s.decidedVerdicts} of ${s.totalVerdicts} runtime × metric verdicts; ` +
+            `${formatDuration(Math.min(usedMs, budgetMs))} of the ${
+              formatDuration(budgetMs)
+            } budget used`,
+        };
+      };
+
+      // Warm-ups and the first measured rounds: every cell, as long as the budget lasts.
+      if (measured.round < firstRounds) {
+        if (remainingMs <= 0) {
+          return end("budget spent before the first rounds ended", { stops: [] });
+        }
+        const steps = buildRound(plan.cells, {
+          iteration: measured.round,
+          warmup: measured.round < plan.warmups,
+          seed: plan.seed,
+        }).filter((step) => !measured.finished.has(stepKey(step)));
+        const expectedMs: Record<string, number> = {};
+        for (const t of tallies) expectedMs[cellKey(t)] = stepCost(t, meanStepMs);
+        if (steps.length > 0 && expectedMs[cellKey(steps[0])] > remainingMs) {
+          return end("budget spent before the first rounds ended", { stops: [] });
+        }
+        return {
+          steps,
+          stops: [],
+          done: false,
+          plannedSteps: plan.cells.length * firstRounds,
+          deadline: { atMs: budgetMs, expectedMs },
+          status: statusOf(state(new Map())),
+        };
+      }
+
+      const look = measured.round - firstRounds;
+      const stops: Schedule["stops"] = [];
+      const decisions: NonNullable<Schedule["decisions"]> = [];
+      const needs: Need[] = [];
+      const stop = (tally: CellTally, reason: "decided" | "undecidable" | "failing", d = "") =>
+        stops.push({
+          cell: tally,
+          stop: reason === "failing" ? { more: false, reason } : { more: false, reason, detail: d },
+        });
+      const baseOf = (benchmark: string) => measured.cells.get(`${baseline}/${benchmark}`);
+      const failing = (t: CellTally | undefined) =>
+        t !== undefined && t.failures >= minRuns && t.values.size === 0;
+
+      for (const tally of others) {
+        if (tally.stopped) continue;
+        const metrics = metricsOf.get(tally.benchmark) ?? [];
+        const base = baseOf(tally.benchmark);
+        if (failing(tally)) {
+          stop(tally, "failing");
+          continue;
+        }
+        if (!base || failing(base)) {
+          stop(
+            tally,
+            "undecidable",
+            base ? `the baseline ${baseline} fails this benchmark` : `no baseline ${baseline} cell`,
+          );
+          continue;
+        }
+        let runs = 0;
+        let hopeless: string | undefined;
+        let open = 0;
+        for (const metric of metrics) {
+          if (tally.decisions?.has(metric.id)) continue;
+          const baseValues = base.values.get(metric.id);
+          const values = tally.values.get(metric.id);
+          // The family of this metric at this look: every runtime that can give an interval.
+          const k = others.filter((o) =>
+            o.benchmark === tally.benchmark && usable(o.values.get(metric.id))
+          ).length;
+          const margin = marginOf(metric.id);
+          const v = decideVerdict(baseValues ?? [], values ?? [], {
+            direction: metric.direction,
+            margin,
+            level: bonferroniLevel(1 - (1 - level) / looks, k),
+          });
+          if (v.verdict !== "undetermined") {
+            decisions.push({ cell: cellKey(tally), decision: decisionOf(metric.id, v, look) });
+            continue;
+          }
+          const enough = (values?.length ?? 0) >= minRuns && (baseValues?.length ?? 0) >= minRuns;
+          if (v.intervalKind === null && enough) {
+            hopeless ??= `${metric.id}: ${v.reason}`;
+            continue;
+          }
+          open++;
+          runs = Math.max(runs, expectedRuns(v, margin, Math.min(v.n, v.baselineN)));
+        }
+        if (open === 0) {
+          if (hopeless) stop(tally, "undecidable", hopeless);
+          else stop(tally, "decided", `every verdict decided after ${tally.measuredRuns} runs`);
+          continue;
+        }
+        needs.push({ tally, runs, costMs: stepCost(tally, meanStepMs) });
+      }
+      // A baseline cell stops once no cell of its benchmark needs it.
+      for (const tally of tallies) {
+        if (tally.runtime !== baseline || tally.stopped) continue;
+        if (!needs.some((n) => n.tally.benchmark === tally.benchmark)) {
+          stop(tally, "decided", "no cell of its benchmark needs the baseline any more");
+        }
+      }
+
+      const extra = { stops, decisions };
+      if (needs.length === 0) return end("every cell decided", extra);
+      if (remainingMs <= 0) return end("budget spent", extra);
+      if (look >= looks) return end(`all ${looks} looks made`, extra);
+
+      // Most expected decisions per second first: expected runs × step cost, smallest first.
+      needs.sort((a, b) =>
+        a.runs * a.costMs - b.runs * b.costMs || cellKey(a.tally).localeCompare(cellKey(b.tally))
+      );
+      const sliceMs = remainingMs / (looks - look);
+      const runsOf = new Map<string, number>();
+      let spentMs = 0;
+      for (const need of needs) {
+        const base = baseOf(need.tally.benchmark)!;
+        const baseKey = cellKey(base);
+        const baseCost = stepCost(base, meanStepMs);
+        // At most double a cell's runs in one look, so the estimate is renewed as data come.
+        let runs = Math.min(need.runs, Math.max(1, need.tally.measuredRuns));
+        const costOf = (r: number) =>
+          r * need.costMs + Math.max(0, r - (runsOf.get(baseKey) ?? 0)) * baseCost;
+        const room = (spentMs === 0 ? remainingMs : sliceMs) - spentMs;
+        while (runs > 1 && costOf(runs) > room) runs--;
+        if (costOf(runs) > room) continue;
+        spentMs += costOf(runs);
+        runsOf.set(cellKey(need.tally), runs);
+        runsOf.set(baseKey, Math.max(runs, runsOf.get(baseKey) ?? 0));
+      }
+      if (runsOf.size === 0) {
+        return end(
+          `budget spent: no step of an undetermined cell fits in the ${
+            formatDuration(remainingMs)
+          } left`,
+          extra,
+        );
+      }
+      const steps = interleave(plan, measured, runsOf);
+      const expectedMs: Record<string, number> = {};
+      for (const key of runsOf.keys()) {
+        expectedMs[key] = stepCost(measured.cells.get(key), meanStepMs);
+      }
+      const stopped = new Map(stops.map((s) => [cellKey(s.cell), s.stop]));
+      const s = state(stopped, decisions);
+      return {
+        steps,
+        stops,
+        decisions,
+        done: false,
+        plannedSteps: measured.finished.size + steps.length +
+          (meanStepMs > 0 ? Math.floor(Math.max(0, remainingMs - spentMs) / meanStepMs) : 0),
+        deadline: { atMs: budgetMs, expectedMs },
+        status: statusOf(s),
+      };
+    },
+  };
+}
+
+function decisionOf(metric: string, v: VerdictResult, look: number): MetricDecision {
+  return {
+    metric,
+    verdict: v.verdict,
+    ratio: v.ratio,
+    low: v.low,
+    high: v.high,
+    level: v.level,
+    look,
+    n: v.n,
+    baselineN: v.baselineN,
+    reason: v.reason,
+  };
+}
+
+/**
+ * The steps of a look: sub-round s holds every cell with more than s runs, each sub-round in a
+ * seeded shuffled order across runtimes, each step at its cell's next free iteration.
+ */
+function interleave(
+  plan: SchedulePlan,
+  measured: Measured,
+  runsOf: ReadonlyMap<string, number>,
+): PlanStep[] {
+  const iterations = new Map<string, number[]>();
+  for (const [key, runs] of runsOf) {
+    iterations.set(
+      key,
+      freeIterations(measured.cells.get(key)!, runs, plan.warmups, measured.finished),
+    );
+  }
+  const most = Math.max(...runsOf.values());
+  const steps: PlanStep[] = [];
+  for (let s = 0; s < most; s++) {
+    const cells: Cell[] = plan.cells.filter((c) => (runsOf.get(cellKey(c)) ?? 0) > s);
+    const random = createRandom(
+      (plan.seed ^ Math.imul(measured.round + 1, 0x9e3779b1) ^ Math.imul(s + 1, 0x85ebca6b)) >>> 0,
+    );
+    for (const c of shuffled(cells, random)) {
+      steps.push({
+        runtime: c.runtime,
+        benchmark: c.benchmark,
+        iteration: iterations.get(cellKey(c))![s],
+        warmup: false,
+      });
+    }
+  }
+  return steps;
+}
