@@ -1,4 +1,4 @@
-import { assert } from "../tests/assert.ts";
+import { assert, assertEquals, assertThrows } from "../tests/assert.ts";
 import { createRandom, type Random } from "../analyze/random.ts";
 import { budgetPolicy, type BudgetPolicyOptions } from "./budget_policy.ts";
 import {
@@ -117,11 +117,6 @@ Deno.test("budgetPolicy() on null data: at most 5 % of metrics get any false bet
       metrics: sim.metrics,
     });
     const { measured, schedules } = drive(policy, sim, seed * 7919);
-    console.log(
-      schedules.length,
-      schedules.at(-1)!.endReason,
-      schedules.map((s) => s.steps.length).join(","),
-    );
     assert(schedules.at(-1)!.endReason !== undefined);
     const wrong = new Set<string>();
     for (const tally of measured.cells.values()) {
@@ -141,5 +136,184 @@ Deno.test("budgetPolicy() on null data: at most 5 % of metrics get any false bet
   console.log(
     `null data: ${metricsWrong}/${metricsSeen} metrics with a false decision, ` +
       `${decided}/${verdicts} verdicts decided (equivalent)`,
+  );
+});
+
+/** One benchmark "work" of one metric; `truth` gives each runtime's cell. */
+function simpleSimulation(
+  runtimes: string[],
+  truth: (runtime: string) => SimCell,
+  direction: "lower" | "higher" = "lower",
+): Simulation {
+  return {
+    plan: { cells: planPairs(runtimes, ["work", "other"]), warmups: 1, seed: 11 },
+    metrics: [
+      { id: "work.time", benchmark: "work", direction },
+      { id: "other.time", benchmark: "other", direction },
+      { id: "other.info", benchmark: "other", direction: "none" },
+    ],
+    cellOf: (runtime, metric) =>
+      metric.startsWith("work.") ? truth(runtime) : { median: 50, cv: 0.002, stepMs: 1000 },
+  };
+}
+
+Deno.test("budgetPolicy() decides a true 30 % difference within the budget and spends the time on it", () => {
+  const sim = simpleSimulation(
+    RUNTIMES,
+    (r) => ({ median: r === "r3" ? 130 : 100, cv: 0.1, stepMs: 2000 }),
+  );
+  const policy = budgetPolicy({
+    budgetMs: 20 * 60_000,
+    minRuns: 3,
+    baseline: "native",
+    looks: 10,
+    metrics: sim.metrics,
+  });
+  const { measured, schedules, clockMs } = drive(policy, sim, 5);
+  const r3 = measured.cells.get("r3/work")!;
+  assertEquals(r3.decisions?.get("work.time")?.verdict, "worse");
+  assert(clockMs <= 20 * 60_000 + 2200 + 200, `ran ${clockMs} ms of a 20 min budget`);
+  // At 10 % CV three runs cannot tell 30 %: it took looks, and more runs than the first rounds.
+  const decision = r3.decisions!.get("work.time")!;
+  assert(decision.look > 0 && decision.n > 3, JSON.stringify(decision));
+  // The "other" cells decide at the first look (0.2 % CV) and get no more runs.
+  for (const r of RUNTIMES.slice(1)) {
+    const other = measured.cells.get(`${r}/other`)!;
+    assertEquals([other.measuredRuns, other.stopped?.reason], [3, "decided"]);
+    assertEquals(other.decisions?.get("other.time")?.verdict, "equivalent");
+    assertEquals(other.decisions?.has("other.info"), false);
+  }
+  // The baseline is measured alongside the cells that need it.
+  assert(measured.cells.get("native/work")!.measuredRuns >= decision.baselineN);
+  assert(decision.baselineN > 3);
+  const last = schedules.at(-1)!;
+  assert(last.done && last.endReason !== undefined);
+  assert(/^\d+\/10 cells decided, /.test(last.status!), last.status);
+});
+
+Deno.test("budgetPolicy() stops when every cell is decided, says so, and interleaves runtimes in a seeded order", () => {
+  const sim = simpleSimulation(
+    ["native", "a", "b", "c"],
+    (r) => ({ median: r === "a" ? 200 : 100, cv: 0.03, stepMs: 1000 }),
+  );
+  const policy = budgetPolicy({
+    budgetMs: 3 * 3_600_000,
+    minRuns: 3,
+    baseline: "native",
+    looks: 10,
+    metrics: sim.metrics,
+  });
+  const { measured, schedules, clockMs } = drive(policy, sim, 9);
+  const last = schedules.at(-1)!;
+  assert(last.endReason!.startsWith("every cell decided: 6 of 6 cells decided"), last.endReason);
+  assert(clockMs < 3 * 3_600_000);
+  assertEquals(measured.cells.get("a/work")!.decisions!.get("work.time")!.verdict, "worse");
+  for (const r of ["b", "c"]) {
+    assertEquals(
+      measured.cells.get(`${r}/work`)!.decisions!.get("work.time")!.verdict,
+      "equivalent",
+    );
+  }
+  // Warm-up round, then 3 measured rounds of every cell, each a shuffle of all 8 cells.
+  assert(schedules[0].steps.every((s) => s.warmup));
+  for (const s of schedules.slice(0, 4)) assertEquals(s.steps.length, 8);
+  const orders = schedules.slice(0, 4).map((s) => s.steps.map((x) => x.runtime).join());
+  assert(new Set(orders).size > 1, "every round in the same order");
+  // Every step of the run has its own iteration per cell.
+  const keys = schedules.flatMap((s) =>
+    s.steps.map((x) => `${x.runtime}/${x.benchmark}/${x.iteration}`)
+  );
+  assertEquals(new Set(keys).size, keys.length);
+  // The same seed gives the same schedules.
+  const again = drive(
+    budgetPolicy({
+      budgetMs: 3 * 3_600_000,
+      minRuns: 3,
+      baseline: "native",
+      looks: 10,
+      metrics: sim.metrics,
+    }),
+    sim,
+    9,
+  );
+  assertEquals(again.schedules.map((s) => s.steps), schedules.map((s) => s.steps));
+});
+
+Deno.test("budgetPolicy() ends when the budget is spent, at most one step over, and never starts a step that cannot fit", () => {
+  const sim = simpleSimulation(
+    ["native", "a", "b"],
+    (r) => ({ median: r === "a" ? 103 : 100, cv: 0.08, stepMs: 3000 }),
+  );
+  const budgetMs = 2 * 60_000;
+  const policy = budgetPolicy({
+    budgetMs,
+    minRuns: 3,
+    baseline: "native",
+    looks: 10,
+    metrics: sim.metrics,
+  });
+  const { schedules, clockMs } = drive(policy, sim, 3);
+  const last = schedules.at(-1)!;
+  assert(last.endReason!.startsWith("budget spent"), last.endReason);
+  assert(clockMs <= budgetMs + 3300 + 200, `ran ${clockMs} ms of ${budgetMs}`);
+  assert(last.endReason!.includes("of the 2m00s budget used"), last.endReason);
+});
+
+Deno.test("budgetPolicy() stops a failing cell, and the cells whose baseline fails, with the reason", () => {
+  const plan: SchedulePlan = {
+    cells: planPairs(["native", "a", "b"], ["w", "v"]),
+    warmups: 0,
+    seed: 1,
+  };
+  const policy = budgetPolicy({
+    budgetMs: 3_600_000,
+    minRuns: 2,
+    baseline: "native",
+    looks: 5,
+    metrics: [{ id: "w.t", benchmark: "w", direction: "lower" }, {
+      id: "v.t",
+      benchmark: "v",
+      direction: "lower",
+    }],
+  });
+  let measured = initialMeasured(plan);
+  for (let i = 0; i < 50; i++) {
+    const schedule = policy.next(plan, measured);
+    measured = afterSchedule(measured, schedule);
+    if (schedule.done) break;
+    for (const step of schedule.steps) {
+      const fails = (step.runtime === "a" && step.benchmark === "w") ||
+        (step.runtime === "native" && step.benchmark === "v");
+      measured = addStepResult(measured, {
+        step,
+        wallMs: 10,
+        ...(fails
+          ? {}
+          : { values: [{ metric: `${step.benchmark}.t`, value: 10 + (step.iteration % 3) }] }),
+      });
+    }
+  }
+  const stopOf = (key: string) => measured.cells.get(key)!.stopped;
+  assertEquals(stopOf("a/w")?.reason, "failing");
+  assertEquals(stopOf("a/v"), {
+    more: false,
+    reason: "undecidable",
+    detail: "the baseline native fails this benchmark",
+  });
+  assertEquals(stopOf("b/v")?.reason, "undecidable");
+});
+
+Deno.test("budgetPolicy() refuses a budget, min-runs or looks that cannot work", () => {
+  const base = { budgetMs: 1000, minRuns: 3, baseline: "native", looks: 10, metrics: [] };
+  assertThrows(() => budgetPolicy({ ...base, budgetMs: 0 }), RangeError, "budget must be positive");
+  assertThrows(
+    () => budgetPolicy({ ...base, minRuns: 1 }),
+    RangeError,
+    "min-runs must be an integer of at least 2",
+  );
+  assertThrows(
+    () => budgetPolicy({ ...base, looks: 0 }),
+    RangeError,
+    "looks must be a positive integer",
   );
 });
