@@ -87,6 +87,15 @@ export const RuntimeSummarySchema = z.object({
   outliers: z.array(OutlierSchema),
   /** Why there is no value, when `central` is null. */
   missingReason: z.string().optional(),
+  /**
+   * Values of this runtime that do not measure what the metric says (kept out of every
+   * statistic, verdict, ranking and score): how many, their median and why.
+   */
+  notComparable: z.object({
+    reason: z.string(),
+    n: z.number().int().positive(),
+    median: NumOrNull,
+  }).optional(),
   /** Anything a reader must know, e.g. "single sample: no spread and no interval". */
   notes: z.array(z.string()),
 });
