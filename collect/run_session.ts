@@ -32,6 +32,7 @@ import { acquireRunLock, type RunLock } from "./run_lock.ts";
 import type { RunEffects, RunFileSystem } from "./run_effects.ts";
 import type { StepOutcome } from "./step_runner.ts";
 import { imagePackageVersions, withToolVersion } from "./tool_versions.ts";
+import { markCollectedNotComparable } from "./mark_not_comparable.ts";
 
 /** The name prefix of everything a run creates: `ocibench-` and the last 6 characters of its id. */
 export function namePrefixOf(runId: string): string {
@@ -215,7 +216,8 @@ export class RunSession {
   resultSet(input: ResultSetInput): ResultSet {
     const used = new Set([...this.samples, ...this.failures].map((o) => o.runtime));
     const runtimes: RuntimeInfo[] = [];
-    for (const state of input.runtimes) {
+    const states = [...input.runtimes]; // may be a one-shot iterator
+    for (const state of states) {
       const id = state.adapter.id;
       if (!state.detection?.usable && !used.has(id) && !state.brokenReason) continue;
       const a = state.adapter;
@@ -240,7 +242,8 @@ export class RunSession {
     }
     const metrics: MetricInfo[] = input.benchmarks.flatMap((b) => b.metrics);
     const packages = imagePackageVersions(input.image);
-    return {
+    const adapters = states.map((state) => state.adapter);
+    return markCollectedNotComparable({
       schemaVersion: SCHEMA_VERSION,
       runId: this.layout.runId,
       title: `ocibench collection ${this.layout.runId}${input.quick ? " (quick)" : ""}`,
@@ -257,7 +260,7 @@ export class RunSession {
       samples: this.samples,
       failures: this.failures,
       ...(this.notes.length > 0 ? { notes: this.notes.join("\n") } : {}),
-    };
+    }, adapters);
   }
 
   /** Validates and writes the result set to `<run-id>.json`, atomically. */
