@@ -5,12 +5,15 @@
  * of step cost first. It stops when every cell is decided, when the budget is spent, or after its
  * last look, and says which.
  *
- * Repeated looks at the data inflate false decisions. The policy makes at most `looks` (K) looks
- * after the first rounds and gives each the same share of the error rate (Bonferroni over looks):
- * at a look, each of the k runtimes that can be compared with the baseline on a metric gets an
- * interval at level 1 − (1 − level)/(K·k). A decision, once made, is final (the cell stops, or
- * that metric is not looked at again), so over all looks and runtimes the chance of any false
- * `better`/`worse` on a metric stays ≤ 1 − level, whatever the dependence between looks.
+ * Repeated looks at the data inflate false decisions. The policy makes at most `looks` (K) looks,
+ * the first right after the first rounds, the last when the budget is spent, and splits the error
+ * rate over them in advance (Bonferroni over looks, {@link lookShare}: look j gets the share
+ * 2^j/(2^K − 1)). At look j, each of the k runtimes that can be compared with the baseline on a
+ * metric gets an interval at level 1 − share_j·(1 − level)/k (Bonferroni over runtimes too). A
+ * decision, once made, is final (the metric is not looked at again; the cell stops once all its
+ * metrics are decided), so over every look and runtime the chance of any false `better`/`worse`
+ * on a metric stays ≤ 1 − level, whatever the dependence between looks. A resumed run starts its
+ * looks afresh (decisions are not kept in the samples log), which spends the error rate again.
  *
  * Pure: the run's time comes in as `Measured.clockMs` (the run loop reads its clock before each
  * call).
@@ -84,8 +87,10 @@ export interface BudgetState {
 
 interface Need {
   tally: CellTally;
-  /** Further runs expected before its slowest undetermined metric decides. */
+  /** Further runs to make: those that give the most expected decisions per run. */
   runs: number;
+  /** Undetermined metrics expected to decide within `runs`. */
+  decisions: number;
   /** Expected wall time of one step, in ms. */
   costMs: number;
 }
@@ -248,6 +253,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       }
 
       const look = measured.round - firstRounds;
+      if (look >= looks) return end(`all ${looks} looks made`, { stops: [] });
       const stops: Schedule["stops"] = [];
       const decisions: NonNullable<Schedule["decisions"]> = [];
       const needs: Need[] = [];
@@ -276,7 +282,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           );
           continue;
         }
-        let runs = 0;
+        const runsEach: number[] = [];
         let hopeless: string | undefined;
         let open = 0;
         for (const metric of metrics) {
@@ -291,7 +297,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           const v = decideVerdict(baseValues ?? [], values ?? [], {
             direction: metric.direction,
             margin,
-            level: bonferroniLevel(1 - (1 - level) / looks, k),
+            level: bonferroniLevel(1 - lookShare(look, looks) * (1 - level), k),
           });
           if (v.verdict !== "undetermined") {
             decisions.push({ cell: cellKey(tally), decision: decisionOf(metric.id, v, look) });
@@ -303,14 +309,18 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
             continue;
           }
           open++;
-          runs = Math.max(runs, expectedRuns(v, margin, Math.min(v.n, v.baselineN)));
+          runsEach.push(expectedRuns(v, margin, Math.min(v.n, v.baselineN)));
         }
         if (open === 0) {
           if (hopeless) stop(tally, "undecidable", hopeless);
           else stop(tally, "decided", `every verdict decided after ${tally.measuredRuns} runs`);
           continue;
         }
-        needs.push({ tally, runs, costMs: stepCost(tally, meanStepMs) });
+        needs.push({
+          tally,
+          ...mostDecisionsPerRun(runsEach),
+          costMs: stepCost(tally, meanStepMs),
+        });
       }
       // A baseline cell stops once no cell of its benchmark needs it.
       for (const tally of tallies) {
@@ -323,13 +333,14 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       const extra = { stops, decisions };
       if (needs.length === 0) return end("every cell decided", extra);
       if (remainingMs <= 0) return end("budget spent", extra);
-      if (look >= looks) return end(`all ${looks} looks made`, extra);
+      if (look >= looks - 1) return end(`all ${looks} looks made`, extra);
 
-      // Most expected decisions per second first: expected runs × step cost, smallest first.
-      needs.sort((a, b) =>
-        a.runs * a.costMs - b.runs * b.costMs || cellKey(a.tally).localeCompare(cellKey(b.tally))
-      );
-      const sliceMs = remainingMs / (looks - look);
+      // Most expected decisions per second of step time first.
+      const rate = (n: Need) => n.decisions / (n.runs * n.costMs || 1);
+      needs.sort((a, b) => rate(b) - rate(a) || cellKey(a.tally).localeCompare(cellKey(b.tally)));
+      // The runs between this look and the next: a share of the time left, so that the last
+      // look (looks − 1) comes when the budget is spent.
+      const sliceMs = remainingMs / (looks - 1 - look);
       const runsOf = new Map<string, number>();
       let spentMs = 0;
       for (const need of needs) {
@@ -374,6 +385,29 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       };
     },
   };
+}
+
+/**
+ * The share of the error rate spent at look `look` (0-based) of `looks`: doubling from look to
+ * look, 2^look / (2^looks − 1), so the shares sum to 1 and the last look, on the most data, gets
+ * about half. (Early looks have few runs and decide only large differences, which a small share
+ * does not stop; in the bench this decides more than equal shares.)
+ */
+export function lookShare(look: number, looks: number): number {
+  return 2 ** look / (2 ** looks - 1);
+}
+
+/**
+ * Of a cell's undetermined metrics, each expected to decide after `runsEach[i]` more runs: the
+ * number of runs that decides the most metrics per run, and how many it decides.
+ */
+function mostDecisionsPerRun(runsEach: number[]): { runs: number; decisions: number } {
+  const sorted = runsEach.filter(Number.isFinite).sort((a, b) => a - b);
+  let best = { runs: 1, decisions: 0 };
+  for (const [i, runs] of sorted.entries()) {
+    if ((i + 1) / runs > best.decisions / best.runs) best = { runs, decisions: i + 1 };
+  }
+  return best;
 }
 
 function decisionOf(metric: string, v: VerdictResult, look: number): MetricDecision {
