@@ -7,9 +7,11 @@
  *    plan of the same steps, with the precision each reached and the runs the fixed plan would
  *    need for the same precision (n × (half-width ÷ target)², the 1/√n law);
  * 3. analyze + report time and peak memory at 10 k, 100 k and 1 M samples of a synthetic run shaped
- *    like a real one (every benchmark's metrics, 15 runtimes), each size in its own process.
+ *    like a real one (every benchmark's metrics, 15 runtimes), each size in its own process;
+ * 4. decided cells per minute of budget: `collect --budget` against a fixed plan of the same
+ *    duration, on cells simulated from the published run (bench/budget_bench.ts).
  *
- * Usage: `deno task bench [--skip harness,adaptive,scale] [--sizes 10000,100000,1000000]`.
+ * Usage: `deno task bench [--skip harness,adaptive,scale,budget] [--sizes 10000,100000,1000000]`.
  * Needs root and the benchmark image for parts 1 and 2.
  *
  * @module
@@ -24,6 +26,7 @@ import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
 import { syntheticResultSet } from "../tests/synthetic_run.ts";
 import { peakResidentMiB } from "./peak_memory.ts";
 import { buildReport } from "../report/build_report.ts";
+import { budgetBench } from "./budget_bench.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
@@ -214,5 +217,6 @@ if (import.meta.main) {
     }
     if (!skip.includes("adaptive")) await adaptive();
     if (!skip.includes("scale")) await scale(values.sizes.split(",").map(Number));
+    if (!skip.includes("budget")) await budgetBench();
   }
 }

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../tests/assert.ts";
 import { createRandom, type Random } from "../analyze/random.ts";
-import { budgetPolicy, type BudgetPolicyOptions } from "./budget_policy.ts";
+import { budgetPolicy, type BudgetPolicyOptions, lookShare } from "./budget_policy.ts";
 import {
   addStepResult,
   afterSchedule,
@@ -308,4 +308,13 @@ Deno.test("budgetPolicy() refuses a budget, min-runs or looks that cannot work",
     RangeError,
     "looks must be a positive integer",
   );
+});
+
+Deno.test("lookShare() splits the whole error rate over the looks, doubling from look to look", () => {
+  for (const looks of [1, 3, 10]) {
+    const shares = Array.from({ length: looks }, (_, j) => lookShare(j, looks));
+    assert(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-12, `${looks}: ${shares}`);
+    shares.slice(1).forEach((s, j) => assert(Math.abs(s / shares[j] - 2) < 1e-12));
+  }
+  assert(Math.abs(lookShare(9, 10) - 512 / 1023) < 1e-15);
 });
