@@ -119,8 +119,8 @@ export { type AnalyzeOptions, analyzeResultSets } from "./analyze/analyze_result
 export {
   type Analysis,
   AnalysisSchema,
+  type CategoryBounds,
   type CategoryScore,
-  type DesirabilityBounds,
   type HostGroup,
   type MetricAnalysis,
   type Profile,
@@ -171,13 +171,28 @@ export { type WelchResult, welchTTest } from "./analyze/welch_t.ts";
 export { holmAdjust } from "./analyze/holm_adjust.ts";
 export { cliffsDeltaFromU, hodgesLehmannShift, type ShiftEstimate } from "./analyze/effect_size.ts";
 export { categoryScores, winsAndLosses } from "./analyze/category_scores.ts";
-export { type CategorySummaryRow, summarizeCategories } from "./analyze/summarize_categories.ts";
 export {
+  type RuntimeVerdicts,
+  summarizeVerdicts,
+  type VerdictSummary,
+} from "./analyze/summarize_verdicts.ts";
+export {
+  boundsOf,
+  DEFAULT_CATEGORY_BOUNDS,
   desirability,
   type DesirabilityOptions,
   recommend,
   type RecommendOptions,
 } from "./analyze/desirability.ts";
+export {
+  DEFAULT_SCORING_RESAMPLES,
+  resampleLocation,
+  type ScoringCell,
+  type ScoringMetric,
+  type ScoringTable,
+  scoringTable,
+  type ScoringTableOptions,
+} from "./analyze/scoring_table.ts";
 export { BUILTIN_PROFILES, findProfile, parseProfiles } from "./analyze/profiles.ts";
 export { SECURITY_POSTURE, securityPostureOf } from "./analyze/security_posture.ts";
 export { createRandom, type Random } from "./analyze/random.ts";
@@ -220,7 +235,11 @@ export type {
 } from "./report/cell_context.ts";
 export { formatAnalysis, type TextFormat } from "./report/format_analysis.ts";
 export { formatComparison } from "./report/format_comparison.ts";
-export { formatCategorySummary } from "./report/format_category_summary.ts";
+export {
+  formatVerdictLine,
+  formatVerdictSummary,
+  type VerdictSummaryOptions,
+} from "./report/format_verdict_summary.ts";
 export {
   formatInterval,
   formatNumber,

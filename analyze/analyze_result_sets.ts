@@ -20,6 +20,7 @@ import { BUILTIN_PROFILES } from "./profiles.ts";
 import { createRandom } from "./random.ts";
 import { SECURITY_POSTURE } from "./security_posture.ts";
 import { baselineVerdicts } from "./baseline_verdicts.ts";
+import { scoringTable } from "./scoring_table.ts";
 import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
 
 /** Options of {@link analyzeResultSets}. */
@@ -157,8 +158,19 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
       recommendations: [],
       sanity: checkSanity(g, metrics, { cvThreshold }),
     };
+    const scoring = has && profiles.length > 0
+      ? scoringTable(g.metrics, metrics, {
+        baseline,
+        level,
+        seed,
+        marginOf: (metric) => marginFor(margins, metric).margin,
+      })
+      : null;
     group.recommendations = profiles.map((p) =>
-      flagDoubtfulValues(recommend(metrics, { runtimes: group.runtimes, profile: p }), group)
+      flagDoubtfulValues(
+        recommend(scoring, { runtimes: group.runtimes, profile: p, level }),
+        group,
+      )
     );
     return group;
   });

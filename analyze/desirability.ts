@@ -1,75 +1,103 @@
 /**
- * Derringer–Suich desirability (Derringer & Suich 1980): each metric mapped to d ∈ [0, 1],
- * combined per category and with a security-posture score into one weighted geometric mean per
- * runtime, then ranked into a recommendation for a workload profile.
+ * Derringer–Suich desirability (Derringer & Suich 1980) on ratios to the baseline: per category
+ * the geometric mean of a runtime's cost ratios is mapped to d ∈ [0, 1] by the profile's bounds,
+ * then combined with the security-posture score into one weighted geometric mean D per runtime.
+ * D depends only on the runtime's own samples, the baseline's and the profile: adding or
+ * removing another runtime never changes it, nor the order of the others.
  *
  * @module
  */
 import type {
-  DesirabilityBounds,
+  BoundsScale,
+  CategoryBounds,
   HostGroup,
-  MetricAnalysis,
   Profile,
   Recommendation,
   RecommendationEntry,
 } from "../model/analysis.ts";
-import { type Category, CategorySchema, type Direction } from "../model/result_set.ts";
+import { type Category, CategorySchema } from "../model/result_set.ts";
+import type { ScoringCell, ScoringTable } from "./scoring_table.ts";
 import { securityPostureOf } from "./security_posture.ts";
 
 /**
- * Share of the observed range by which data-derived bounds are widened on the unacceptable
- * side, so that the worst observed runtime gets a small positive d instead of a veto.
+ * Bounds of a category a profile gives none for: the ratio to the baseline at which d = 1 and
+ * at which d = 0. CPU and memory on a linear scale (50 % slower is unacceptable); the others
+ * on a log scale, as their ratios to a plain process span orders of magnitude (a container
+ * starts 5–300× slower than a process, gVisor's system calls cost ~40×).
  */
-export const DATA_BOUND_MARGIN = 0.1;
+export const DEFAULT_CATEGORY_BOUNDS: Readonly<Record<Category, Required<CategoryBounds>>> = {
+  cpu: { target: 1, unacceptable: 1.5, scale: "linear", shape: 1 },
+  memory: { target: 1, unacceptable: 1.5, scale: "linear", shape: 1 },
+  disk: { target: 1, unacceptable: 4, scale: "log", shape: 1 },
+  network: { target: 1, unacceptable: 10, scale: "log", shape: 1 },
+  startup: { target: 1, unacceptable: 1000, scale: "log", shape: 1 },
+  footprint: { target: 1, unacceptable: 300, scale: "log", shape: 1 },
+  syscalls: { target: 1, unacceptable: 100, scale: "log", shape: 1 },
+};
 
-/** Options of {@link desirability}: which way is better, and the bounds. */
-export type DesirabilityOptions = DesirabilityBounds & { direction: Direction };
+/** The bounds a profile uses for a category: its own, completed by the defaults. */
+export function boundsOf(profile: Profile, category: Category): Required<CategoryBounds> {
+  const given = profile.bounds?.[category];
+  if (!given) return DEFAULT_CATEGORY_BOUNDS[category];
+  return {
+    target: given.target ?? 1,
+    unacceptable: given.unacceptable,
+    scale: given.scale ?? "linear",
+    shape: given.shape ?? 1,
+  };
+}
+
+/** Options of {@link desirability}: the bounds on the cost ratio (larger is worse). */
+export interface DesirabilityOptions {
+  /** Ratio with d = 1. */
+  target: number;
+  /** Ratio with d = 0; must be above `target`. */
+  unacceptable: number;
+  /** `linear` (default) or `log`. */
+  scale?: BoundsScale;
+  /** Shape exponent s; default 1. */
+  shape?: number;
+}
+
+/**
+ * One-sided Derringer–Suich desirability of a cost ratio r (smaller is better): d = ((U − r) ÷
+ * (U − T))^s between the target T and the unacceptable U, 1 at or below T, 0 at or beyond U;
+ * on the `log` scale with ln r, ln T, ln U. r = Infinity (zero throughput) gives 0.
+ *
+ * @example
+ * ```ts
+ * desirability(1.25, { target: 1, unacceptable: 1.5 }); // 0.5
+ * desirability(10, { target: 1, unacceptable: 100, scale: "log" }); // 0.5
+ * ```
+ */
+export function desirability(ratio: number, options: DesirabilityOptions): number {
+  const { target: t, unacceptable: u } = options;
+  const s = options.shape ?? 1;
+  if (!(u > t)) {
+    throw new RangeError(
+      `desirability: unacceptable (${u}) must be above target (${t}); ratios above 1 are worse`,
+    );
+  }
+  if (Number.isNaN(ratio)) throw new RangeError("desirability: the ratio is NaN");
+  if (ratio <= t) return 1;
+  if (ratio >= u) return 0;
+  const fraction = options.scale === "log"
+    ? (Math.log(u) - Math.log(ratio)) / (Math.log(u) - Math.log(t))
+    : (u - ratio) / (u - t);
+  return fraction ** s;
+}
 
 /** Options of {@link recommend}. */
 export interface RecommendOptions {
   /** The runtimes to rank (a host group's). */
   runtimes: HostGroup["runtimes"];
   profile: Profile;
+  /** Level of the intervals of D, e.g. 0.95. */
+  level: number;
 }
 
-/**
- * One-sided Derringer–Suich desirability of `y`. Larger is better: d = ((y − L) ÷ (T − L))^s
- * between the unacceptable value L and the target T, 0 below L and 1 above T; smaller is
- * better mirrors it (d = ((U − y) ÷ (U − T))^s).
- *
- * @example
- * ```ts
- * desirability(75, { direction: "higher", unacceptable: 50, target: 100 }); // 0.5
- * ```
- */
-export function desirability(y: number, options: DesirabilityOptions): number {
-  const s = options.shape ?? 1;
-  const { unacceptable: u, target: t, direction } = options;
-  if (u === t) return 1;
-  const fraction = direction === "lower" ? (u - y) / (u - t) : (y - u) / (t - u);
-  if (fraction <= 0) return 0;
-  if (fraction >= 1) return 1;
-  return fraction ** s;
-}
-
-/**
- * Bounds from the observed values: target = best value, unacceptable = worst value moved
- * {@link DATA_BOUND_MARGIN} of the range further away — but never below 0 when higher is
- * better and no value is negative: zero throughput is unacceptable (d = 0, a veto), not merely
- * the worst. Null when there are no values.
- */
-export function dataBounds(values: number[], direction: Direction): DesirabilityBounds | null {
-  if (values.length === 0) return null;
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const margin = DATA_BOUND_MARGIN * (max - min);
-  if (direction === "lower") return { unacceptable: max + margin, target: min };
-  return { unacceptable: min >= 0 ? Math.max(0, min - margin) : min - margin, target: max };
-}
-
-function weightedGeometricMean(parts: { d: number; w: number }[]): number | null {
+function weightedGeometricMean(parts: { d: number; w: number }[]): number {
   const total = parts.reduce((s, p) => s + p.w, 0);
-  if (!(total > 0)) return null;
   let log = 0;
   for (const p of parts) {
     if (p.w === 0) continue;
@@ -83,130 +111,300 @@ function fmt(x: number): string {
   return x.toFixed(2);
 }
 
+function ratioText(x: number): string {
+  return x === Infinity ? "∞×" : `${Number(x.toPrecision(3))}×`;
+}
+
+/** Percentile (type 7) of sorted values. */
+function quantile(sorted: Float64Array, p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** The isolation classes a profile accepts, as prose. */
+function isolationList(classes: readonly string[]): string {
+  return classes.length === 1
+    ? classes[0]
+    : `${classes.slice(0, -1).join(", ")} or ${classes.at(-1)}`;
+}
+
+interface Scored {
+  entry: RecommendationEntry;
+  draws: Float64Array;
+}
+
 /**
- * Ranks a group's runtimes for a profile. Per ranked metric the profile weighs (category weight
- * > 0, or a per-metric weight), d comes from the profile's explicit bounds or from the data
- * ({@link dataBounds}); per category, D_c is the weighted geometric mean of its metrics' d; the
- * overall D is the weighted geometric mean of the D_c and the runtime's security-posture score,
- * with the profile's weights renormalised over the categories the runtime has data for (a
- * missing category is named in the reasons, not scored as zero).
+ * Ranks a group's runtimes for a profile on its {@link ScoringTable} (null when the group has
+ * no baseline: then no runtime is eligible, with the reason).
+ *
+ * - Eligibility: a runtime must meet the profile's `requires` (e.g. its isolation classes) and
+ *   have a value of every metric the profile weighs (category weight > 0, metric weight > 0)
+ *   that the baseline has; otherwise it is listed as not eligible, with the reasons, and never
+ *   scored on what it has.
+ * - Per weighed category: the cost ratio is the weighted geometric mean of the runtime's
+ *   metric ratios (a runtime within the margin of the baseline on a metric counts 1 there; a ratio
+ *   below 1 ÷ U counts as 1 ÷ U, so one metric cannot buy back the whole category), and
+ *   d_c comes from the profile's bounds on it ({@link desirability}).
+ * - D: the weighted geometric mean of the d_c and the security-posture score.
+ * - Stability: the same D in each resample of the table; the percentile interval of D at
+ *   `level`, and the share of resamples in which each eligible runtime is first (ties share).
+ *   Runtimes whose intervals overlap are listed as tied.
  */
-export function recommend(metrics: MetricAnalysis[], options: RecommendOptions): Recommendation {
-  const { profile } = options;
+export function recommend(table: ScoringTable | null, options: RecommendOptions): Recommendation {
+  const { profile, level } = options;
   const notes: string[] = [];
-  const categories = CategorySchema.options as Category[];
-  const weightOf = (m: MetricAnalysis) =>
-    (profile.weights[m.category] ?? 0) > 0 ? (profile.metricWeights?.[m.metric] ?? 1) : 0;
-  const used = metrics.filter((m) => m.direction !== "none" && weightOf(m) > 0);
-  const bounds = new Map<string, DesirabilityBounds>();
-  for (const m of used) {
-    const given = profile.bounds?.[m.metric];
-    const values = m.summaries.map((s) => s.central).filter((v): v is number => v !== null);
-    const b = given ?? dataBounds(values, m.direction);
-    if (b) bounds.set(m.metric, b);
-  }
-  const weighted = categories.filter((c) => (profile.weights[c] ?? 0) > 0);
-  const withData = new Set(used.map((m) => m.category));
-  const absent = weighted.filter((c) => !withData.has(c));
-  if (absent.length > 0) {
+  const categories = (CategorySchema.options as Category[]).filter((c) =>
+    (profile.weights[c] ?? 0) > 0
+  );
+  const metricWeight = (metric: string) => profile.metricWeights?.[metric] ?? 1;
+  const used = (table?.metrics ?? []).filter((m) =>
+    categories.includes(m.category) && metricWeight(m.metric) > 0 && m.unusable === null
+  );
+  const unusable = (table?.metrics ?? []).filter((m) =>
+    categories.includes(m.category) && metricWeight(m.metric) > 0 && m.unusable !== null
+  );
+  if (unusable.length > 0) {
+    const named = unusable.slice(0, 3).map((m) => m.unusable).join("; ");
     notes.push(
-      `the profile weighs ${absent.join(", ")} but this group has no ranked metric ` +
-        "there: left out for every runtime",
+      `${unusable.length} weighed metric(s) left out for every runtime alike, as the baseline ` +
+        `has no ratio there: ${named}` +
+        (unusable.length > 3 ? `; and ${unusable.slice(3).map((m) => m.metric).join(", ")}` : ""),
     );
   }
-  const untested = used.filter((m) => m.ranking?.significance !== "tested").length;
-  if (untested > 0) {
+  const measured = categories.filter((c) => used.some((m) => m.category === c));
+  const absent = categories.filter((c) => !measured.includes(c));
+  if (table !== null && absent.length > 0) {
     notes.push(
-      `${untested} of the ${used.length} weighed metrics have no decided comparisons ` +
-        "(published values carry no spread): small differences in D may be noise",
+      `the profile weighs ${absent.join(", ")}, which this group did not measure on the ` +
+        `baseline: D covers ${measured.join(", ") || "no category"} only`,
     );
   }
-  const tiedAtTop = used.filter((m) =>
-    m.ranking?.significance === "tested" &&
-    m.ranking.entries.filter((e) => e.rank === 1).length > 1
-  ).length;
-  if (tiedAtTop > 0) {
-    notes.push(
-      `on ${tiedAtTop} of the ${used.length} weighed metrics several runtimes may rank ` +
-        "first (they are not decided apart), yet D still uses their medians",
-    );
-  }
-  const entries: RecommendationEntry[] = options.runtimes.map((runtime) => {
+  const required = profile.requires?.isolation;
+  const resamples = table?.resamples ?? 0;
+  const scored: Scored[] = options.runtimes.map((runtime) => {
     const posture = securityPostureOf(runtime.isolation);
+    const ineligible: string[] = [];
     const reasons: string[] = [];
-    const perCategory = weighted.filter((c) => withData.has(c)).map((category) => {
-      const parts = used
-        .filter((m) => m.category === category)
-        .map((m) => {
-          const value = m.summaries.find((s) => s.runtime === runtime.id)?.central ?? null;
-          const b = bounds.get(m.metric);
-          return value === null || !b
-            ? null
-            : { d: desirability(value, { ...b, direction: m.direction }), w: weightOf(m) };
-        })
-        .filter((p): p is { d: number; w: number } => p !== null);
+    if (table === null) {
+      ineligible.push(
+        "no baseline in this group: the profile's bounds are ratios to the baseline " +
+          "(name one with --baseline)",
+      );
+    }
+    if (table !== null && measured.length === 0) {
+      ineligible.push(
+        `this group measured none of the categories the profile weighs (${
+          categories.join(", ")
+        }) on the baseline`,
+      );
+    }
+    if (required && !required.includes(runtime.isolation)) {
+      ineligible.push(
+        `the profile requires isolation ${isolationList(required)}; this runtime is ` +
+          runtime.isolation,
+      );
+    }
+    const missing = used.map((m) => m.cells.get(runtime.id)).filter((c) =>
+      c === undefined || c.cost === null
+    );
+    if (table !== null && missing.length > 0) {
+      const named = used.filter((m) => {
+        const c = m.cells.get(runtime.id);
+        return c === undefined || c.cost === null;
+      }).map((m) => m.cells.get(runtime.id)?.missing ?? `no value of ${m.metric}`);
+      ineligible.push(
+        `${missing.length} weighed metric(s) without a value: ${named.slice(0, 3).join("; ")}` +
+          (named.length > 3 ? `; and ${named.length - 3} more` : ""),
+      );
+    }
+    const entry: RecommendationEntry = {
+      runtime: runtime.id,
+      eligible: ineligible.length === 0,
+      rank: null,
+      desirability: null,
+      interval: null,
+      firstProbability: null,
+      tiedWith: [],
+      security: posture.score,
+      categories: [],
+      reasons,
+      ineligible,
+    };
+    if (!entry.eligible) return { entry, draws: new Float64Array(0) };
+    const perCategory = measured.map((category) => {
+      const bounds = boundsOf(profile, category);
+      const floor = 1 / bounds.unacceptable;
+      const metrics = used.filter((m) => m.category === category);
+      const weightTotal = metrics.reduce((s, m) => s + metricWeight(m.metric), 0);
+      const ratioOf = (pick: (c: ScoringCell) => number) => {
+        let log = 0;
+        for (const m of metrics) {
+          const cost = Math.max(floor, pick(m.cells.get(runtime.id)!));
+          if (cost === Infinity) return Infinity;
+          log += (metricWeight(m.metric) / weightTotal) * Math.log(cost);
+        }
+        return Math.exp(log);
+      };
+      const point = ratioOf((c) => c.cost!);
+      const draws = new Float64Array(resamples);
+      for (let b = 0; b < resamples; b++) {
+        draws[b] = desirability(ratioOf((c) => c.resampled[b]), bounds);
+      }
       return {
         category,
-        desirability: parts.length > 0 ? weightedGeometricMean(parts) : null,
+        bounds,
+        ratio: point,
+        desirability: desirability(point, bounds),
         weight: profile.weights[category] ?? 0,
-        metricsUsed: parts.length,
+        metricsUsed: metrics.length,
+        metricsEquivalent: metrics.filter((m) => m.cells.get(runtime.id)!.equivalent).length,
+        draws,
       };
     });
-    const scored = perCategory.filter((c) => c.desirability !== null);
-    const missing = perCategory.filter((c) => c.desirability === null).map((c) => c.category);
-    const overall = scored.length === 0 ? null : weightedGeometricMean([
-      ...scored.map((c) => ({ d: c.desirability!, w: c.weight })),
-      { d: posture.score, w: profile.security },
-    ]);
-    if (scored.length > 0) {
-      const best = scored.reduce((a, b) => (b.desirability! > a.desirability! ? b : a));
-      const worst = scored.reduce((a, b) => (b.desirability! < a.desirability! ? b : a));
+    const combine = (d: (c: typeof perCategory[0]) => number) =>
+      weightedGeometricMean([
+        ...perCategory.map((c) => ({ d: d(c), w: c.weight })),
+        { d: posture.score, w: profile.security },
+      ]);
+    entry.desirability = combine((c) => c.desirability);
+    const draws = new Float64Array(resamples);
+    for (let b = 0; b < resamples; b++) draws[b] = combine((c) => c.draws[b]);
+    if (resamples > 0) {
+      const sorted = Float64Array.from(draws).sort();
+      entry.interval = {
+        low: quantile(sorted, (1 - level) / 2),
+        high: quantile(sorted, 1 - (1 - level) / 2),
+        level,
+      };
+    }
+    entry.categories = perCategory.map((c) => ({
+      category: c.category,
+      ratio: c.ratio === Infinity ? null : c.ratio,
+      desirability: c.desirability,
+      weight: c.weight,
+      metricsUsed: c.metricsUsed,
+      metricsEquivalent: c.metricsEquivalent,
+    }));
+    if (perCategory.length > 0) {
+      const best = perCategory.reduce((a, b) => (b.desirability > a.desirability ? b : a));
+      const worst = perCategory.reduce((a, b) => (b.desirability < a.desirability ? b : a));
       reasons.push(
-        `strongest: ${best.category} (d = ${fmt(best.desirability!)}, weight ${best.weight})`,
+        `strongest: ${best.category} (${ratioText(best.ratio)} ${table!.baseline}, d = ${
+          fmt(best.desirability)
+        })`,
       );
       if (worst !== best) {
         reasons.push(
-          `weakest: ${worst.category} (d = ${fmt(worst.desirability!)}, weight ${worst.weight})`,
+          `weakest: ${worst.category} (${ratioText(worst.ratio)} ${table!.baseline}, d = ${
+            fmt(worst.desirability)
+          })`,
         );
       }
-      const vetoed = scored.filter((c) => c.desirability === 0).map((c) => c.category);
+      const vetoed = perCategory.filter((c) => c.desirability === 0).map((c) =>
+        `${c.category} ${ratioText(c.ratio)}`
+      );
       if (vetoed.length > 0) {
         reasons.push(`unacceptable in ${vetoed.join(", ")} (d = 0 at the profile's bounds)`);
       }
-    } else {
-      reasons.push("no value on any metric this profile weighs");
+      const equivalent = perCategory.reduce((s, c) => s + c.metricsEquivalent, 0);
+      if (equivalent > 0 && runtime.id !== table!.baseline) {
+        reasons.push(
+          `${equivalent} metric(s) within the margin of ${table!.baseline}: scored as ${
+            table!.baseline
+          } there`,
+        );
+      }
     }
     reasons.push(
       `security ${fmt(posture.score)} (${runtime.isolation}, weight ${profile.security})`,
     );
-    if (missing.length > 0) {
-      reasons.push(`no data for ${missing.join(", ")}: scored without it`);
-    }
     if (runtime.historical) reasons.push("published data only: cannot be measured again here");
-    return {
-      runtime: runtime.id,
-      rank: null,
-      desirability: overall,
-      security: posture.score,
-      categories: perCategory,
-      reasons,
-    };
+    return { entry, draws };
   });
-  const order = entries
-    .filter((e) => e.desirability !== null)
-    .sort((a, b) => b.desirability! - a.desirability!);
-  let position = 0;
-  order.forEach((e, i) => {
-    if (i === 0 || e.desirability !== order[i - 1].desirability) position = i + 1;
-    e.rank = position;
+
+  const eligible = scored.filter((s) => s.entry.eligible);
+  const order = [...eligible].sort((a, b) => b.entry.desirability! - a.entry.desirability!);
+  order.forEach((s, i) => {
+    const previous = order[i - 1]?.entry;
+    s.entry.rank = previous && previous.desirability === s.entry.desirability
+      ? previous.rank
+      : i + 1;
   });
-  entries.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
+  if (resamples > 0 && eligible.length > 0) {
+    const firsts = new Float64Array(eligible.length);
+    for (let b = 0; b < resamples; b++) {
+      let top = -Infinity;
+      for (const s of eligible) top = Math.max(top, s.draws[b]);
+      const winners = eligible.filter((s) => s.draws[b] === top).length;
+      eligible.forEach((s, i) => {
+        if (s.draws[b] === top) firsts[i] += 1 / winners;
+      });
+    }
+    eligible.forEach((s, i) => (s.entry.firstProbability = firsts[i] / resamples));
+    for (const s of eligible) {
+      const mine = s.entry.interval!;
+      s.entry.tiedWith = order.filter((o) =>
+        o !== s && o.entry.interval!.low <= mine.high && mine.low <= o.entry.interval!.high
+      ).map((o) => o.entry.runtime);
+    }
+  }
+  const entries = [
+    ...order.map((s) => s.entry),
+    ...scored.filter((s) => !s.entry.eligible)
+      .map((s) => s.entry),
+  ];
+  const left = scored.length - eligible.length;
+  if (left > 0) {
+    notes.push(`${left} of ${scored.length} runtimes are not eligible (reasons with each)`);
+  }
+  if (required && table !== null && eligible.length === 0) {
+    notes.push(
+      `no measured runtime meets the profile's requirement (isolation ` +
+        `${isolationList(required)}): measure one to get a recommendation`,
+    );
+  }
+  const firsts = order.filter((s) => s.entry.rank === 1).map((s) => s.entry);
+  const firstIds = firsts.map((e) => e.runtime);
+  const tiedWithFirst = [...new Set(firsts.flatMap((e) => e.tiedWith))].filter((id) =>
+    !firstIds.includes(id)
+  );
+  if (firsts.length > 1) {
+    notes.push(`${firstIds.join(" and ")} share the highest D (${fmt(firsts[0].desirability!)})`);
+  }
+  if (tiedWithFirst.length > 0) {
+    notes.push(
+      `${firstIds.join(" and ")} ${firsts.length > 1 ? "have" : "has"} the highest D, but ` +
+        `the intervals overlap those of ${tiedWithFirst.join(", ")}: tied, the data do not ` +
+        "tell them apart",
+    );
+  }
+  const fixed = used.some((m) =>
+    eligible.some((s) => {
+      const c = m.cells.get(s.entry.runtime);
+      return c !== undefined && c.cost !== null && c.fixed && s.entry.runtime !== table?.baseline;
+    })
+  );
+  if (fixed) {
+    notes.push("published values carry no spread: they are held fixed in the resamples");
+  }
+  const bounds = measured.map((c) => {
+    const b = boundsOf(profile, c);
+    return `${c} ${b.target}→${b.unacceptable}${b.scale === "log" ? " (log)" : ""}`;
+  });
   return {
     profile: { id: profile.id, name: profile.name, description: profile.description },
-    method: "Derringer–Suich one-sided desirability per metric (bounds from the profile or from " +
-      `the data, worst value widened by ${DATA_BOUND_MARGIN * 100} % of the range), weighted ` +
-      "geometric mean per category, then with the security-posture score, weights renormalised " +
-      "over the categories a runtime has data for",
+    baseline: table?.baseline ?? null,
+    resamples,
+    method: "Derringer–Suich one-sided desirability per category on the cost ratio to " +
+      `${table?.baseline ?? "the baseline"} (weighted geometric mean of the metrics' ratios; ` +
+      `a runtime whose own ${level * 100} % interval against the baseline lies inside the ` +
+      "metric's margin counts 1 there), bounds from the profile" +
+      (bounds.length > 0 ? ` (d = 1 → d = 0: ${bounds.join(", ")})` : "") +
+      "; D = weighted geometric mean of the categories and the security-posture score; " +
+      `stability from ${resamples} seeded resamples of the samples (${level * 100} % ` +
+      "percentile interval of D, share of resamples in which a runtime is first)",
     entries,
     notes,
   };

@@ -6,31 +6,318 @@ import {
   assertThrows,
 } from "../tests/assert.ts";
 import { InvalidInputError } from "../model/read_result_set.ts";
-import { dataBounds, desirability } from "./desirability.ts";
+import { type IsolationClass, type ResultSet, ResultSetSchema } from "../model/result_set.ts";
+import { AnalysisSchema, type Profile, type Recommendation } from "../model/analysis.ts";
+import { analyzeResultSets } from "./analyze_result_sets.ts";
+import { boundsOf, DEFAULT_CATEGORY_BOUNDS, desirability, recommend } from "./desirability.ts";
+import { groupValues } from "./_group_values.ts";
 import { BUILTIN_PROFILES, findProfile, parseProfiles } from "./profiles.ts";
+import { createRandom } from "./random.ts";
+import { resampleLocation, scoringTable } from "./scoring_table.ts";
 import { SECURITY_POSTURE, securityPostureOf } from "./security_posture.ts";
 import { IsolationClassSchema } from "../model/result_set.ts";
 
-Deno.test("desirability() follows Derringer & Suich's one-sided forms", () => {
-  const b = { direction: "higher" as const, unacceptable: 50, target: 100 };
-  assertEquals(desirability(75, b), 0.5);
-  assertEquals(desirability(40, b), 0);
-  assertEquals(desirability(120, b), 1);
-  assertAlmostEquals(desirability(75, { ...b, shape: 2 }), 0.25, 1e-15);
-  const lower = { direction: "lower" as const, unacceptable: 10, target: 2 };
-  assertEquals(desirability(6, lower), 0.5);
-  assertEquals(desirability(1, lower), 1);
-  assertEquals(desirability(11, lower), 0);
+/** n values around `center`, uniform within ± spread/2 (seeded). */
+function noisy(center: number, n: number, seed: number, spread: number): number[] {
+  const random = createRandom(seed);
+  return Array.from({ length: n }, () => center + (random() - 0.5) * spread);
+}
+
+const ISOLATION: Record<string, IsolationClass> = {
+  native: "native",
+  runsc: "syscall-sandbox",
+  "runsc-b": "syscall-sandbox",
+};
+
+/**
+ * A result set of metrics (all lower is better, category cpu unless named "net.*") from
+ * metric → runtime → values.
+ */
+function metricsSet(values: Record<string, Record<string, number[]>>): ResultSet {
+  const runtimes = [...new Set(Object.values(values).flatMap((v) => Object.keys(v)))];
+  const category = (metric: string) => (metric.startsWith("net.") ? "network" : "cpu");
+  return ResultSetSchema.parse({
+    schemaVersion: 1,
+    runId: "desirability",
+    status: "complete",
+    host: { id: "h", description: "test host", cores: 2, memoryBytes: 2 ** 33 },
+    runtimes: runtimes.map((id) => ({
+      id,
+      name: id,
+      isolation: ISOLATION[id] ?? "os-container",
+      historical: false,
+    })),
+    benchmarks: Object.keys(values).map((metric) => ({
+      id: metric.split(".")[0],
+      name: metric,
+      category: category(metric),
+      tool: "sh",
+    })).filter((b, i, all) => all.findIndex((x) => x.id === b.id) === i),
+    metrics: Object.keys(values).map((metric) => ({
+      id: metric,
+      benchmark: metric.split(".")[0],
+      name: metric,
+      category: category(metric),
+      unit: "s",
+      direction: "lower",
+    })),
+    samples: Object.entries(values).flatMap(([metric, perRuntime]) =>
+      Object.entries(perRuntime).flatMap(([runtime, xs]) =>
+        xs.map((value, iteration) => ({
+          kind: "sample",
+          runtime,
+          benchmark: metric.split(".")[0],
+          metric,
+          unit: "s",
+          direction: "lower",
+          value,
+          iteration,
+          warmup: false,
+          startedAt: "2026-01-01T00:00:00Z",
+          finishedAt: "2026-01-01T00:00:01Z",
+        }))
+      )
+    ),
+    failures: [],
+  });
+}
+
+const CPU_ONLY: Profile = {
+  id: "cpu-only",
+  name: "CPU only",
+  description: "",
+  weights: { cpu: 1 },
+  security: 0,
+  bounds: { cpu: { target: 1, unacceptable: 2 } },
+};
+
+function recommendationOf(set: ResultSet, profile: Profile = CPU_ONLY): Recommendation {
+  const analysis = analyzeResultSets([set], { profiles: [profile] });
+  AnalysisSchema.parse(analysis);
+  return analysis.groups[0].recommendations[0];
+}
+
+function entryOf(rec: Recommendation, runtime: string) {
+  const e = rec.entries.find((x) => x.runtime === runtime);
+  assert(e, `${runtime} is listed`);
+  return e;
+}
+
+Deno.test("desirability() maps a cost ratio linearly or on a log scale between the profile's bounds", () => {
+  const linear = { target: 1, unacceptable: 1.5 };
+  assertEquals(desirability(1, linear), 1);
+  assertEquals(desirability(0.8, linear), 1, "better than the target needs nothing more");
+  assertAlmostEquals(desirability(1.25, linear), 0.5, 1e-12);
+  assertEquals(desirability(1.5, linear), 0);
+  assertEquals(desirability(Infinity, linear), 0, "zero throughput: a veto");
+  assertAlmostEquals(desirability(1.25, { ...linear, shape: 2 }), 0.25, 1e-12);
+  const log = { target: 1, unacceptable: 100, scale: "log" as const };
+  assertAlmostEquals(desirability(10, log), 0.5, 1e-12);
+  assertAlmostEquals(desirability(1000 ** (1 / 3), { ...log, unacceptable: 1000 }), 2 / 3, 1e-12);
+  assertEquals(desirability(0, log), 1, "a zero time is at least the target");
+  assertThrows(
+    () => desirability(1.2, { target: 1.5, unacceptable: 1 }),
+    RangeError,
+    "must be above target",
+  );
 });
 
-Deno.test("dataBounds() widens the worst side by 10 % of the range so the worst is not vetoed", () => {
-  assertEquals(dataBounds([10, 20, 30], "higher"), { unacceptable: 8, target: 30 });
-  assertEquals(dataBounds([10, 20, 30], "lower"), { unacceptable: 32, target: 10 });
-  const b = dataBounds([10, 20, 30], "lower")!;
-  assertAlmostEquals(desirability(30, { ...b, direction: "lower" }), 2 / 22, 1e-15);
-  assertEquals(dataBounds([], "lower"), null);
-  const flat = { ...dataBounds([5, 5], "higher")!, direction: "higher" as const };
-  assertEquals(desirability(5, flat), 1, "no range: all 1");
+Deno.test("parseProfiles() rejects reversed bounds, naming the profile and the category", () => {
+  const profile = (bounds: unknown) => ({
+    schemaVersion: 1,
+    profiles: [{
+      id: "mine",
+      name: "Mine",
+      description: "",
+      weights: { cpu: 1, startup: 1 },
+      security: 1,
+      bounds,
+    }],
+  });
+  const e = assertThrows(
+    () =>
+      parseProfiles(profile({ startup: { target: 10, unacceptable: 2, scale: "log" } }), "p.json"),
+    InvalidInputError,
+  );
+  assertStringIncludes(e.message, 'Cannot read profile "p.json"');
+  assertStringIncludes(e.message, "profiles[0].bounds.startup");
+  assertStringIncludes(e.message, 'profile "mine" has reversed bounds for startup');
+  assertStringIncludes(e.message, "unacceptable (2) must be above target (10)");
+  const equal = assertThrows(
+    () => parseProfiles(profile({ cpu: { unacceptable: 1 } }), "p.json"),
+    InvalidInputError,
+  );
+  assertStringIncludes(equal.message, "unacceptable (1) must be above target (1)");
+  assertThrows(
+    () => parseProfiles(profile({ cpu: { unacceptable: 2, scale: "cubic" } }), "p.json"),
+    InvalidInputError,
+    "bounds.cpu.scale",
+  );
+  const ok = parseProfiles(profile({ cpu: { unacceptable: 2 } }), "p.json")[0];
+  assertEquals(boundsOf(ok, "cpu"), { target: 1, unacceptable: 2, scale: "linear", shape: 1 });
+  assertEquals(boundsOf(ok, "startup"), DEFAULT_CATEGORY_BOUNDS.startup);
+});
+
+Deno.test("the built-in profiles give bounds for every category they weigh; untrusted requires a sandbox or VM", () => {
+  assertEquals(BUILTIN_PROFILES.length, 5);
+  for (const p of BUILTIN_PROFILES) {
+    for (const [category, w] of Object.entries(p.weights)) {
+      if (w! > 0) assert(p.bounds?.[category as keyof typeof p.bounds], `${p.id}: ${category}`);
+    }
+  }
+  const untrusted = findProfile("untrusted-multi-tenant").requires!.isolation!;
+  assert(!untrusted.includes("os-container") && !untrusted.includes("native"));
+  assert(untrusted.includes("syscall-sandbox") && untrusted.includes("microvm"));
+  assertEquals(findProfile("io-heavy").weights.disk, 4);
+  const error = assertThrows(() => findProfile("gpu"), RangeError, 'unknown profile "gpu"');
+  assertStringIncludes(error.message, "cpu-batch, network-microservice, io-heavy");
+});
+
+Deno.test("a runtime equivalent to the baseline scores as the baseline: its noise makes no difference in D", () => {
+  const rec = recommendationOf(metricsSet({
+    "loop.time": {
+      native: noisy(10, 20, 1, 0.2),
+      runc: noisy(10.1, 20, 2, 0.2), // 1 % slower, well inside ±5 %
+      crun: noisy(9.95, 20, 3, 0.2),
+      slow: noisy(13, 20, 4, 0.2),
+    },
+  }));
+  const runc = entryOf(rec, "runc");
+  const crun = entryOf(rec, "crun");
+  for (const e of [runc, crun]) {
+    assertEquals(e.categories[0].metricsEquivalent, 1, e.runtime);
+    assertEquals(e.categories[0].ratio, 1, e.runtime);
+    assertEquals(e.desirability, 1, e.runtime);
+    assertStringIncludes(e.reasons.join(" "), "1 metric(s) within the margin of native");
+  }
+  assertEquals(runc.rank, crun.rank, "same D, same rank");
+  assertEquals(runc.interval, { low: 1, high: 1, level: 0.95 });
+  const slow = entryOf(rec, "slow");
+  assertEquals(slow.categories[0].metricsEquivalent, 0);
+  assertAlmostEquals(slow.desirability!, 1 - 0.3, 0.01, "ratio 1.3 between bounds 1 and 2");
+  assert(slow.rank! > runc.rank!);
+});
+
+Deno.test("adding or removing a runtime changes no other runtime's D, interval or order", () => {
+  const base = {
+    native: noisy(10, 5, 1, 0.5),
+    runc: noisy(11, 5, 2, 1),
+    crun: noisy(11.3, 5, 3, 1),
+  };
+  const before = recommendationOf(metricsSet({ "loop.time": base }));
+  const after = recommendationOf(metricsSet({
+    "loop.time": { ...base, fast: noisy(9, 5, 4, 0.5), slow: noisy(19, 5, 5, 1) },
+  }));
+  for (const id of ["native", "runc", "crun"]) {
+    const [a, b] = [entryOf(before, id), entryOf(after, id)];
+    assertEquals(b.desirability, a.desirability, id);
+    assertEquals(b.interval, a.interval, id);
+  }
+  const order = (r: Recommendation, keep: string[]) =>
+    r.entries.filter((e) => keep.includes(e.runtime)).map((e) => e.runtime);
+  assertEquals(order(after, ["native", "runc", "crun"]), order(before, ["native", "runc", "crun"]));
+});
+
+Deno.test("a runtime missing a weighed metric is not eligible, with the reason, never scored on what it has", () => {
+  const rec = recommendationOf(metricsSet({
+    "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9], crun: [10.5, 10.4, 10.6] },
+    "spin.time": { native: [5, 5.1, 4.9], runc: [5.5, 5.4, 5.6] },
+  }));
+  const crun = entryOf(rec, "crun");
+  assertEquals([crun.eligible, crun.rank, crun.desirability], [false, null, null]);
+  assertStringIncludes(crun.ineligible.join(" "), "1 weighed metric(s) without a value");
+  assertStringIncludes(crun.ineligible.join(" "), "spin.time");
+  assertEquals(rec.entries.at(-1)!.runtime, "crun", "listed after the eligible ones");
+  assertStringIncludes(rec.notes.join(" "), "1 of 3 runtimes are not eligible");
+  // A metric the baseline lacks is left out for everyone alike, not held against anyone.
+  const noBase = recommendationOf(metricsSet({
+    "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9] },
+    "spin.time": { runc: [5.5, 5.4, 5.6] },
+  }));
+  assert(entryOf(noBase, "runc").eligible);
+  assertStringIncludes(noBase.notes.join(" "), "spin.time: the baseline native has no value");
+});
+
+Deno.test("a profile's required isolation leaves plain containers out while a sandbox was measured", () => {
+  const values = {
+    "loop.time": {
+      native: noisy(10, 5, 1, 0.5),
+      runc: noisy(10, 5, 2, 0.5),
+      runsc: noisy(14, 5, 3, 0.5),
+    },
+  };
+  const untrusted = findProfile("untrusted-multi-tenant");
+  const rec = recommendationOf(metricsSet(values), untrusted);
+  assertEquals(rec.entries[0].runtime, "runsc");
+  assertEquals(rec.entries[0].rank, 1);
+  const runc = entryOf(rec, "runc");
+  assertEquals(runc.eligible, false);
+  assertStringIncludes(runc.ineligible[0], "requires isolation syscall-sandbox, microvm");
+  assertStringIncludes(runc.ineligible[0], "this runtime is os-container");
+  const none = recommendationOf(
+    metricsSet({ "loop.time": { native: values["loop.time"].native, runc: [10, 10.1, 9.9] } }),
+    untrusted,
+  );
+  assert(none.entries.every((e) => !e.eligible));
+  assertStringIncludes(none.notes.join(" "), "no measured runtime meets the profile's requirement");
+});
+
+Deno.test("without a baseline no runtime is eligible, and each says why", () => {
+  const set = metricsSet({ "loop.time": { runc: [1, 1.1, 0.9], crun: [2, 2.1, 1.9] } });
+  const rec = analyzeResultSets([set], { profiles: [CPU_ONLY] }).groups[0].recommendations[0];
+  assertEquals(rec.baseline, null);
+  for (const e of rec.entries) {
+    assertEquals(e.eligible, false);
+    assertStringIncludes(e.ineligible[0], "no baseline in this group");
+  }
+});
+
+Deno.test("stability: a clear first comes first in every resample; two runtimes alike are tied and share it", () => {
+  const rec = recommendationOf(
+    metricsSet({
+      "loop.time": {
+        native: noisy(10, 6, 1, 0.4),
+        runc: noisy(12, 6, 2, 0.4),
+        crun: noisy(12, 6, 3, 0.4),
+        slow: noisy(17, 6, 4, 0.4),
+      },
+    }),
+    { ...CPU_ONLY, security: 1 },
+  );
+  const runc = entryOf(rec, "runc");
+  const crun = entryOf(rec, "crun");
+  assertEquals(rec.resamples, 200);
+  // os-container 0.4 beats native's security 0.1 by far: runc or crun is always first.
+  assertAlmostEquals(runc.firstProbability! + crun.firstProbability!, 1, 1e-12);
+  assert(runc.firstProbability! > 0.05 && crun.firstProbability! > 0.05, "shared");
+  assert(runc.tiedWith.includes("crun") && crun.tiedWith.includes("runc"));
+  const slow = entryOf(rec, "slow");
+  assertEquals(slow.firstProbability, 0);
+  assert(!slow.tiedWith.includes("runc"));
+  assert(slow.interval!.high < runc.interval!.low);
+  assertStringIncludes(rec.notes.join(" "), "tied, the data do not tell them apart");
+  const sum = rec.entries.reduce((s, e) => s + (e.firstProbability ?? 0), 0);
+  assertAlmostEquals(sum, 1, 1e-12);
+});
+
+Deno.test("resampleLocation() draws bootstrap geometric means: exact for small n, normal limit for large n", () => {
+  const small = resampleLocation([1, 2, 4], 2000, createRandom(1));
+  for (const x of small) assert(x >= 1 && x <= 4);
+  const mean = small.reduce((s, x) => s + Math.log(x), 0) / small.length;
+  assertAlmostEquals(mean, Math.log(2), 0.03, "centred on the geometric mean");
+  const values = noisy(100, 1000, 7, 20);
+  const large = resampleLocation(values, 4000, createRandom(2));
+  const logs = values.map(Math.log);
+  const m = logs.reduce((s, x) => s + x, 0) / logs.length;
+  const se = Math.sqrt(logs.reduce((s, x) => s + (x - m) ** 2, 0) / logs.length / logs.length);
+  const drawn = [...large].map(Math.log);
+  const dm = drawn.reduce((s, x) => s + x, 0) / drawn.length;
+  const dsd = Math.sqrt(drawn.reduce((s, x) => s + (x - dm) ** 2, 0) / (drawn.length - 1));
+  assertAlmostEquals(dm, m, se / 5);
+  assertAlmostEquals(dsd / se, 1, 0.06);
+  // With a zero among the values: the median of each resample.
+  const withZero = resampleLocation([0, 3, 3, 3, 9], 500, createRandom(3));
+  assert(withZero.every((x) => [0, 3, 9].includes(x)));
 });
 
 Deno.test("every isolation class has a security-posture score in (0, 1] with a rationale", () => {
@@ -41,13 +328,6 @@ Deno.test("every isolation class has a security-posture score in (0, 1] with a r
   }
   assertEquals(SECURITY_POSTURE.length, IsolationClassSchema.options.length);
   assert(securityPostureOf("microvm").score > securityPostureOf("os-container").score);
-});
-
-Deno.test("the built-in profiles load and findProfile() lists them for an unknown name", () => {
-  assertEquals(BUILTIN_PROFILES.length, 5);
-  assertEquals(findProfile("io-heavy").weights.disk, 4);
-  const error = assertThrows(() => findProfile("gpu"), RangeError, 'unknown profile "gpu"');
-  assertStringIncludes(error.message, "cpu-batch, network-microservice, io-heavy");
 });
 
 Deno.test("parseProfiles() names the file, the JSON path, what was expected and what was found", () => {
@@ -91,4 +371,33 @@ Deno.test("parseProfiles() names the file, the JSON path, what was expected and 
     "p.json",
   );
   assertEquals(one[0].security, 2);
+});
+
+Deno.test("scoringTable() leaves out a cell the caller excludes, and the runtime is not eligible with that reason", () => {
+  const set = metricsSet({
+    "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9], crun: [10.5, 10.4, 10.6] },
+  });
+  const group = analyzeResultSets([set], { profiles: [] }).groups[0];
+  const values = groupValues([{ set }], false)[0].metrics;
+  const table = scoringTable(values, group.metrics, {
+    baseline: "native",
+    level: 0.95,
+    seed: 1,
+    marginOf: () => 0.05,
+    exclude: (metric, runtime) =>
+      metric === "loop.time" && runtime === "crun" ? "flagged not comparable" : null,
+  });
+  const rec = recommend(table, { runtimes: group.runtimes, profile: CPU_ONLY, level: 0.95 });
+  const crun = entryOf(rec, "crun");
+  assertEquals(crun.eligible, false);
+  assertStringIncludes(crun.ineligible.join(" "), "loop.time: flagged not comparable");
+  assert(entryOf(rec, "runc").eligible);
+});
+
+Deno.test("a profile weighing only categories the group did not measure makes no runtime eligible", () => {
+  const set = metricsSet({ "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9] } });
+  const rec = recommendationOf(set, { ...CPU_ONLY, weights: { network: 1 }, bounds: undefined });
+  assert(rec.entries.every((e) => !e.eligible && e.desirability === null));
+  assertStringIncludes(rec.entries[0].ineligible[0], "measured none of the categories");
+  assertStringIncludes(rec.notes.join(" "), "the profile weighs network");
 });

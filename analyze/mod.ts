@@ -19,6 +19,8 @@ export * from "./holm_adjust.ts";
 export * from "./effect_size.ts";
 export * from "./category_scores.ts";
 export * from "./desirability.ts";
+export * from "./scoring_table.ts";
+export * from "./summarize_verdicts.ts";
 export * from "./security_posture.ts";
 export * from "./profiles.ts";
 export * from "./check_sanity.ts";

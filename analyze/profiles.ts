@@ -18,7 +18,8 @@ import BUILTIN from "./profiles.json" with { type: "json" };
 /**
  * Validates parsed JSON as a profile file (`{ schemaVersion: 1, profiles: [...] }`) or as one
  * bare profile object; raises {@link InvalidInputError} naming `path` and each problem.
- * Also rejects duplicate ids and profiles whose weights are all zero.
+ * Also rejects duplicate ids, profiles whose weights are all zero and reversed bounds
+ * (unacceptable not above target), naming the profile and the category.
  */
 export function parseProfiles(data: unknown, path: string): Profile[] {
   const isFile = data !== null && typeof data === "object" && "profiles" in data;
@@ -37,10 +38,13 @@ export function parseProfiles(data: unknown, path: string): Profile[] {
     if (!(total > 0)) {
       problems.push(`${at}.weights: expected at least one weight above 0, got all 0`);
     }
-    for (const [metric, b] of Object.entries(p.bounds ?? {})) {
-      if (b.unacceptable === b.target) {
+    for (const [category, b] of Object.entries(p.bounds ?? {})) {
+      const target = b.target ?? 1;
+      if (!(b.unacceptable > target)) {
         problems.push(
-          `${at}.bounds.${metric}: expected unacceptable ≠ target, got both ${b.target}`,
+          `${at}.bounds.${category}: profile "${p.id}" has reversed bounds for ${category}: ` +
+            `unacceptable (${b.unacceptable}) must be above target (${target}), as they are ` +
+            "ratios to the baseline where above 1 is worse",
         );
       }
     }

@@ -27,3 +27,21 @@ export function createRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A seed for one named stream derived from a base seed (FNV-1a hash of the name, 32 bits,
+ * mixed with the seed), so that each stream stays the same whatever other streams exist.
+ *
+ * @example
+ * ```ts
+ * const random = createRandom(streamSeed(1, "cpu.time\u0000runc"));
+ * ```
+ */
+export function streamSeed(seed: number, name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (Math.trunc(seed) ^ h) >>> 0;
+}

@@ -1,7 +1,7 @@
 /**
  * `war`: the whole study in one command — doctor, (optionally) install what is missing, build
  * the image, collect the quick suite on every usable runtime, analyse, render the report, and
- * print where it is with a short per-category summary.
+ * print where it is with the decided verdicts against native.
  *
  * @module
  */
@@ -14,7 +14,7 @@ import { allAdapters } from "../collect/runtimes/mod.ts";
 import { readResultSet } from "../model/read_result_set.ts";
 import { checkOutputDirectory } from "../model/read_text_file.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
-import { formatCategorySummary } from "../report/format_category_summary.ts";
+import { formatVerdictSummary } from "../report/format_verdict_summary.ts";
 import { buildReport } from "../report/build_report.ts";
 
 /** The notebook `war` renders. */
@@ -29,7 +29,8 @@ The whole comparison in one command:
   3. the quick suite is collected on every usable runtime (--full: the paper-scale suite, with
      longer runs, warm-ups and more repetitions);
   4. the run is analysed and notebooks/runtimes_war.md is rendered to <report-dir>/runtimes_war.html;
-  5. the report's path and a per-category summary (best, worst, ratio to native) are printed.
+  5. the report's path and the decided verdicts against native are printed (worse, better or
+     equivalent, with intervals), with the count of undetermined cells and how to decide them.
 
 Options:
   --install           install missing runtimes and tools with apt (needs root)
@@ -146,7 +147,7 @@ export const warCommand: Command = {
         `failures: ${set.failures.length}; wall time ${minutes.toFixed(1)} min`,
     );
     for (const s of outcome.skippedRuntimes) console.log(`Skipped ${s.runtime}: ${s.reason}`);
-    for (const group of analysis.groups) console.log(formatCategorySummary(group));
+    for (const group of analysis.groups) console.log(formatVerdictSummary(group));
     return EXIT_OK;
   },
 };

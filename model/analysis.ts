@@ -268,19 +268,37 @@ export const SecurityPostureSchema = z.object({
 /** A security-posture score. */
 export type SecurityPosture = z.infer<typeof SecurityPostureSchema>;
 
-/** Explicit Derringer–Suich bounds for one metric of a profile. */
-export const DesirabilityBoundsSchema = z.object({
-  /** Value with desirability 0 (at or beyond it the runtime is unacceptable). */
-  unacceptable: Num,
-  /** Value with desirability 1 (at or beyond it, no better is needed). */
-  target: Num,
-  /** Shape exponent s (1 = linear); default 1. */
+/** How a category's desirability falls from the target to the unacceptable ratio. */
+export const BoundsScaleSchema = z.enum(["linear", "log"]);
+/** `linear` on the ratio itself, `log` on its logarithm (for ratios spanning orders of magnitude). */
+export type BoundsScale = z.infer<typeof BoundsScaleSchema>;
+
+/**
+ * Derringer–Suich bounds of one category, on the cost ratio to the baseline (the category's
+ * geometric mean of direction-oriented ratios: 1 = as the baseline, 1.5 = 50 % worse).
+ */
+export const CategoryBoundsSchema = z.object({
+  /** Ratio with desirability 1 (at or below it, no better is needed); default 1. */
+  target: Num.positive().optional(),
+  /** Ratio with desirability 0 (at or beyond it the runtime is unacceptable). */
+  unacceptable: Num.positive(),
+  /** `linear` (default) or `log`: d falls linearly in the ratio or in its logarithm. */
+  scale: BoundsScaleSchema.optional(),
+  /** Shape exponent s (1 = linear in the scale); default 1. */
   shape: Num.positive().optional(),
-});
-/** Explicit desirability bounds. */
-export type DesirabilityBounds = z.infer<typeof DesirabilityBoundsSchema>;
+}).strict();
+/** Bounds of one category. */
+export type CategoryBounds = z.infer<typeof CategoryBoundsSchema>;
 
 const Weight = Num.nonnegative();
+
+/** Properties a runtime must have to be eligible for a profile. */
+export const ProfileRequirementsSchema = z.object({
+  /** Isolation classes accepted; a runtime of any other class is not eligible. */
+  isolation: z.array(IsolationClassSchema).min(1).optional(),
+}).strict();
+/** Properties a runtime must have to be eligible for a profile. */
+export type ProfileRequirements = z.infer<typeof ProfileRequirementsSchema>;
 
 /** A workload profile: how much each category and security matter. */
 export const ProfileSchema = z.object({
@@ -291,10 +309,12 @@ export const ProfileSchema = z.object({
   weights: z.partialRecord(CategorySchema, Weight),
   /** Weight of the security-posture score. */
   security: Weight,
-  /** Per-metric weights (override the category weight for that metric's share). */
+  /** Per-metric weights inside their category (default 1; 0 leaves the metric out). */
   metricWeights: z.record(z.string(), Weight).optional(),
-  /** Per-metric explicit bounds; otherwise bounds come from the data. */
-  bounds: z.record(z.string(), DesirabilityBoundsSchema).optional(),
+  /** Per-category bounds on the ratio to the baseline; a category left out uses the defaults. */
+  bounds: z.partialRecord(CategorySchema, CategoryBoundsSchema).optional(),
+  /** What a runtime must be to be eligible at all (e.g. an isolation class). */
+  requires: ProfileRequirementsSchema.optional(),
 }).strict();
 /** A workload profile. */
 export type Profile = z.infer<typeof ProfileSchema>;
@@ -310,18 +330,36 @@ export type ProfileFile = z.infer<typeof ProfileFileSchema>;
 /** One runtime's place in a profile's recommendation. */
 export const RecommendationEntrySchema = z.object({
   runtime: Id,
+  /** False when a requirement is not met or a weighed metric has no value (see `ineligible`). */
+  eligible: z.boolean(),
+  /** Place by D among the eligible runtimes (equal D share it); null when not eligible. */
   rank: z.number().int().positive().nullable(),
-  /** Overall desirability D in [0, 1] (weighted geometric mean), null when not computable. */
+  /** Overall desirability D in [0, 1] (weighted geometric mean), null when not eligible. */
   desirability: NumOrNull,
+  /** Percentile interval of D over the resamples of the samples; null when not eligible. */
+  interval: z.object({ low: Num, high: Num, level: Num }).nullable(),
+  /** Share of the resamples in which this runtime has the highest D among the eligible. */
+  firstProbability: NumOrNull,
+  /** Eligible runtimes whose D interval overlaps this one's: not told apart by the data. */
+  tiedWith: z.array(Id),
   security: Num,
-  /** Desirability per category the profile weighs (geometric mean over its metrics). */
+  /** Per category the profile weighs: the cost ratio to the baseline and its desirability. */
   categories: z.array(z.object({
     category: CategorySchema,
+    /** Weighted geometric mean of the metrics' cost ratios (1 = baseline, above 1 = worse). */
+    ratio: NumOrNull,
     desirability: NumOrNull,
     weight: Num,
     metricsUsed: z.number().int().nonnegative(),
+    /**
+     * Metrics on which the runtime's own interval against the baseline lies inside the margin
+     * (equivalent, or decided yet too small to matter), so scored at ratio 1.
+     */
+    metricsEquivalent: z.number().int().nonnegative(),
   })),
   reasons: z.array(z.string()),
+  /** Why the runtime is not eligible (empty when it is). */
+  ineligible: z.array(z.string()),
 });
 /** One runtime's place in a recommendation. */
 export type RecommendationEntry = z.infer<typeof RecommendationEntrySchema>;
@@ -329,6 +367,10 @@ export type RecommendationEntry = z.infer<typeof RecommendationEntrySchema>;
 /** A ranked recommendation for one workload profile. */
 export const RecommendationSchema = z.object({
   profile: z.object({ id: Id, name: z.string(), description: z.string() }),
+  /** The runtime the bounds' ratios are taken against; null when the group has none. */
+  baseline: Id.nullable(),
+  /** Resamples behind the intervals of D and the probabilities of coming first. */
+  resamples: z.number().int().nonnegative(),
   method: z.string(),
   entries: z.array(RecommendationEntrySchema),
   notes: z.array(z.string()),

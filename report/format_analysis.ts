@@ -17,6 +17,7 @@ import { escapeMarkdownTags, escapeTerminal } from "./escape.ts";
 import { formatInterval, formatNumber, formatPercent, MISSING_VALUE } from "./format_number.ts";
 import { csvText, type CsvValue } from "./render_csv.ts";
 import { renderTextTable, type TextTable } from "./render_text_table.ts";
+import { formatVerdictSummary } from "./format_verdict_summary.ts";
 
 /** The text formats {@link formatAnalysis} writes. */
 export type TextFormat = "table" | "md" | "csv";
@@ -24,6 +25,25 @@ export type TextFormat = "table" | "md" | "csv";
 function signedPercent(x: number | null): string {
   return formatPercent(x, { alreadyPercent: true, signed: true });
 }
+
+/** The coverage the medians' intervals of a metric reach, as a header: "75 % CI", or "CI". */
+function coverageLabel(m: MetricAnalysis): { header: string; perCell: boolean } {
+  const levels = [...new Set(m.summaries.filter((s) => s.ci).map((s) => s.ci!.level))];
+  if (levels.length === 1) return { header: `${percentText(levels[0])} CI`, perCell: false };
+  return { header: "CI (coverage)", perCell: levels.length > 1 };
+}
+
+function percentText(level: number): string {
+  return `${formatNumber(level * 100, { significant: 3 })} %`;
+}
+
+/** A rank interval `best–worst`, one number when they agree. */
+function rankText(best: number | null, worst: number | null, rank: number | null): string {
+  if (best === null || worst === null) return rank === null ? MISSING_VALUE : String(rank);
+  return best === worst ? String(best) : `${best}–${worst}`;
+}
+
+const VERDICT_MARK = { better: "better", worse: "worse", equivalent: "equiv.", undetermined: "?" };
 
 function metricBlock(m: MetricAnalysis, group: HostGroup): TextTable {
   const dir = m.direction === "higher"
@@ -33,7 +53,18 @@ function metricBlock(m: MetricAnalysis, group: HostGroup): TextTable {
     : "no direction";
   const ref = m.reference;
   const refLabel = ref ? (ref.mode === "baseline" ? `vs ${ref.runtime}` : "vs best") : "ratio";
-  const header = ["rank", "runtime", `value (${m.unit})`, "n", "95 % CI", refLabel, "overhead"];
+  const coverage = coverageLabel(m);
+  const verdicts = group.verdicts.filter((v) => v.metric === m.metric);
+  const header = [
+    "rank",
+    "runtime",
+    `value (${m.unit})`,
+    "n",
+    coverage.header,
+    refLabel,
+    "overhead",
+    ...(verdicts.length > 0 ? ["verdict"] : []),
+  ];
   const order = m.ranking
     ? m.ranking.entries.map((e) => e.runtime)
     : m.summaries.map((s) => s.runtime);
@@ -41,32 +72,56 @@ function metricBlock(m: MetricAnalysis, group: HostGroup): TextTable {
     const s = m.summaries.find((x) => x.runtime === runtime)!;
     const e = m.ranking?.entries.find((x) => x.runtime === runtime);
     const r = m.ratios.find((x) => x.runtime === runtime);
-    const tie = e && e.tiedWith.length > 0 ? "=" : "";
-    const ci = s.ci ? formatInterval(s.ci.low, s.ci.high) : MISSING_VALUE;
+    const v = verdicts.find((x) => x.runtime === runtime);
+    const ci = s.ci
+      ? formatInterval(s.ci.low, s.ci.high) +
+        (coverage.perCell ? ` ${percentText(s.ci.level)}` : "")
+      : MISSING_VALUE;
     const ratio = r?.ratio === null || r === undefined
       ? MISSING_VALUE
       : `${formatNumber(r.ratio)}${r.ci ? ` ${formatInterval(r.ci.low, r.ci.high)}` : ""}`;
     return [
-      e ? (e.rank === null ? MISSING_VALUE : `${e.rank}${tie}`) : "",
+      e ? rankText(e.rankBest, e.rankWorst, e.rank) : "",
       runtime,
       formatNumber(s.central),
       s.kind === "summary" ? (s.reportedN ? `pub. (${s.reportedN})` : "pub.") : String(s.n),
       ci,
       ratio,
       r ? signedPercent(r.overheadPercent) : MISSING_VALUE,
+      ...(verdicts.length > 0
+        ? [v ? VERDICT_MARK[v.verdict] : runtime === group.baseline.used ? "baseline" : ""]
+        : []),
     ];
   });
   const notes: string[] = [];
   for (const s of m.summaries) {
     if (s.central === null) notes.push(`${s.runtime}: no value (${s.missingReason ?? "no value"})`);
   }
-  if (m.ranking) notes.push(`ranking: ${m.ranking.method}`);
-  else notes.push("not ranked (direction none)");
+  if (m.ranking) {
+    notes.push(
+      m.ranking.significance === "tested"
+        ? `rank: best–worst possible rank from the decided comparisons (${m.ranking.method})`
+        : `rank: place by value, nothing decided (${m.ranking.method})`,
+    );
+  } else notes.push("not ranked (direction none)");
   if (ref && ref.mode === "best" && group.baseline.used !== null) notes.push(ref.note);
   notes.push(...m.notes);
-  const sigPairs = m.pairwise.filter((p) => p.significant).length;
-  if (m.pairwise.length > 0) {
-    notes.push(`${sigPairs} of ${m.pairwise.length} pairs differ (Mann–Whitney, Holm-corrected)`);
+  const decisions = m.pairwise.filter((p) => p.decision !== null);
+  if (decisions.length > 0) {
+    const apart = decisions.filter((p) => p.decision!.better !== null).length;
+    notes.push(
+      `${apart} of ${decisions.length} pairs decided apart (ratio intervals simultaneous over ` +
+        `the metric's pairs); ${decisions.length - apart} undetermined`,
+    );
+  }
+  if (verdicts.length > 0) {
+    const count = (k: string) => verdicts.filter((v) => v.verdict === k).length;
+    notes.push(
+      `against ${verdicts[0].baseline}: ${count("worse")} worse, ${count("better")} better, ` +
+        `${count("equivalent")} equivalent, ${count("undetermined")} undetermined (margin ` +
+        `±${formatNumber(verdicts[0].margin * 100, { significant: 3 })} %; ? in the verdict ` +
+        "column)",
+    );
   }
   return { title: `${m.name} [${m.metric}, ${dir}]`, header, rows, notes };
 }
@@ -109,19 +164,48 @@ function categoryBlock(group: HostGroup): TextTable {
 }
 
 function recommendationBlocks(group: HostGroup): TextTable[] {
-  return group.recommendations.map((rec) => ({
-    title:
-      `Recommendation for "${rec.profile.name}" (${rec.profile.id}): ${rec.profile.description}`,
-    header: ["rank", "runtime", "desirability", "security", "reasons"],
-    rows: rec.entries.map((e) => [
-      e.rank === null ? MISSING_VALUE : String(e.rank),
-      e.runtime,
-      formatNumber(e.desirability),
-      formatNumber(e.security),
-      e.reasons.join("; "),
-    ]),
-    notes: [rec.method, ...rec.notes],
-  }));
+  return group.recommendations.map((rec) => {
+    const firsts = rec.entries.filter((e) => e.rank === 1).map((e) => e.runtime);
+    const tied = [
+      ...new Set(rec.entries.filter((e) => e.rank === 1).flatMap((e) => e.tiedWith)),
+    ].filter((id) => !firsts.includes(id));
+    const lead = firsts.length === 0
+      ? "no eligible runtime"
+      : tied.length > 0
+      ? `highest D: ${firsts.join(", ")}, tied with ${tied.join(", ")} (D intervals ` +
+        "overlap: the data do not tell them apart)"
+      : `first: ${firsts.join(", ")}, D interval clear of every other`;
+    return {
+      title: `Recommendation for "${rec.profile.name}" (${rec.profile.id}): ` +
+        `${rec.profile.description} — ${lead}`,
+      header: [
+        "rank",
+        "runtime",
+        "D",
+        `${percentText(rec.entries[0]?.interval?.level ?? 0.95)} interval`,
+        "P(first)",
+        "security",
+        "reasons",
+      ],
+      rows: rec.entries.map((e) => [
+        e.rank === null ? MISSING_VALUE : String(e.rank) + (e.tiedWith.length > 0 ? "=" : ""),
+        e.runtime,
+        e.eligible ? formatNumber(e.desirability, { digits: 3 }) : "not eligible",
+        e.interval ? formatInterval(e.interval.low, e.interval.high, { digits: 3 }) : MISSING_VALUE,
+        e.firstProbability === null
+          ? MISSING_VALUE
+          : formatPercent(e.firstProbability, { digits: 0 }),
+        formatNumber(e.security),
+        (e.eligible ? e.reasons : e.ineligible).join("; "),
+      ]),
+      notes: [
+        "= : tied (its D interval overlaps another's); P(first): share of the " +
+        `${rec.resamples} resamples in which it has the highest D`,
+        rec.method,
+        ...rec.notes,
+      ],
+    };
+  });
 }
 
 function findingLines(findings: SanityFinding[]): string[] {
@@ -140,6 +224,12 @@ function renderGroup(group: HostGroup, markdown: boolean): string[] {
   out.push(...h(2, `Host ${group.id}: ${group.description}`));
   out.push(`Sources: ${group.sources.map((s) => s.label ?? s.runId).join(", ")}`);
   out.push(`Baseline: ${group.baseline.note}`, "");
+  out.push(...h(3, "Decided verdicts"));
+  const summary = formatVerdictSummary(group, { perRuntime: markdown ? Infinity : 3 }).split("\n");
+  const asList = (l: string) =>
+    l.startsWith("    ") ? `  - ${l.trim()}` : l.startsWith("  ") ? `- ${l.trim()}` : l;
+  out.push(...(markdown ? [summary[0], "", ...summary.slice(1).map(asList)] : summary));
+  out.push("");
   const shown = new Set<string>();
   for (const source of group.sources) {
     const metrics = group.metrics.filter((m) => m.sources[0] === source.runId);
@@ -255,9 +345,10 @@ export function formatAnalysis(analysis: Analysis, format: TextFormat): string {
   const out: string[] = [];
   out.push(...(markdown ? ["# ocibench analysis", ""] : ["ocibench analysis", ""]));
   out.push(
-    `Seed ${analysis.settings.seed}, ${analysis.settings.confidenceLevel * 100} % intervals, ` +
-      `alpha ${analysis.settings.alpha} (Holm), up to ${analysis.settings.bootstrapResamples} ` +
-      "bootstrap resamples.",
+    `Seed ${analysis.settings.seed}; verdicts and rank intervals from ratio intervals that ` +
+      `hold together at ${analysis.settings.confidenceLevel * 100} % per metric; medians' ` +
+      "intervals state the coverage they reach; up to " +
+      `${analysis.settings.bootstrapResamples} bootstrap resamples for the ratios' intervals.`,
   );
   for (const n of analysis.notes) out.push(`Note: ${n}`);
   out.push("");

@@ -5,7 +5,7 @@ import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
 import { compareResultSets } from "../analyze/compare_result_sets.ts";
 import { formatAnalysis } from "./format_analysis.ts";
 import { formatComparison } from "./format_comparison.ts";
-import { formatCategorySummary } from "./format_category_summary.ts";
+import { formatVerdictSummary } from "./format_verdict_summary.ts";
 
 // Clear the screen, move home, turn red; a C1 CSI; a bell; a right-to-left override.
 const CLEAR = "\x1b[2J\x1b[H";
@@ -70,7 +70,7 @@ Deno.test("formatAnalysis() csv defuses formulas and keeps numbers as numbers", 
   assert(/^\d+(\.\d+)?$/.test(central), `central is a plain number, got ${central}`);
 });
 
-Deno.test("formatComparison() and formatCategorySummary() show controls from data as escapes", () => {
+Deno.test("formatComparison() and formatVerdictSummary() show controls from data as escapes", () => {
   const comparison = compareResultSets([hostileRun("base", 1)], [hostileRun("new", 2, 1.5)], {
     tolerances: { schemaVersion: 1, default: { percent: 5 }, rules: [] },
   });
@@ -81,7 +81,7 @@ Deno.test("formatComparison() and formatCategorySummary() show controls from dat
     assertStringIncludes(text, "FAIL");
   }
   const analysis = analyzeResultSets([hostileRun("hostile", 1)], { seed: 1 });
-  const summary = formatCategorySummary(analysis.groups[0]);
+  const summary = formatVerdictSummary(analysis.groups[0]);
   assertNoControls(summary, "summary");
-  assertStringIncludes(summary, "score relative to native");
+  assertStringIncludes(summary, "Decided against native");
 });

@@ -53,4 +53,9 @@ export {
 export { renderTextTable, type TextTable } from "./render_text_table.ts";
 export { CSV_COLUMNS, formatAnalysis, type TextFormat } from "./format_analysis.ts";
 export { formatComparison } from "./format_comparison.ts";
-export { formatCategorySummary } from "./format_category_summary.ts";
+export {
+  formatVerdictLine,
+  formatVerdictSummary,
+  HOW_TO_DECIDE,
+  type VerdictSummaryOptions,
+} from "./format_verdict_summary.ts";

@@ -51,3 +51,38 @@ Deno.test("the published run decides every runsc variant's system calls worse th
       .every((v) => v.verdict !== "worse"),
   );
 });
+
+Deno.test("the published run: untrusted multi-tenant recommends a syscall sandbox; dropping any runtime leaves the others' order per profile", async () => {
+  const set = await readResultSet(`${RUNS}20261127-102220-d5d4ad.json`);
+  const full = analyzeResultSets([set]).groups[0];
+  const orders = (recs: typeof full.recommendations) =>
+    new Map(recs.map((r) => [r.profile.id, r.entries.filter((e) => e.eligible)]));
+  const before = orders(full.recommendations);
+  const untrusted = before.get("untrusted-multi-tenant")!;
+  const isolation = (id: string) => set.runtimes.find((r) => r.id === id)!.isolation;
+  assertEquals(isolation(untrusted[0].runtime), "syscall-sandbox");
+  assert(untrusted.every((e) => isolation(e.runtime) !== "os-container"));
+  for (const dropped of set.runtimes.map((r) => r.id)) {
+    const smaller = {
+      ...set,
+      runtimes: set.runtimes.filter((r) => r.id !== dropped),
+      samples: set.samples.filter((s) => s.runtime !== dropped),
+      failures: set.failures.filter((f) => f.runtime !== dropped),
+    };
+    const group = analyzeResultSets([smaller]).groups[0];
+    if (dropped === "native") {
+      // The bounds are ratios to the baseline: without it nothing is eligible, and each says so.
+      for (const r of group.recommendations) assert(r.entries.every((e) => !e.eligible));
+      continue;
+    }
+    for (const [profile, entries] of orders(group.recommendations)) {
+      const expected = before.get(profile)!.filter((e) => e.runtime !== dropped);
+      // The same runtimes in the same order, each with the same D (its own data only).
+      assertEquals(
+        entries.map((e) => [e.runtime, e.desirability]),
+        expected.map((e) => [e.runtime, e.desirability]),
+        `${profile} without ${dropped}`,
+      );
+    }
+  }
+});
