@@ -70,8 +70,11 @@ export function baselineVerdicts(
         : null;
     const absent = missing("the baseline", base) ?? missing("the runtime", rv);
     if (absent !== null) {
+      const notComparable = [base, rv].find((x) => x?.values.length === 0 && x.notComparable)
+        ?.notComparable?.reason;
       return {
         ...row,
+        ...(notComparable !== undefined ? { notComparable } : {}),
         ratio: null,
         low: null,
         high: null,

@@ -56,7 +56,8 @@ Deno.test("a collection marks direct reads beyond the device, and those of runti
     assertEquals(marks.get("declared seq_read_bandwidth"), IGNORES_O_DIRECT_REASON);
     assertEquals(marks.get("runc seq_read_bandwidth"), undefined);
     assertEquals(marks.get("native seq_read_bandwidth"), undefined);
-    assertEquals(marks.get("sandbox seq_write_bandwidth"), undefined);
+    assertEquals(marks.get("sandbox seq_write_bandwidth"), DIRECT_READ_CACHE_REASON);
+    assertEquals(marks.get("runc seq_write_bandwidth"), undefined);
   } finally {
     await h.dispose();
   }

@@ -459,6 +459,11 @@ export const BaselineVerdictSchema = z.object({
   /** Intervals of this metric made simultaneous (Bonferroni); 0 when no interval was made. */
   comparisons: z.number().int().nonnegative(),
   reason: z.string(),
+  /**
+   * Set (to the reason) when the runtime's values of the metric do not measure what it says:
+   * the verdict is `undetermined` and stays so however many samples come.
+   */
+  notComparable: z.string().optional(),
 });
 /** One runtime against the baseline on one metric. */
 export type BaselineVerdict = z.infer<typeof BaselineVerdictSchema>;
