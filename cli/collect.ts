@@ -62,8 +62,8 @@ Options:
                            the baseline is still undetermined, the cells closest to a decision
                            per second of step time first; stops when every cell is decided or
                            the time is spent (at most one step over) and says which. At most
-                           ${DEFAULT_LOOKS} looks at the data share the 5 % error rate (the last
-                           look about half), so looking often does not inflate false decisions
+                           ${DEFAULT_LOOKS} looks at the data share the 5 % error rate (the last look
+                           about half), so looking often does not inflate false decisions
   --min-runs N             measured runs of every cell before the first look (default ${DEFAULT_MIN_RUNS})
   --baseline ID            the runtime verdicts compare with (default ${DEFAULT_BASELINE})
   --resume RUN_ID          continue an interrupted or killed run without redoing finished steps
