@@ -333,7 +333,14 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       const extra = { stops, decisions };
       if (needs.length === 0) return end("every cell decided", extra);
       if (remainingMs <= 0) return end("budget spent", extra);
-      if (look >= looks - 1) return end(`all ${looks} looks made`, extra);
+      if (look >= looks - 1) {
+        // The last look comes when the batches have spent the budget (up to what no step fits).
+        const spent = remainingMs < Math.min(...needs.map((n) => n.costMs));
+        return end(
+          spent ? `budget spent (last of ${looks} looks)` : `all ${looks} looks made`,
+          extra,
+        );
+      }
 
       // Most expected decisions per second of step time first.
       const rate = (n: Need) => n.decisions / (n.runs * n.costMs || 1);
@@ -343,7 +350,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       const sliceMs = remainingMs / (looks - 1 - look);
       const runsOf = new Map<string, number>();
       let spentMs = 0;
-      for (const need of needs) {
+      const take = (need: Need, roomMs: number): boolean => {
         const base = baseOf(need.tally.benchmark)!;
         const baseKey = cellKey(base);
         const baseCost = stepCost(base, meanStepMs);
@@ -351,13 +358,16 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
         let runs = Math.min(need.runs, Math.max(1, need.tally.measuredRuns));
         const costOf = (r: number) =>
           r * need.costMs + Math.max(0, r - (runsOf.get(baseKey) ?? 0)) * baseCost;
-        const room = (spentMs === 0 ? remainingMs : sliceMs) - spentMs;
-        while (runs > 1 && costOf(runs) > room) runs--;
-        if (costOf(runs) > room) continue;
+        while (runs > 1 && costOf(runs) > roomMs - spentMs) runs--;
+        if (costOf(runs) > roomMs - spentMs) return false;
         spentMs += costOf(runs);
         runsOf.set(cellKey(need.tally), runs);
         runsOf.set(baseKey, Math.max(runs, runsOf.get(baseKey) ?? 0));
-      }
+        return true;
+      };
+      for (const need of needs) take(need, sliceMs);
+      // A slice too small for any step still gets one run of the first cell that fits the time left.
+      if (runsOf.size === 0) needs.some((need) => take({ ...need, runs: 1 }, remainingMs));
       if (runsOf.size === 0) {
         return end(
           `budget spent: no step of an undetermined cell fits in the ${
