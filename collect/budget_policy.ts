@@ -24,7 +24,7 @@ import { bonferroniLevel, decideVerdict, type VerdictResult } from "../analyze/v
 import { createRandom } from "../analyze/random.ts";
 import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
 import type { MetricInfo } from "../model/result_set.ts";
-import { type PlanStep, shuffled, stepKey } from "./plan.ts";
+import { buildRound, type PlanStep, shuffled, stepKey } from "./plan.ts";
 import { formatDuration } from "./progress.ts";
 import {
   type Cell,
@@ -37,11 +37,10 @@ import {
   type SchedulePlan,
   type SchedulingPolicy,
 } from "./scheduler.ts";
-import { buildRound } from "./plan.ts";
 
 /** Measured rounds of every cell before the first look. */
 export const DEFAULT_MIN_RUNS = 3;
-/** Looks at the data after the first rounds (K of the Bonferroni split over looks). */
+/** Most looks at the data, the first right after the first rounds (K of the split over looks). */
 export const DEFAULT_LOOKS = 10;
 /** Level at which a metric's decisions hold together, over every look and runtime. */
 export const BUDGET_LEVEL = 0.95;
