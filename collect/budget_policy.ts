@@ -12,7 +12,9 @@
  * metric gets an interval at level 1 − share_j·(1 − level)/k (Bonferroni over runtimes too). A
  * decision, once made, is final (the metric is not looked at again; the cell stops once all its
  * metrics are decided), so over every look and runtime the chance of any false `better`/`worse`
- * on a metric stays ≤ 1 − level, whatever the dependence between looks. A resumed run starts its
+ * on a metric stays ≤ 1 − level, whatever the dependence between looks. When the budget leaves
+ * no room for a step after the first rounds (a clock fact, not a data one), the first look is the
+ * only one and gets the whole error rate. A resumed run starts its
  * looks afresh (decisions are not kept in the samples log), which spends the error rate again.
  *
  * Pure: the run's time comes in as `Measured.clockMs` (the run loop reads its clock before each
@@ -226,11 +228,104 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
         };
       };
 
+      const baseOf = (benchmark: string) => measured.cells.get(`${baseline}/${benchmark}`);
+      /**
+       * A look at the data: decides what the intervals at this look's share of the error rate
+       * decide, stops the cells that are done, and lists what the others still need.
+       */
+      const lookAt = (look: number, share: number) => {
+        const stops: Schedule["stops"] = [];
+        const decisions: NonNullable<Schedule["decisions"]> = [];
+        const needs: Need[] = [];
+        const stop = (tally: CellTally, reason: "decided" | "undecidable" | "failing", d = "") =>
+          stops.push({
+            cell: tally,
+            stop: reason === "failing"
+              ? { more: false, reason }
+              : { more: false, reason, detail: d },
+          });
+        const failing = (t: CellTally | undefined) =>
+          t !== undefined && t.failures >= minRuns && t.values.size === 0;
+
+        for (const tally of others) {
+          if (tally.stopped) continue;
+          const metrics = metricsOf.get(tally.benchmark) ?? [];
+          const base = baseOf(tally.benchmark);
+          if (failing(tally)) {
+            stop(tally, "failing");
+            continue;
+          }
+          if (!base || failing(base)) {
+            stop(
+              tally,
+              "undecidable",
+              base
+                ? `the baseline ${baseline} fails this benchmark`
+                : `no baseline ${baseline} cell`,
+            );
+            continue;
+          }
+          const runsEach: number[] = [];
+          let hopeless: string | undefined;
+          let open = 0;
+          for (const metric of metrics) {
+            if (tally.decisions?.has(metric.id)) continue;
+            const baseValues = base.values.get(metric.id);
+            const values = tally.values.get(metric.id);
+            // The family of this metric at this look: every runtime that can give an interval.
+            const k = others.filter((o) =>
+              o.benchmark === tally.benchmark && usable(o.values.get(metric.id))
+            ).length;
+            const margin = marginOf(metric.id);
+            const v = decideVerdict(baseValues ?? [], values ?? [], {
+              direction: metric.direction,
+              margin,
+              level: bonferroniLevel(1 - share * (1 - level), k),
+            });
+            if (v.verdict !== "undetermined") {
+              decisions.push({ cell: cellKey(tally), decision: decisionOf(metric.id, v, look) });
+              continue;
+            }
+            const enough = (values?.length ?? 0) >= minRuns && (baseValues?.length ?? 0) >= minRuns;
+            if (v.intervalKind === null && enough) {
+              hopeless ??= `${metric.id}: ${v.reason}`;
+              continue;
+            }
+            open++;
+            runsEach.push(expectedRuns(v, margin, Math.min(v.n, v.baselineN)));
+          }
+          if (open === 0) {
+            if (hopeless) stop(tally, "undecidable", hopeless);
+            else stop(tally, "decided", `every verdict decided after ${tally.measuredRuns} runs`);
+            continue;
+          }
+          needs.push({
+            tally,
+            ...mostDecisionsPerRun(runsEach),
+            costMs: stepCost(tally, meanStepMs),
+          });
+        }
+        // A baseline cell stops once no cell of its benchmark needs it.
+        for (const tally of tallies) {
+          if (tally.runtime !== baseline || tally.stopped) continue;
+          if (!needs.some((n) => n.tally.benchmark === tally.benchmark)) {
+            stop(tally, "decided", "no cell of its benchmark needs the baseline any more");
+          }
+        }
+        return { stops, decisions, needs };
+      };
+
       // Warm-ups and the first measured rounds: every cell, as long as the budget lasts.
       if (measured.round < firstRounds) {
-        if (remainingMs <= 0) {
-          return end("budget spent before the first rounds ended", { stops: [] });
-        }
+        // No look has been made and none will follow: this one gets the whole error rate.
+        const onlyLook = () => {
+          const { stops, decisions } = lookAt(0, 1);
+          return end("budget spent before the first rounds ended (one look)", {
+            stops,
+            decisions,
+          });
+        };
+        if (remainingMs <= 0) return onlyLook();
         const steps = buildRound(plan.cells, {
           iteration: measured.round,
           warmup: measured.round < plan.warmups,
@@ -238,9 +333,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
         }).filter((step) => !measured.finished.has(stepKey(step)));
         const expectedMs: Record<string, number> = {};
         for (const t of tallies) expectedMs[cellKey(t)] = stepCost(t, meanStepMs);
-        if (steps.length > 0 && expectedMs[cellKey(steps[0])] > remainingMs) {
-          return end("budget spent before the first rounds ended", { stops: [] });
-        }
+        if (steps.length > 0 && expectedMs[cellKey(steps[0])] > remainingMs) return onlyLook();
         return {
           steps,
           stops: [],
@@ -253,84 +346,14 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
 
       const look = measured.round - firstRounds;
       if (look >= looks) return end(`all ${looks} looks made`, { stops: [] });
-      const stops: Schedule["stops"] = [];
-      const decisions: NonNullable<Schedule["decisions"]> = [];
-      const needs: Need[] = [];
-      const stop = (tally: CellTally, reason: "decided" | "undecidable" | "failing", d = "") =>
-        stops.push({
-          cell: tally,
-          stop: reason === "failing" ? { more: false, reason } : { more: false, reason, detail: d },
-        });
-      const baseOf = (benchmark: string) => measured.cells.get(`${baseline}/${benchmark}`);
-      const failing = (t: CellTally | undefined) =>
-        t !== undefined && t.failures >= minRuns && t.values.size === 0;
-
-      for (const tally of others) {
-        if (tally.stopped) continue;
-        const metrics = metricsOf.get(tally.benchmark) ?? [];
-        const base = baseOf(tally.benchmark);
-        if (failing(tally)) {
-          stop(tally, "failing");
-          continue;
-        }
-        if (!base || failing(base)) {
-          stop(
-            tally,
-            "undecidable",
-            base ? `the baseline ${baseline} fails this benchmark` : `no baseline ${baseline} cell`,
-          );
-          continue;
-        }
-        const runsEach: number[] = [];
-        let hopeless: string | undefined;
-        let open = 0;
-        for (const metric of metrics) {
-          if (tally.decisions?.has(metric.id)) continue;
-          const baseValues = base.values.get(metric.id);
-          const values = tally.values.get(metric.id);
-          // The family of this metric at this look: every runtime that can give an interval.
-          const k = others.filter((o) =>
-            o.benchmark === tally.benchmark && usable(o.values.get(metric.id))
-          ).length;
-          const margin = marginOf(metric.id);
-          const v = decideVerdict(baseValues ?? [], values ?? [], {
-            direction: metric.direction,
-            margin,
-            level: bonferroniLevel(1 - lookShare(look, looks) * (1 - level), k),
-          });
-          if (v.verdict !== "undetermined") {
-            decisions.push({ cell: cellKey(tally), decision: decisionOf(metric.id, v, look) });
-            continue;
-          }
-          const enough = (values?.length ?? 0) >= minRuns && (baseValues?.length ?? 0) >= minRuns;
-          if (v.intervalKind === null && enough) {
-            hopeless ??= `${metric.id}: ${v.reason}`;
-            continue;
-          }
-          open++;
-          runsEach.push(expectedRuns(v, margin, Math.min(v.n, v.baselineN)));
-        }
-        if (open === 0) {
-          if (hopeless) stop(tally, "undecidable", hopeless);
-          else stop(tally, "decided", `every verdict decided after ${tally.measuredRuns} runs`);
-          continue;
-        }
-        needs.push({
-          tally,
-          ...mostDecisionsPerRun(runsEach),
-          costMs: stepCost(tally, meanStepMs),
-        });
-      }
-      // A baseline cell stops once no cell of its benchmark needs it.
-      for (const tally of tallies) {
-        if (tally.runtime !== baseline || tally.stopped) continue;
-        if (!needs.some((n) => n.tally.benchmark === tally.benchmark)) {
-          stop(tally, "decided", "no cell of its benchmark needs the baseline any more");
-        }
-      }
-
+      // When no step of any cell fits in what is left after the first rounds, this first look
+      // is the only one (decided from the clock alone): it gets the whole error rate.
+      const onlyLook = look === 0 &&
+        remainingMs < Math.min(...others.map((t) => stepCost(t, meanStepMs)));
+      const { stops, decisions, needs } = lookAt(look, onlyLook ? 1 : lookShare(look, looks));
       const extra = { stops, decisions };
       if (needs.length === 0) return end("every cell decided", extra);
+      if (onlyLook) return end("budget spent after the first rounds (one look)", extra);
       if (remainingMs <= 0) return end("budget spent", extra);
       if (look >= looks - 1) {
         // The last look comes when the batches have spent the budget (up to what no step fits).

@@ -318,3 +318,29 @@ Deno.test("lookShare() splits the whole error rate over the looks, doubling from
   }
   assert(Math.abs(lookShare(9, 10) - 512 / 1023) < 1e-15);
 });
+
+Deno.test("budgetPolicy() spent within the first rounds makes one look with the whole error rate", () => {
+  const sim = simpleSimulation(
+    ["native", "a", "b"],
+    // a is 1.5× native; b 3 % off at 5 % spread, which three runs cannot decide.
+    (r) =>
+      r === "a"
+        ? { median: 150, cv: 0.02, stepMs: 1000 }
+        : { median: r === "b" ? 103 : 100, cv: 0.05, stepMs: 1000 },
+  );
+  const run = (budgetMs: number) =>
+    drive(
+      budgetPolicy({ budgetMs, minRuns: 3, baseline: "native", looks: 10, metrics: sim.metrics }),
+      sim,
+      4,
+    );
+  // 6 cells, 1.2 s a step with the harness: warm-ups and three rounds take about 29 s.
+  for (const budgetMs of [24_000, 29_500]) {
+    const { measured, schedules } = run(budgetMs);
+    const last = schedules.at(-1)!;
+    assert(last.endReason!.includes("(one look)"), last.endReason);
+    const a = measured.cells.get("a/work")!;
+    assertEquals(a.decisions?.get("work.time")?.verdict, "worse", `${budgetMs}: ${last.endReason}`);
+    assertEquals(a.decisions?.get("work.time")?.level! > 0.95, true);
+  }
+});
