@@ -22,7 +22,12 @@
  *
  * @module
  */
-import { bonferroniLevel, decideVerdict, type VerdictResult } from "../analyze/verdict.ts";
+import {
+  bonferroniLevel,
+  decideVerdict,
+  type VerdictOptions,
+  type VerdictResult,
+} from "../analyze/verdict.ts";
 import { createRandom } from "../analyze/random.ts";
 import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
 import type { MetricInfo } from "../model/result_set.ts";
@@ -101,20 +106,47 @@ function stepCost(tally: CellTally | undefined, fallback: number): number {
   return tally && tally.measuredRuns > 0 ? tally.elapsedMs / tally.measuredRuns : fallback;
 }
 
+/** How many times the runs so far a prediction tries, smallest first. */
+const GROWTH = [1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32];
+
 /**
- * Runs more to expect before a verdict decides: its log interval has half-width h around c; it
- * decides once h falls below max(|c|, ln(1+δ) − |c|) (excluding 1, or fitting in the margin), and
- * h shrinks about as 1/√n.
+ * `values` as `m` times as many, with the same geometric mean and the same spread of ln values
+ * (sample standard deviation): each value repeated, its ln deviation rescaled, the last copy
+ * cut short for a fractional `m`.
  */
-function expectedRuns(v: VerdictResult, margin: number, n: number): number {
-  if (v.low === null || v.high === null) return 1;
-  const lo = Math.log(v.low);
-  const hi = Math.log(v.high);
-  const centre = Math.abs((lo + hi) / 2);
-  const half = (hi - lo) / 2;
-  const target = Math.max(centre, Math.log(1 + margin) - centre);
-  if (!(target > 0)) return Infinity;
-  return Math.max(1, Math.ceil(n * ((half / target) ** 2 - 1)));
+function grown(values: readonly number[], m: number): number[] {
+  const n = values.length;
+  const size = Math.round(n * m);
+  const logs = values.map(Math.log);
+  const mean = logs.reduce((a, b) => a + b, 0) / n;
+  const out: number[] = [];
+  for (let i = 0; i < size; i++) out.push(logs[i % n]);
+  const ss = (xs: number[], centre: number) => xs.reduce((a, x) => a + (x - centre) ** 2, 0);
+  const outMean = out.reduce((a, b) => a + b, 0) / size;
+  const target = ss(logs, mean) / (n - 1);
+  const actual = ss(out, outMean) / (size - 1);
+  const scale = actual > 0 ? Math.sqrt(target / actual) : 1;
+  return out.map((x) => Math.exp(mean + (x - outMean) * scale));
+}
+
+/**
+ * Runs more to expect before a verdict decides: the smallest growth of both sides (same centre,
+ * same spread, more values) whose interval, by the verdict function itself, decides. Taking the
+ * function's own interval accounts for its quantile falling as the degrees of freedom grow
+ * (at n = 3 a t quantile of a small tail is many times its value at n = 6). Infinity when even
+ * 32 times the runs would not decide.
+ */
+function expectedRuns(
+  baseValues: readonly number[],
+  values: readonly number[],
+  options: VerdictOptions,
+): number {
+  if (!usable(baseValues) || !usable(values)) return 1;
+  for (const m of GROWTH) {
+    const v = decideVerdict(grown(baseValues, m), grown(values, m), options);
+    if (v.verdict !== "undetermined") return Math.max(1, Math.round(values.length * (m - 1)));
+  }
+  return Infinity;
 }
 
 function usable(values: readonly number[] | undefined): boolean {
@@ -276,12 +308,12 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
             const k = others.filter((o) =>
               o.benchmark === tally.benchmark && usable(o.values.get(metric.id))
             ).length;
-            const margin = marginOf(metric.id);
-            const v = decideVerdict(baseValues ?? [], values ?? [], {
+            const options: VerdictOptions = {
               direction: metric.direction,
-              margin,
+              margin: marginOf(metric.id),
               level: bonferroniLevel(1 - share * (1 - level), k),
-            });
+            };
+            const v = decideVerdict(baseValues ?? [], values ?? [], options);
             if (v.verdict !== "undetermined") {
               decisions.push({ cell: cellKey(tally), decision: decisionOf(metric.id, v, look) });
               continue;
@@ -292,7 +324,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
               continue;
             }
             open++;
-            runsEach.push(expectedRuns(v, margin, Math.min(v.n, v.baselineN)));
+            runsEach.push(expectedRuns(baseValues ?? [], values ?? [], options));
           }
           if (open === 0) {
             if (hopeless) stop(tally, "undecidable", hopeless);
