@@ -142,11 +142,18 @@ function expectedRuns(
   options: VerdictOptions,
 ): number {
   if (!usable(baseValues) || !usable(values)) return 1;
-  for (const m of GROWTH) {
-    const v = decideVerdict(grown(baseValues, m), grown(values, m), options);
-    if (v.verdict !== "undetermined") return Math.max(1, Math.round(values.length * (m - 1)));
+  const decides = (m: number) =>
+    decideVerdict(grown(baseValues, m), grown(values, m), options).verdict !== "undetermined";
+  // Deciding is taken as monotone in the growth: a binary search over GROWTH.
+  if (!decides(GROWTH[GROWTH.length - 1])) return Infinity;
+  let low = -1;
+  let high = GROWTH.length - 1;
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    if (decides(GROWTH[mid])) high = mid;
+    else low = mid;
   }
-  return Infinity;
+  return Math.max(1, Math.round(values.length * (GROWTH[high] - 1)));
 }
 
 function usable(values: readonly number[] | undefined): boolean {
