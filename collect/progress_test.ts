@@ -53,3 +53,22 @@ Deno.test("Progress on a terminal redraws one line with step, elapsed and ETA", 
   assertStringIncludes(out, "[2/4] runsc-ptrace stream #2 elapsed 4.0s ETA 12.0s");
   assert(out.endsWith("\n"), "close() ends the live line");
 });
+
+Deno.test("Progress shows the scheduler's state: in place of the ETA live, once per change in a pipe", () => {
+  let live = "";
+  const p = new Progress({ total: 4, live: true, write: (t) => (live += t), now: () => 0 });
+  p.setStatus("3/12 cells decided, 5m00s of 8m00s left");
+  p.stepStarted({ runtime: "runc", benchmark: "stream", iteration: 4, warmup: false });
+  p.close();
+  assertStringIncludes(live, "runc stream #4 elapsed 0.0s 3/12 cells decided, 5m00s of 8m00s left");
+  assert(!live.includes("ETA"), live);
+  let plain = "";
+  const q = new Progress({ total: 4, live: false, write: (t) => (plain += t), now: () => 0 });
+  q.setStatus("0/2 cells decided, 1m00s of 1m00s left");
+  q.setStatus("0/2 cells decided, 1m00s of 1m00s left");
+  q.setStatus("1/2 cells decided, 30.0s of 1m00s left");
+  assertEquals(plain.trim().split("\n"), [
+    "0/2 cells decided, 1m00s of 1m00s left",
+    "1/2 cells decided, 30.0s of 1m00s left",
+  ]);
+});
