@@ -10,15 +10,22 @@ import type { ResultSet } from "../model/result_set.ts";
 import type { RuntimeAdapter } from "./types.ts";
 
 /**
- * Whether an adapter declares that O_DIRECT is not honoured under it (`honoursODirect: false`,
- * directly or among its `capabilities`); undeclared counts as honoured.
+ * Whether an adapter declares that O_DIRECT is not honoured under it: `capabilities.directIo:
+ * false` (its O_DIRECT I/O is served through a cache), or `honoursODirect: false` directly or
+ * among its capabilities. Undeclared counts as honoured.
  */
-export function ignoresODirect(adapter: RuntimeAdapter): boolean {
-  const declared = adapter as RuntimeAdapter & {
-    honoursODirect?: boolean;
-    capabilities?: { honoursODirect?: boolean };
-  };
-  return declared.honoursODirect === false || declared.capabilities?.honoursODirect === false;
+export function ignoresODirect(
+  adapter: {
+    readonly id: string;
+    readonly capabilities?: object;
+    readonly honoursODirect?: boolean;
+  },
+): boolean {
+  const declared = adapter.capabilities as
+    | { directIo?: boolean; honoursODirect?: boolean }
+    | undefined;
+  return adapter.honoursODirect === false || declared?.directIo === false ||
+    declared?.honoursODirect === false;
 }
 
 /** `set` with its values that are not comparable marked, by measurement and by declaration. */

@@ -32,7 +32,7 @@ Deno.test("a collection marks direct reads beyond the device, and those of runti
       unit: "MiB/s",
       direction: "higher",
     }));
-    const declared = { ...fakeRuntime("declared"), capabilities: { honoursODirect: false } };
+    const declared = Object.assign(fakeRuntime("declared"), { honoursODirect: false });
     const outcome = await h.run({
       runId: "20261127-080000-c0ffee",
       runtimes: [
@@ -64,11 +64,10 @@ Deno.test("a collection marks direct reads beyond the device, and those of runti
 });
 
 Deno.test("ignoresODirect() reads the declared capability; undeclared counts as honoured", () => {
-  const inCapabilities = { ...fakeRuntime("b"), capabilities: { honoursODirect: false } };
-  const direct = { ...fakeRuntime("c"), honoursODirect: false };
-  const honoured = { ...fakeRuntime("d"), honoursODirect: true };
   assertEquals(ignoresODirect(fakeRuntime("a")), false);
-  assertEquals(ignoresODirect(inCapabilities), true);
-  assertEquals(ignoresODirect(direct), true);
-  assertEquals(ignoresODirect(honoured), false);
+  assertEquals(ignoresODirect({ id: "x", capabilities: { directIo: false } }), true);
+  assertEquals(ignoresODirect({ id: "x", capabilities: { directIo: true } }), false);
+  assertEquals(ignoresODirect({ id: "x", capabilities: { honoursODirect: false } }), true);
+  assertEquals(ignoresODirect({ id: "x", honoursODirect: false }), true);
+  assertEquals(ignoresODirect({ id: "x", honoursODirect: true }), false);
 });
