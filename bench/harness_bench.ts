@@ -11,7 +11,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { nativeAdapter } from "../collect/runtimes/native.ts";
+import { baselineAdapter } from "../collect/runtimes/mod.ts";
 import { findImage } from "../collect/image.ts";
 import { parseSysbenchCpu, sysbenchCpuArgv } from "../collect/benchmarks/sysbench_cpu.ts";
 import { startupBenchmark } from "../collect/benchmarks/startup.ts";
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const sysbenchTime = Number(values["sysbench-time"]);
   const trueRuns = Number(values["true-runs"]);
   const cores = navigator.hardwareConcurrency;
-  const adapter = nativeAdapter();
+  const adapter = baselineAdapter();
   const workDir = await Deno.makeTempDir({ prefix: "ocibench-bench-" });
   const ctx: AdapterContext = {
     image: findImage(),

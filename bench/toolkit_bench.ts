@@ -7,7 +7,8 @@
  *    plan of the same steps, with the precision each reached and the runs the fixed plan would
  *    need for the same precision (n × (half-width ÷ target)², the 1/√n law);
  * 3. analyze + report time and peak memory at 10 k, 100 k and 1 M samples of a synthetic run shaped
- *    like a real one (every benchmark's metrics, 15 runtimes), each size in its own process;
+ *    like a real one (every benchmark's metrics, every registered runtime), each size in its own
+ *    process;
  * 4. decided cells per minute of budget: `collect --budget` against a fixed plan of the same
  *    duration, on cells simulated from the published run (bench/budget_bench.ts).
  *
@@ -21,6 +22,7 @@ import type { ResultSet } from "../model/result_set.ts";
 import { readResultSet } from "../model/read_result_set.ts";
 import { writeResultSet } from "../model/write_result_set.ts";
 import { BENCHMARKS } from "../collect/benchmarks/mod.ts";
+import { allAdapters, baselineAdapter } from "../collect/runtimes/mod.ts";
 import { ciHalfWidthPercent } from "../collect/adaptive.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
 import { syntheticResultSet } from "../tests/synthetic_run.ts";
@@ -31,22 +33,12 @@ import { budgetBench } from "./budget_bench.ts";
 const ROOT = new URL("..", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
 const WAR_NOTEBOOK = `${ROOT}notebooks/runtimes_war.md`;
-const RUNTIMES = [
-  "native",
-  "runc",
-  "crun",
-  "runsc-ptrace",
-  "podman-runc",
-  "podman-crun",
-  "podman-runsc",
-  "docker-runc",
-  "docker-crun",
-  "docker-runsc",
-  "containerd-runc",
-  "containerd-runsc",
-  "lxc",
-  "systemd-nspawn",
-  "bubblewrap",
+/** Every registered runtime with its isolation class. */
+const RUNTIMES = allAdapters().map((a) => ({ id: a.id, isolation: a.isolation }));
+/** The adaptive comparison's runtimes: the baseline and the first two OS-container runtimes. */
+const ADAPTIVE_RUNTIMES = [
+  baselineAdapter().id,
+  ...RUNTIMES.filter((r) => r.isolation === "os-container").slice(0, 2).map((r) => r.id),
 ];
 
 async function deno(args: string[], capture: boolean): Promise<string> {
@@ -60,21 +52,14 @@ async function deno(args: string[], capture: boolean): Promise<string> {
   return capture ? new TextDecoder().decode(out.stdout) : "";
 }
 
-/** A synthetic run of about `total` samples over every registered metric and 15 runtimes. */
+/** A synthetic run of about `total` samples over every registered metric and runtime. */
 export function syntheticRun(total: number, seed = 7): ResultSet {
   const metrics = BENCHMARKS.flatMap((b) => b.metrics);
   return syntheticResultSet({
     runId: `synthetic-${total}`,
     seed,
     host: { id: "synthetic", description: "a synthetic host", cores: 2, memoryBytes: 2 ** 33 },
-    runtimes: RUNTIMES.map((id) => ({
-      id,
-      isolation: id === "native"
-        ? "native" as const
-        : id.includes("runsc")
-        ? "syscall-sandbox" as const
-        : "os-container" as const,
-    })),
+    runtimes: RUNTIMES,
     benchmarks: BENCHMARKS.map((b) => b.info),
     metrics,
     perCell: Math.max(2, Math.floor(total / (metrics.length * RUNTIMES.length))),
@@ -148,7 +133,7 @@ async function adaptive(): Promise<void> {
       "collect",
       "--quick",
       "--runtimes",
-      "native,runc,crun",
+      ADAPTIVE_RUNTIMES.join(","),
       "--benchmarks",
       "startup,sysbench_cpu",
       "--seed",
@@ -171,7 +156,7 @@ async function adaptive(): Promise<void> {
     );
     let adaptiveRuns = 0;
     let fixedNeeds = 0;
-    for (const runtime of ["native", "runc", "crun"]) {
+    for (const runtime of ADAPTIVE_RUNTIMES) {
       for (const metric of a.metrics.map((m) => m.id)) {
         const va = values(a, runtime, metric);
         const vf = values(f, runtime, metric);

@@ -82,6 +82,7 @@ export function fakeRuntime(
     id,
     name: `fake ${id}`,
     isolation: "os-container",
+    capabilities: { hostsReachableServer: true, networks: ["netns", "none"] },
     calls,
     detect() {
       calls.detect++;
@@ -123,6 +124,7 @@ export function fakeBenchmark(
   const calls: FakeCall[] = [];
   return {
     info: { id, name: `fake ${id}`, category: "cpu", tool: "fake", parameters: { size: 1 } },
+    tools: [],
     metrics: metrics.map((m) => ({
       id: `${id}.${m}`,
       benchmark: id,
@@ -155,7 +157,8 @@ export const FAKE_IMAGE: ImagePaths = {
   rootfs: "/nonexistent/rootfs",
   rootfsTar: "/nonexistent/rootfs.tar",
   ociLayout: "/nonexistent/oci",
-  refs: { podman: "fake", docker: "fake", containerd: "fake" },
+  ociTar: "/nonexistent/oci.tar",
+  tag: "h0000",
 };
 
 /** A run record with small defaults. */

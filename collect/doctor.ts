@@ -1,22 +1,25 @@
 /**
- * `doctor`: what this host can run. Every known runtime is detected by actually preparing it and
- * running `true` in the benchmark image; an unusable one gets the reason and a fix. The benchmark
- * tools are listed with their versions. Pure data out; `cli/doctor.ts` prints it.
+ * `doctor`: what this host can run. Every registered runtime is detected by actually preparing it
+ * and running `true` in the benchmark image; an unusable one gets the reason and a fix. The tools
+ * the registered benchmarks declare, and those ocibench itself uses, are listed with their
+ * versions. Pure data out; `cli/doctor.ts` prints it.
  *
  * @module
  */
 import type { AdapterContext, RuntimeAdapter } from "./types.ts";
 import type { IsolationClass } from "../model/result_set.ts";
-import { cacheDir, currentRecipe, imagePaths } from "./image.ts";
+import { currentRecipe, imagePaths } from "./image.ts";
+import { cacheDir, findExecutable } from "./host_fs.ts";
 import { type ProcessEffects, REAL_PROCESS_EFFECTS } from "./process.ts";
-import { findExecutable, readVersion } from "./runtimes/_common.ts";
 import {
   allAdapters,
   cleanupAll,
   createAdapterContext,
   detectAll,
+  pluginOf,
   RUNTIME_IDS,
 } from "./runtimes/mod.ts";
+import { benchmarkTools } from "./benchmarks/mod.ts";
 import { describeLeftovers, findLeftovers } from "./leftovers.ts";
 
 /** One runtime's row. */
@@ -30,6 +33,8 @@ export interface DoctorRuntime {
   reason?: string;
   fix?: string;
   notes?: string;
+  /** The Debian packages its plugin declares (what provides it); absent in older reports. */
+  packages?: string[];
   /** Median wall time of `true` runs after detection, in milliseconds (usable runtimes only). */
   trueMs?: number;
   /** Every `true` wall time measured, in milliseconds. */
@@ -58,15 +63,11 @@ export interface DoctorReport {
   leftovers: string[];
 }
 
-/** The host tools ocibench uses (binary → Debian package). */
-export const DOCTOR_TOOLS: readonly { name: string; package: string }[] = [
-  { name: "sysbench", package: "sysbench" },
-  { name: "fio", package: "fio" },
-  { name: "bonnie++", package: "bonnie++" },
-  { name: "iperf3", package: "iperf3" },
-  { name: "qperf", package: "qperf" },
-  { name: "pi", package: "pi" },
-  { name: "stress-ng", package: "stress-ng" },
+/**
+ * The host tools ocibench itself uses (binary → Debian package): the image build, network
+ * namespaces, the harness benchmark. The benchmarks' tools come from their declarations.
+ */
+export const HOST_TOOLS: readonly { name: string; package: string }[] = [
   { name: "hyperfine", package: "hyperfine" },
   { name: "mmdebstrap", package: "mmdebstrap" },
   { name: "umoci", package: "umoci" },
@@ -75,6 +76,14 @@ export const DOCTOR_TOOLS: readonly { name: string; package: string }[] = [
   { name: "ip", package: "iproute2" },
   { name: "unshare", package: "util-linux" },
 ];
+
+/** The tools doctor checks: those the registered benchmarks declare, then {@link HOST_TOOLS}. */
+export function doctorTools(): { name: string; package: string }[] {
+  return [
+    ...benchmarkTools().map((t) => ({ name: t.binary, package: t.package })),
+    ...HOST_TOOLS,
+  ];
+}
 
 /** Options of {@link runDoctor}. */
 export interface DoctorOptions {
@@ -95,14 +104,9 @@ export async function checkTools(
   effects: ProcessEffects = REAL_PROCESS_EFFECTS,
 ): Promise<DoctorTool[]> {
   const out: DoctorTool[] = [];
-  for (const tool of DOCTOR_TOOLS) {
+  for (const tool of doctorTools()) {
     const found = findExecutable(tool.name);
-    const version = found.path
-      ? await readVersion(
-        ["dpkg-query", "--show", "--showformat=${Version}", tool.package],
-        effects,
-      )
-      : undefined;
+    const version = found.path ? await packageVersion(tool.package, effects) : undefined;
     out.push({
       name: tool.name,
       package: tool.package,
@@ -113,6 +117,18 @@ export async function checkTools(
     });
   }
   return out;
+}
+
+/** The installed version of Debian package `name` (`dpkg-query`), or undefined. */
+async function packageVersion(name: string, effects: ProcessEffects): Promise<string | undefined> {
+  try {
+    const r = await effects.run(["dpkg-query", "--show", "--showformat=${Version}", name], {
+      timeoutMs: 15_000,
+    });
+    return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function median(xs: number[]): number {
@@ -162,6 +178,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
         reason: detection.reason,
         fix: detection.fix,
         notes: detection.notes,
+        packages: [...(pluginOf(adapter.id)?.aptPackages ?? [])],
         detectMs,
       };
       if (!row.usable && !row.fix && /deno task image/.test(row.reason ?? "")) {

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../tests/assert.ts";
-import { formatDoctorReport, runDoctor } from "./doctor.ts";
+import { doctorTools, formatDoctorReport, HOST_TOOLS, runDoctor } from "./doctor.ts";
+import { BENCHMARKS } from "./benchmarks/mod.ts";
 import { nativeAdapter, runcAdapter } from "./runtimes/mod.ts";
 import { main } from "../main.ts";
 
@@ -65,4 +66,14 @@ Deno.test({
       console.error = error;
     }
   },
+});
+
+Deno.test("doctorTools() lists each tool the registered benchmarks declare once, then the host's", () => {
+  const declared = BENCHMARKS.flatMap((b) => b.tools);
+  const names = doctorTools().map((t) => t.name);
+  assertEquals(new Set(names).size, names.length);
+  for (const tool of declared) {
+    assert(doctorTools().some((t) => t.name === tool.binary && t.package === tool.package));
+  }
+  assertEquals(names.slice(-HOST_TOOLS.length), HOST_TOOLS.map((t) => t.name));
 });

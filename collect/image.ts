@@ -4,9 +4,10 @@
  * rootfs tar, and an OCI image layout (umoci). Cached under
  * `$OCIBENCH_CACHE/image/<recipe hash>/` (default cache `/var/cache/ocibench`).
  *
- * Engines get the image lazily: each adapter's `prepare()` calls {@link importIntoPodman},
- * {@link importIntoDocker} or {@link importIntoContainerd}, which do nothing when the engine
- * already holds the tag carrying the same hash.
+ * Engines get the image lazily: each engine adapter's `prepare()` imports it under its own
+ * reference carrying `ImagePaths.tag` (e.g. with `importRootfsTar` of collect/image_import.ts),
+ * and does nothing when
+ * the engine already holds that tag.
  *
  * @module
  */
@@ -21,10 +22,9 @@ import {
   imageRecipe,
   recipeHash,
 } from "./image_recipe.ts";
-import { pathExists } from "./runtimes/_common.ts";
+import { benchmarkTools } from "./benchmarks/mod.ts";
+import { cacheDir, pathExists } from "./host_fs.ts";
 
-/** Default cache root when `OCIBENCH_CACHE` is not set. */
-export const DEFAULT_CACHE_DIR = "/var/cache/ocibench";
 /** How long one build step may take, in milliseconds (mmdebstrap downloads ~100 MB). */
 export const BUILD_STEP_TIMEOUT_MS = 20 * 60_000;
 /** Where our C sources live. */
@@ -40,7 +40,7 @@ export class ImageMissingError extends Error {
 
 /** Options of {@link buildImage} and {@link findImage}. */
 export interface ImageOptions {
-  /** Cache root; default `$OCIBENCH_CACHE` or {@link DEFAULT_CACHE_DIR}. */
+  /** Cache root; default `$OCIBENCH_CACHE` or `/var/cache/ocibench` (collect/host_fs.ts). */
   cacheDir?: string;
   /** Directory of the C sources; default `collect/c`. */
   cSourceDir?: string;
@@ -51,45 +51,34 @@ export interface ImageOptions {
   effects?: ProcessEffects;
 }
 
-/** The cache root in effect. */
-export function cacheDir(options: { cacheDir?: string } = {}): string {
-  return options.cacheDir ?? Deno.env.get("OCIBENCH_CACHE") ?? DEFAULT_CACHE_DIR;
-}
-
 /** The short tag used for every engine's copy of the image. */
 export function imageTag(hash: string): string {
   return `h${hash}`;
 }
 
-/** Paths and engine references of the image with `hash` under `root` (which may not exist yet). */
+/** Paths and tag of the image with `hash` under `root` (which may not exist yet). */
 export function imagePaths(hash: string, root: string): ImagePaths {
   const dir = `${root}/image/${hash}`;
-  const tag = imageTag(hash);
   return {
     hash,
     rootfs: `${dir}/rootfs`,
     rootfsTar: `${dir}/rootfs.tar`,
     ociLayout: `${dir}/oci`,
-    refs: {
-      podman: `localhost/ocibench:${tag}`,
-      docker: `ocibench:${tag}`,
-      containerd: `localhost/ocibench:${tag}`,
-    },
+    ociTar: `${dir}/oci.tar`,
+    tag: imageTag(hash),
   };
 }
 
-/** The recipe and its hash for the current sources. */
+/** The recipe and its hash for the current sources and the registered benchmarks' tools. */
 export function currentRecipe(options: { cSourceDir?: string } = {}): {
   recipe: ImageRecipe;
   hash: string;
 } {
-  const recipe = imageRecipe(findCPrograms(options.cSourceDir ?? C_SOURCE_DIR));
+  const recipe = imageRecipe(
+    findCPrograms(options.cSourceDir ?? C_SOURCE_DIR),
+    benchmarkTools(),
+  );
   return { recipe, hash: recipeHash(recipe) };
-}
-
-/** The directory holding the OCI layout as a tar (what `ctr images import` reads). */
-function ociTarOf(paths: ImagePaths): string {
-  return `${paths.ociLayout}.tar`;
 }
 
 /**
@@ -180,7 +169,7 @@ export async function buildImage(options: ImageOptions = {}): Promise<ImagePaths
       `--config.label=ocibench.hash=${hash}`,
       `--tag=${imageTag(hash)}`,
     ]);
-    await run(["tar", "-C", layout, "-cf", at(ociTarOf(tmpPaths)), "."]);
+    await run(["tar", "-C", layout, "-cf", at(tmpPaths.ociTar), "."]);
     Deno.writeTextFileSync(
       `${tmp}/image.json`,
       JSON.stringify(
@@ -202,78 +191,4 @@ export async function buildImage(options: ImageOptions = {}): Promise<ImagePaths
     }
     throw error;
   }
-}
-
-/** Options of the engine imports. */
-export interface ImportOptions {
-  effects?: ProcessEffects;
-  log?: (message: string) => void;
-}
-
-/** Imports the rootfs tar into podman as `paths.refs.podman`, unless podman holds it already. */
-export function importIntoPodman(
-  paths: ImagePaths,
-  podman: string[],
-  options: ImportOptions = {},
-): Promise<void> {
-  return importRootfsTar("podman", [...podman, "image", "exists"], podman, paths.refs.podman, {
-    paths,
-    options,
-  });
-}
-
-/** Imports the rootfs tar into docker as `paths.refs.docker`, unless docker holds it already. */
-export function importIntoDocker(
-  paths: ImagePaths,
-  docker: string[],
-  options: ImportOptions = {},
-): Promise<void> {
-  return importRootfsTar("docker", [...docker, "image", "inspect"], docker, paths.refs.docker, {
-    paths,
-    options,
-  });
-}
-
-/** `<engine> import` of the rootfs tar with our PATH and hash label, unless `hasArgv ref` succeeds. */
-async function importRootfsTar(
-  engine: string,
-  hasArgv: string[],
-  engineArgv: string[],
-  ref: string,
-  { paths, options }: { paths: ImagePaths; options: ImportOptions },
-): Promise<void> {
-  const run = (options.effects ?? REAL_PROCESS_EFFECTS).run;
-  const has = await run([...hasArgv, ref], { timeoutMs: 60_000 });
-  if (has.exitCode === 0) return;
-  options.log?.(`${engine}: importing image ${paths.hash}`);
-  await runChecked([
-    ...engineArgv,
-    "import",
-    "--change",
-    `ENV PATH=${IMAGE_PATH_ENV}`,
-    "--change",
-    `LABEL ocibench.hash=${paths.hash}`,
-    paths.rootfsTar,
-    ref,
-  ], { runner: run, timeoutMs: 10 * 60_000 });
-}
-
-/** Imports the OCI layout into containerd as `paths.refs.containerd`, unless it is there already. */
-export async function importIntoContainerd(
-  paths: ImagePaths,
-  ctr: string[],
-  options: ImportOptions = {},
-): Promise<void> {
-  const run = (options.effects ?? REAL_PROCESS_EFFECTS).run;
-  const list = await runChecked([...ctr, "images", "ls", "-q"], { runner: run });
-  if (list.split("\n").includes(paths.refs.containerd)) return;
-  options.log?.(`containerd: importing image ${paths.hash}`);
-  await runChecked([
-    ...ctr,
-    "images",
-    "import",
-    "--base-name",
-    "localhost/ocibench",
-    ociTarOf(paths),
-  ], { runner: run, timeoutMs: 10 * 60_000 });
 }

@@ -1,6 +1,7 @@
 /**
  * The recipe of the benchmark image: which Debian suite and packages go into its root filesystem
- * and which of our C programs are compiled into `/usr/local/bin/`. Its content hash keys the cache,
+ * (a few base packages plus the packages every benchmark declares for its tools) and which of our
+ * C programs are compiled into `/usr/local/bin/`. Its content hash keys the cache,
  * so any change to the recipe or to a C source builds a new image.
  *
  * @module
@@ -13,19 +14,11 @@ export const IMAGE_RECIPE_VERSION = 1;
 /** The Debian suite the rootfs is built from (the host's release, so host-built C binaries run). */
 export const IMAGE_SUITE = "bookworm";
 
-/** Debian packages of the image (mmdebstrap `--include`). */
-export const IMAGE_PACKAGES: readonly string[] = [
-  "sysbench",
-  "fio",
-  "stress-ng",
-  "iperf3",
-  "qperf",
-  "pi",
-  "bonnie++",
-  "iproute2",
-  "procps",
-  "time",
-];
+/**
+ * Debian packages every image gets besides the benchmarks' tools (mmdebstrap `--include`): `ip`,
+ * `ps` and `/usr/bin/time` for looking into a running container.
+ */
+export const IMAGE_BASE_PACKAGES: readonly string[] = ["iproute2", "procps", "time"];
 
 /** `PATH` inside the image. */
 export const IMAGE_PATH_ENV = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -79,13 +72,24 @@ export function findCPrograms(dir: string): CProgram[] {
   return programs.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The recipe for the given C programs. */
-export function imageRecipe(programs: CProgram[]): ImageRecipe {
+/**
+ * The image's packages: {@link IMAGE_BASE_PACKAGES} and the packages of `tools` (the benchmarks'
+ * declarations), each once, sorted, so the recipe's hash does not depend on the registry's order.
+ */
+export function imagePackages(tools: readonly { package: string }[]): string[] {
+  return [...new Set([...IMAGE_BASE_PACKAGES, ...tools.map((t) => t.package)])].sort();
+}
+
+/** The recipe for the given C programs and benchmark tools. */
+export function imageRecipe(
+  programs: CProgram[],
+  tools: readonly { package: string }[],
+): ImageRecipe {
   return {
     version: IMAGE_RECIPE_VERSION,
     suite: IMAGE_SUITE,
     variant: "essential",
-    packages: [...IMAGE_PACKAGES],
+    packages: imagePackages(tools),
     cflags: [...C_FLAGS],
     programs: programs.map(({ name, sha256 }) => ({ name, sha256 })),
   };

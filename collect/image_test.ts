@@ -6,7 +6,14 @@ import {
   assertStringIncludes,
 } from "../tests/assert.ts";
 import { buildImage, currentRecipe, findImage, ImageMissingError, imagePaths } from "./image.ts";
-import { findCPrograms, imageRecipe, recipeHash } from "./image_recipe.ts";
+import {
+  findCPrograms,
+  IMAGE_BASE_PACKAGES,
+  imagePackages,
+  imageRecipe,
+  recipeHash,
+} from "./image_recipe.ts";
+import { benchmarkTools } from "./benchmarks/mod.ts";
 import type { ProcessEffects, RunProcessOptions } from "./process.ts";
 import type { ProcessResult } from "./types.ts";
 
@@ -42,14 +49,39 @@ Deno.test("findCPrograms() lists only .c files, sorted; recipeHash() changes wit
     Deno.writeTextFileSync(`${dir}/notes.txt`, "not a program");
     const programs = findCPrograms(dir);
     assertEquals(programs.map((p) => p.name), ["a", "b"]);
-    const h1 = recipeHash(imageRecipe(programs));
+    const h1 = recipeHash(imageRecipe(programs, []));
     assertEquals(h1.length, 16);
     Deno.writeTextFileSync(`${dir}/a.c`, "int main(void){return 2;}\n");
-    assertNotEquals(recipeHash(imageRecipe(findCPrograms(dir))), h1);
+    assertNotEquals(recipeHash(imageRecipe(findCPrograms(dir), [])), h1);
     assertEquals(findCPrograms(`${dir}/absent`), []);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("imagePackages() adds the declared tools' packages to the base ones, once, sorted", () => {
+  const tools = [
+    { binary: "redis-benchmark", package: "redis-tools" },
+    { binary: "ab", package: "apache2-utils" },
+    { binary: "redis-cli", package: "redis-tools" },
+  ];
+  const packages = imagePackages(tools);
+  assertEquals(
+    packages,
+    [...new Set([...IMAGE_BASE_PACKAGES, "redis-tools", "apache2-utils"])].sort(),
+  );
+  // The registry's order does not move the hash; a new package does.
+  const hash = recipeHash(imageRecipe([], tools));
+  assertEquals(recipeHash(imageRecipe([], [...tools].reverse())), hash);
+  assertNotEquals(recipeHash(imageRecipe([], [...tools, { binary: "x", package: "x" }])), hash);
+});
+
+Deno.test("currentRecipe() installs every package the registered benchmarks declare", () => {
+  const { recipe } = currentRecipe();
+  const declared = benchmarkTools().map((t) => t.package);
+  assert(declared.length > 0, "the registered benchmarks declare tools");
+  for (const name of declared) assert(recipe.packages.includes(name), `${name} in the image`);
+  for (const name of IMAGE_BASE_PACKAGES) assert(recipe.packages.includes(name));
 });
 
 Deno.test("buildImage() runs mmdebstrap, gcc per C file, tar and umoci, then reuses the cache", async () => {

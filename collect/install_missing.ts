@@ -1,11 +1,15 @@
 /**
  * `war --install`: the Debian packages that would make unusable runtimes and missing tools
- * usable, taken from doctor's fixes, and their installation with apt.
+ * usable, taken from doctor's fixes, and their installation with apt. Also every package the
+ * runtime plugins and benchmarks declare (`.ci/run` installs them).
  *
  * @module
  */
+import type { BenchmarkTool, RuntimePlugin } from "./types.ts";
 import type { DoctorReport } from "./doctor.ts";
 import { type ProcessRunner, runChecked, runProcess } from "./process.ts";
+import { RUNTIME_PLUGINS } from "./runtimes/mod.ts";
+import { benchmarkTools } from "./benchmarks/mod.ts";
 
 /** How long apt may take for one command, in milliseconds. */
 export const APT_TIMEOUT_MS = 15 * 60_000;
@@ -32,6 +36,25 @@ export function packagesToInstall(
     else otherFixes.push({ what, fix });
   }
   return { packages: [...packages].sort(), otherFixes };
+}
+
+/** Options of {@link declaredPackages}. */
+export interface DeclaredPackagesOptions {
+  /** Default the registry's plugins. */
+  plugins?: readonly RuntimePlugin[];
+  /** Default the registered benchmarks' tools. */
+  tools?: readonly BenchmarkTool[];
+}
+
+/**
+ * Every Debian package the runtime plugins (`aptPackages`) and the benchmarks (`tools`) declare,
+ * once each, sorted: what a host needs to run them all.
+ */
+export function declaredPackages(options: DeclaredPackagesOptions = {}): string[] {
+  const plugins = options.plugins ?? RUNTIME_PLUGINS;
+  const tools = options.tools ?? benchmarkTools();
+  return [...new Set([...plugins.flatMap((p) => p.aptPackages), ...tools.map((t) => t.package)])]
+    .sort();
 }
 
 /** Options of {@link installPackages}. */
@@ -71,4 +94,9 @@ export async function installPackages(
     ["apt-get", "install", "-y", "-qq", "--no-install-recommends", ...packages],
     { runner, env, timeoutMs: APT_TIMEOUT_MS, signal: options.signal },
   );
+}
+
+if (import.meta.main) {
+  // `deno run collect/install_missing.ts`: the declared packages, one a line (for .ci/run).
+  console.log(declaredPackages().join("\n"));
 }

@@ -1,5 +1,5 @@
-import { assertEquals } from "../tests/assert.ts";
-import { packagesToInstall } from "./install_missing.ts";
+import { assert, assertEquals } from "../tests/assert.ts";
+import { declaredPackages, packagesToInstall } from "./install_missing.ts";
 import type { DoctorReport } from "./doctor.ts";
 
 Deno.test("packagesToInstall() takes apt packages from doctor's fixes once each and keeps other fixes apart", () => {
@@ -69,4 +69,16 @@ Deno.test("packagesToInstall() takes apt packages from doctor's fixes once each 
   const { packages, otherFixes } = packagesToInstall(report);
   assertEquals(packages, ["fio", "podman", "runc"]);
   assertEquals(otherFixes.map((f) => f.what), ["crun", "lxc"]);
+});
+
+Deno.test("declaredPackages() joins the plugins' and the tools' packages, once each, sorted", () => {
+  const plugins = [
+    { name: "a", adapters: {}, aptPackages: ["zeta", "alpha"] },
+    { name: "b", adapters: {}, aptPackages: ["alpha"] },
+  ];
+  const tools = [{ binary: "t", package: "tool-pkg" }, { binary: "u", package: "zeta" }];
+  assertEquals(declaredPackages({ plugins, tools }), ["alpha", "tool-pkg", "zeta"]);
+  const all = declaredPackages();
+  assertEquals(all, [...new Set(all)].sort());
+  assert(all.length > 0);
 });

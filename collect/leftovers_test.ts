@@ -1,5 +1,11 @@
 import { assert, assertEquals, assertRejects } from "../tests/assert.ts";
-import { findLeftovers, linkPrefix, reclaimEngineContainer, stateEntriesOf } from "./leftovers.ts";
+import {
+  declaredStateRoots,
+  findLeftovers,
+  linkPrefix,
+  reclaimEngineContainer,
+} from "./leftovers.ts";
+import type { RuntimePlugin } from "./types.ts";
 import { type ProcessEffects, REAL_PROCESS_EFFECTS, runProcess } from "./process.ts";
 
 const PREFIX = `ocibench-lt${crypto.randomUUID().slice(0, 8)}`;
@@ -129,32 +135,6 @@ Deno.test("reclaimEngineContainer() removes a state its runtime cannot load once
   }
 });
 
-Deno.test("stateEntriesOf() picks exactly one container's state from a runtime root's listing", () => {
-  const a = "9e53".repeat(16);
-  const b = "0c1d".repeat(16);
-  const listing = [
-    // runsc killed after taking its lock, before writing its state (seen here).
-    `${a}_sandbox:${a}.lock`,
-    `${b}_sandbox:${b}.state`,
-    `${b}_sandbox:${b}.lock`,
-    // A container in sandbox a, and ids that only start like ours: not a's.
-    `${"77".repeat(32)}_sandbox:${a}.state`,
-    `${a}0_sandbox:${a}0.state`,
-    `${a}.tmp`,
-    // runc and crun: one directory per container.
-    a,
-    `${a}0`,
-    "ocibench-r1-runsc-ptrace-1_sandbox:ocibench-r1-runsc-ptrace-1.lock",
-    "ocibench-r1-runsc-ptrace-10_sandbox:ocibench-r1-runsc-ptrace-10.state",
-  ];
-  assertEquals(stateEntriesOf(listing, a), [`${a}_sandbox:${a}.lock`, a]);
-  assertEquals(stateEntriesOf(listing, b), [`${b}_sandbox:${b}.state`, `${b}_sandbox:${b}.lock`]);
-  assertEquals(stateEntriesOf(listing, "ocibench-r1-runsc-ptrace-1"), [
-    "ocibench-r1-runsc-ptrace-1_sandbox:ocibench-r1-runsc-ptrace-1.lock",
-  ]);
-  assertEquals(stateEntriesOf(listing, "0c1d"), []);
-});
-
 Deno.test("reclaimEngineContainer() removes a lone runsc lock that `runsc delete --force` leaves", async () => {
   const id = "9e53".repeat(16);
   const other = "0c1d".repeat(16);
@@ -213,5 +193,33 @@ Deno.test("findLeftovers() tells an engine container's runtime state by the name
     assertEquals(others.filter((l) => l.kind === "runtime-state"), []);
   } finally {
     Deno.removeSync(parent, { recursive: true });
+  }
+});
+
+Deno.test("findLeftovers() asks each plugin and searches the state roots the plugins declare", async () => {
+  const root = Deno.makeTempDirSync({ prefix: "ocibench-lt-plugin-" });
+  Deno.mkdirSync(`${root}/${PREFIX}-box-1`);
+  Deno.mkdirSync(`${root}/ocibench-someone-else-box-1`);
+  const asked: string[] = [];
+  const plugin: RuntimePlugin = {
+    name: "fake",
+    adapters: {},
+    aptPackages: [],
+    stateRoots: [{ binary: "fakebox", root }],
+    findLeftovers(prefix) {
+      asked.push(prefix);
+      return Promise.resolve([{ kind: "container", where: "fake engine", name: `${prefix}-c1` }]);
+    },
+  };
+  try {
+    const found = await findLeftovers(PREFIX, { tempDirs: [], plugins: [plugin] });
+    assertEquals(asked, [PREFIX]);
+    assertEquals(found.map((l) => `${l.kind} ${l.where} ${l.name}`), [
+      `container fake engine ${PREFIX}-c1`,
+      `runtime-state fakebox ${PREFIX}-box-1`,
+    ]);
+    assertEquals(declaredStateRoots([plugin]), { fakebox: root });
+  } finally {
+    Deno.removeSync(root, { recursive: true });
   }
 });

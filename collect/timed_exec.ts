@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { cacheDir } from "./image.ts";
+import { cacheDir } from "./host_fs.ts";
 
 /** Where the timer's C source lives. */
 export const TIMED_EXEC_SOURCE = new URL("./host_c/timed_exec.c", import.meta.url).pathname;

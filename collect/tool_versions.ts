@@ -6,6 +6,7 @@
  */
 import type { BenchmarkInfo } from "../model/result_set.ts";
 import type { ImagePaths } from "./types.ts";
+import { benchmarkTools } from "./benchmarks/mod.ts";
 
 /**
  * Installed packages and their versions from the text of a dpkg `status` file (stanzas separated
@@ -33,8 +34,9 @@ export function imagePackageVersions(image: ImagePaths): Map<string, string> {
 }
 
 /**
- * `info` with `toolVersion` filled in when it is unset: the version of the Debian package named
- * like the tool, or `image <hash>` for our own programs (tools named `ocibench …`).
+ * `info` with `toolVersion` filled in when it is unset: the version of the Debian package the
+ * registered benchmarks declare for the tool (`tools`), or `image <hash>`
+ * for our own programs (tools named `ocibench …`).
  */
 export function withToolVersion(
   info: BenchmarkInfo,
@@ -42,8 +44,9 @@ export function withToolVersion(
   imageHash: string,
 ): BenchmarkInfo {
   if (info.toolVersion) return info;
+  const declared = benchmarkTools().find((t) => t.binary === info.tool);
   const version = info.tool.startsWith("ocibench ")
     ? `image ${imageHash}`
-    : packages.get(info.tool);
+    : declared && packages.get(declared.package);
   return version ? { ...info, toolVersion: version } : info;
 }

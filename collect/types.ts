@@ -26,6 +26,9 @@ export type NetworkSpec =
   | { kind: "netns"; name: string }
   | { kind: "bridge"; network?: string };
 
+/** A kind of network a step may ask for: `none`, `netns` or `bridge` (see {@link NetworkSpec}). */
+export type NetworkKind = NetworkSpec["kind"];
+
 /** What a benchmark asks a runtime to run inside the benchmark image. Argv only, never a shell string. */
 export interface StepSpec {
   /** The command inside the container, e.g. `["sysbench", "cpu", "run"]`. */
@@ -104,9 +107,41 @@ export interface ImagePaths {
   rootfsTar: string;
   /** An OCI image layout directory. */
   ociLayout: string;
-  /** Image references as imported into each engine. */
-  refs: { podman: string; docker: string; containerd: string };
+  /** The OCI layout as a tar file (what an engine's OCI import reads). */
+  ociTar: string;
+  /** The short tag every engine's copy of the image carries, e.g. `h0123abcd…`. */
+  tag: string;
 }
+
+/**
+ * What a runtime can do, as benchmarks need to know it. Benchmarks branch on these, never on a
+ * runtime's id or engine.
+ */
+export interface RuntimeCapabilities {
+  /**
+   * Whether a server started in it (`start()`) can be reached by a client outside its sandbox,
+   * e.g. a client in another container of the same runtime or on the host.
+   */
+  hostsReachableServer: boolean;
+  /** Why it cannot host such a server, when it cannot; said in the topology of network samples. */
+  serverLimitation?: string;
+  /**
+   * The network kinds a step may ask for, in the order network benchmarks prefer them: the first
+   * kind other than `none` is where a network benchmark puts both endpoints.
+   */
+  networks: readonly NetworkKind[];
+  /**
+   * Whether the workload's O_DIRECT I/O bypasses every page cache (true), or is served through
+   * one (false, e.g. a user-space kernel's own file cache); absent when not known.
+   */
+  directIo?: boolean;
+}
+
+/** Runs a command to completion: `runProcess` of collect/process.ts, or a test's fake. */
+export type CommandRunner = (
+  argv: string[],
+  options?: { timeoutMs?: number; signal?: AbortSignal },
+) => Promise<ProcessResult>;
 
 /** One runtime: how to detect it, prepare it, run a step in it and clean up after it. */
 export interface RuntimeAdapter {
@@ -115,6 +150,14 @@ export interface RuntimeAdapter {
   isolation: IsolationClass;
   engine?: string;
   lowLevelRuntime?: string;
+  /** What it can do (networks, servers, direct I/O). */
+  capabilities: RuntimeCapabilities;
+  /**
+   * The host's address on the bridge network its steps join: where a server run natively is
+   * reachable from its containers. Only for runtimes whose networks include `bridge` but not
+   * `netns`.
+   */
+  hostBridgeAddress?(): Promise<string>;
   /** Finds the binary, version and daemon, and tries a `true` run. */
   detect(ctx: AdapterContext): Promise<Detection>;
   /** Starts what it needs (daemons it may start, image import); idempotent. */
@@ -125,6 +168,77 @@ export interface RuntimeAdapter {
   start(step: StepSpec, ctx: AdapterContext): Promise<RunningContainer>;
   /** Removes everything of this run (containers, bundles, daemons it started). */
   cleanup(ctx: AdapterContext): Promise<void>;
+}
+
+/** One thing a run left behind on the host, found by its name (see collect/leftovers.ts). */
+export interface Leftover {
+  kind:
+    | "container"
+    | "runtime-state"
+    | "mount"
+    | "netns"
+    | "link"
+    | "temp-dir"
+    | "cgroup"
+    | "process";
+  /** Which engine or runtime, or where it was found. */
+  where: string;
+  name: string;
+}
+
+/**
+ * Where a low-level OCI runtime keeps its per-container state, which `<binary> --root <root>
+ * delete --force <id>` removes: runc and crun a directory named by the id; runsc a
+ * `<id>_sandbox:<sandbox>.state` file and its `.lock`.
+ */
+export interface RuntimeStateRoot {
+  /** The runtime's binary, e.g. `runc`. */
+  binary: string;
+  /** Its state directory, e.g. `/run/runc`. */
+  root: string;
+  /**
+   * The entries of a listing of `root` that hold container `id`'s state, exactly (not those of
+   * an id that merely starts alike); default the entry named `id`. What is left of them once
+   * nothing runs under the id is removed, whether the runtime's own delete succeeded or not.
+   */
+  entriesOf?(names: readonly string[], id: string): string[];
+}
+
+/**
+ * A runtime plugin: what one file of `collect/runtimes/` declares, so that the core (registry,
+ * doctor, leftovers, `war --install`) needs no list of its own. The registry
+ * (`collect/runtimes/mod.ts`) holds one line per plugin. `Options` is what its adapter factories
+ * accept; plain `RuntimePlugin` (options `never`) takes any plugin whose declarations are read.
+ *
+ * @example
+ * ```ts
+ * export const youkiRuntime: RuntimePlugin<AdapterOptions> = {
+ *   name: "youki",
+ *   adapters: { youki: (o) => youkiAdapter(o) },
+ *   aptPackages: ["youki"],
+ *   stateRoots: [{ binary: "youki", root: "/run/youki" }],
+ * };
+ * ```
+ */
+export interface RuntimePlugin<Options = never> {
+  /** The plugin's name: its file's base name, e.g. `docker`. */
+  name: string;
+  /** Factories of its adapters by id, in the order reports list them. */
+  adapters: Readonly<Record<string, (options?: Options) => RuntimeAdapter>>;
+  /** Debian packages that provide it (doctor shows them; `war --install` installs fixes). */
+  aptPackages: readonly string[];
+  /** State roots of a low-level runtime, searched for leftovers and reclaimed by id. */
+  stateRoots?: readonly RuntimeStateRoot[];
+  /**
+   * Where an engine's low-level runtime puts the cgroup of engine container `id` (relative to
+   * each hierarchy), removed when a runtime killed mid-create left it, e.g. `docker/<id>`.
+   */
+  containerCgroupPaths?(id: string): string[];
+  /**
+   * What of a run (by name prefix `ocibench-<run>`) it still holds that the core cannot see in
+   * the file system: an engine's containers. Asks the engine only when it answers.
+   */
+  findLeftovers?(prefix: string, run: CommandRunner): Promise<Leftover[]>;
 }
 
 /** One measured value a benchmark produced in one repetition. */
@@ -147,10 +261,27 @@ export interface MeasureContext {
   signal?: AbortSignal;
 }
 
-/** A benchmark: what it is, which metrics it yields, and how to measure one repetition. */
+/** A tool a benchmark runs inside the image, and the Debian package that provides it. */
+export interface BenchmarkTool {
+  /** The executable, e.g. `sysbench` (doctor looks for it on the host's `PATH`). */
+  binary: string;
+  /** The Debian package that provides it: installed into the image, its version recorded. */
+  package: string;
+}
+
+/**
+ * A benchmark: what it is (its `info.category` among them), which metrics it yields, which tools
+ * it needs, and how to measure one repetition. The registry (`collect/benchmarks/mod.ts`) holds
+ * one line per benchmark file.
+ */
 export interface BenchmarkDefinition {
   info: BenchmarkInfo;
   metrics: MetricInfo[];
+  /**
+   * The tools it runs in the image (the image recipe, doctor and tool versions read them); empty
+   * when it runs only the image's base commands or our own C programs (`collect/c/`).
+   */
+  tools: readonly BenchmarkTool[];
   /** Runtimes it cannot run on, with the reason (e.g. no server side in runsc). */
   unsupported?: (runtime: RuntimeAdapter) => string | undefined;
   /** Measures one repetition; throws a StepFailedError (collect/errors.ts) when the step fails. */

@@ -24,7 +24,7 @@ import { qperfBenchmark } from "../collect/benchmarks/qperf.ts";
 import { iperf3Benchmark } from "../collect/benchmarks/iperf3.ts";
 import { footprintBenchmark } from "../collect/benchmarks/footprint.ts";
 import { densityBenchmark } from "../collect/benchmarks/density.ts";
-import { runClientUntilConnected, withServerAndClient } from "../collect/benchmarks/_network.ts";
+import { runClientUntilConnected, withServerAndClient } from "../collect/network_endpoints.ts";
 import { qperfClientArgv, qperfNotReady } from "../collect/benchmarks/qperf.ts";
 
 const RUNTIMES = ["native", "runc", "runsc-ptrace", "podman-runc"];

@@ -49,7 +49,7 @@ export async function prepareDiskTarget(
     directory,
     mounts: [{ hostPath, containerPath: directory }],
     notes: placement === "layer"
-      ? "native has no writable layer: a host directory on the same file system stands in"
+      ? `${ctx.runtime.id} has no writable layer: a host directory on the same file system stands in`
       : undefined,
     remove() {
       removed ??= Deno.remove(hostPath, { recursive: true }).catch((error) => {

@@ -10,7 +10,7 @@
  */
 import type { MeasureContext, RunningContainer } from "../types.ts";
 import { StepFailedError } from "../errors.ts";
-import { pathExists } from "../runtimes/_common.ts";
+import { pathExists } from "../host_fs.ts";
 
 /** Mount point of the readiness directory inside the container. */
 export const READY_DIRECTORY = "/ocibench-ready";

@@ -246,6 +246,7 @@ export function bonnieBenchmark(placement: DiskPlacement): BenchmarkDefinition {
         charIoMiBQuick: BONNIE_QUICK_CHAR_IO_MIB,
       },
     },
+    tools: [{ binary: "bonnie++", package: "bonnie++" }],
     metrics: bonnieMetrics(id),
     async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
       const target = await prepareDiskTarget(ctx, placement);

@@ -47,6 +47,7 @@ export const densityBenchmark: BenchmarkDefinition = {
       settleMs: DENSITY_SETTLE_MS,
     },
   },
+  tools: [],
   metrics: [
     metric("mean_start_time", "mean start time of an additional idle container", "ms"),
     metric("last_start_time", "start time of the last idle container", "ms"),

@@ -236,6 +236,7 @@ export function fioBenchmark(options: FioBenchmarkOptions): BenchmarkDefinition 
         randRuntimeSQuick: FIO_QUICK_RAND_RUNTIME_S,
       },
     },
+    tools: [{ binary: "fio", package: "fio" }],
     metrics: fioMetrics(id),
     async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
       const target = await prepareDiskTarget(ctx, options.placement);
@@ -258,9 +259,14 @@ export function fioBenchmark(options: FioBenchmarkOptions): BenchmarkDefinition 
           return out;
         });
         const values: MeasuredValue[] = [];
+        // A runtime that serves O_DIRECT through a cache of its own measures that cache too.
+        const cached = options.cache === "direct" && ctx.runtime.capabilities.directIo === false
+          ? `${ctx.runtime.id} does not honour O_DIRECT: its own cache serves this I/O`
+          : undefined;
+        const notes = [target.notes, cached].filter((n) => n !== undefined).join("; ") ||
+          undefined;
         for (const job of FIO_JOBS) {
           const r = parsed.jobs[job.name];
-          const notes = target.notes;
           values.push(
             { metric: `${id}.${job.id}_bandwidth`, value: r.bandwidthMiBPerS, notes },
             { metric: `${id}.${job.id}_iops`, value: r.iops, notes },

@@ -1,4 +1,12 @@
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../tests/assert.ts";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "../../tests/assert.ts";
+import type { MeasureContext, RuntimeAdapter } from "../types.ts";
+import { imagePaths } from "../image.ts";
 import { MetricInfoSchema } from "../../model/result_set.ts";
 import { readToolOutput } from "./_fixture.ts";
 import { FIO_BENCHMARKS, FIO_JOBS, fioArgv, parseFioJson } from "./fio.ts";
@@ -83,5 +91,59 @@ Deno.test("the fio benchmarks have distinct ids, and metrics with units and dire
       assertEquals(m.direction, m.id.includes("clat") ? "lower" : "higher", m.id);
     }
     assertEquals(b.info.parameters?.direct, b.info.id.endsWith("_direct"));
+  }
+});
+
+/** A runtime that answers every step with fio's recorded O_DIRECT output. */
+function replayingRuntime(directIo: boolean | undefined): RuntimeAdapter {
+  const never = () => Promise.reject(new Error("not used"));
+  const now = new Date().toISOString();
+  return {
+    id: "replay",
+    name: "replay",
+    isolation: "os-container",
+    capabilities: { hostsReachableServer: true, networks: ["netns", "none"], directIo },
+    run: () =>
+      Promise.resolve({
+        exitCode: 0,
+        stdout: readToolOutput("fio", "direct_64m.stdout"),
+        stderr: "",
+        timedOut: false,
+        wallMs: 1,
+        startedAt: now,
+        finishedAt: now,
+      }),
+    detect: never,
+    prepare: never,
+    start: never,
+    cleanup: never,
+  };
+}
+
+Deno.test("an O_DIRECT fio run says so when the runtime declares it does not honour O_DIRECT", async () => {
+  const direct = FIO_BENCHMARKS.find((b) => b.info.id === "fio_layer_direct")!;
+  const buffered = FIO_BENCHMARKS.find((b) => b.info.id === "fio_layer_buffered")!;
+  const workDir = Deno.makeTempDirSync({ prefix: "ocibench-fio-test-" });
+  const ctx = (directIo: boolean | undefined): MeasureContext => ({
+    runtime: replayingRuntime(directIo),
+    adapter: {
+      image: imagePaths("0", "/nonexistent"),
+      workDir,
+      namePrefix: "ocibench-fiotest",
+      log: () => {},
+    },
+    quick: true,
+    cores: 1,
+  });
+  try {
+    const ignored = await direct.measure(ctx(false));
+    assertEquals(ignored.length, FIO_JOBS.length * 4);
+    for (const v of ignored) assertStringIncludes(v.notes ?? "", "does not honour O_DIRECT");
+    for (const directIo of [true, undefined]) {
+      for (const v of await direct.measure(ctx(directIo))) assertEquals(v.notes, undefined);
+    }
+    for (const v of await buffered.measure(ctx(false))) assertEquals(v.notes, undefined);
+  } finally {
+    Deno.removeSync(workDir, { recursive: true });
   }
 });

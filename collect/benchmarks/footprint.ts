@@ -36,6 +36,7 @@ export const footprintBenchmark: BenchmarkDefinition = {
       memory: "PSS from /proc/<pid>/smaps_rollup, RSS from /proc/<pid>/status",
     },
   },
+  tools: [],
   metrics: [
     {
       id: "footprint_idle.pss",

@@ -1,6 +1,6 @@
 /**
  * `iperf3_tcp` and `iperf3_udp`: the paper's TCP_STREAM and UDP_STREAM between two endpoints of the runtime under
- * test (see `_network.ts` for where they run), with iperf3's JSON output (`-J`): TCP throughput
+ * test (see `collect/network_endpoints.ts` for where they run), with iperf3's JSON output (`-J`): TCP throughput
  * from client to server as the receiver counted it; UDP from server to client (`-R`) at an
  * unlimited send rate (`-b 0`): throughput received, loss and jitter.
  *
@@ -13,7 +13,7 @@ import type {
   ProcessResult,
 } from "../types.ts";
 import { parseStepOutput } from "../errors.ts";
-import { isGvisor, runClientUntilConnected, withServerAndClient } from "./_network.ts";
+import { runClientUntilConnected, withServerAndClient } from "../network_endpoints.ts";
 
 /** The server's TCP (and UDP) port. */
 export const IPERF3_PORT = 25201;
@@ -175,6 +175,7 @@ export function iperf3Benchmark(protocol: "tcp" | "udp"): BenchmarkDefinition {
         ...(udp ? { rate: "unlimited" } : {}),
       },
     },
+    tools: [{ binary: "iperf3", package: "iperf3" }],
     metrics: udp
       ? [
         metric(id, "stream_throughput", "iperf3 UDP stream throughput (received)", "MB/s", true),
@@ -184,11 +185,11 @@ export function iperf3Benchmark(protocol: "tcp" | "udp"): BenchmarkDefinition {
       : [metric(id, "stream_throughput", "iperf3 TCP stream throughput (received)", "MB/s", true)],
     measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
       const timeS = ctx.quick ? IPERF3_QUICK_TIME_S : IPERF3_TIME_S;
-      const gvisor = isGvisor(ctx.runtime);
+      const { hostsReachableServer, serverLimitation } = ctx.runtime.capabilities;
       return withServerAndClient(ctx, {
         serverArgv: iperf3ServerArgv("{address}"),
-        serverNative: gvisor,
-        serverNativeReason: gvisor ? "an iperf3 server cannot run inside gVisor here" : undefined,
+        serverNative: !hostsReachableServer,
+        serverNativeReason: serverLimitation,
         serverTimeoutMs: (IPERF3_ATTEMPTS * (timeS + 30) + 120) * 1000,
       }, async (client) => {
         const what = `iperf3 ${udp ? "UDP" : "TCP"} client under ${ctx.runtime.id}`;

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { BenchmarkDefinition } from "../types.ts";
+import type { BenchmarkDefinition, BenchmarkTool } from "../types.ts";
 import { startupBenchmark } from "./startup.ts";
 import { piSingleBenchmark } from "./pi_single.ts";
 import { piMultiBenchmark } from "./pi_multi.ts";
@@ -67,6 +67,20 @@ export function listSuites(): Record<string, string[]> {
     (suites[benchmark.info.category] ??= []).push(benchmark.info.id);
   }
   return { ...suites, ...NAMED_SUITES, full: BENCHMARKS.map((b) => b.info.id) };
+}
+
+/**
+ * Every tool the benchmarks declare, each binary once, in registry order: what the image recipe
+ * installs, doctor checks and tool versions look up.
+ */
+export function benchmarkTools(
+  benchmarks: readonly BenchmarkDefinition[] = BENCHMARKS,
+): BenchmarkTool[] {
+  const tools = new Map<string, BenchmarkTool>();
+  for (const tool of benchmarks.flatMap((b) => b.tools)) {
+    if (!tools.has(tool.binary)) tools.set(tool.binary, tool);
+  }
+  return [...tools.values()];
 }
 
 /** Looks a benchmark up by id. */

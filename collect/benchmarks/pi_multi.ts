@@ -27,6 +27,7 @@ export const piMultiBenchmark: BenchmarkDefinition = {
       script: PI_SCRIPT,
     },
   },
+  tools: [{ binary: "pi", package: "pi" }],
   metrics: [{
     id: "pi_multi.time",
     benchmark: "pi_multi",

@@ -24,6 +24,7 @@ export const piSingleBenchmark: BenchmarkDefinition = {
       script: PI_SCRIPT,
     },
   },
+  tools: [{ binary: "pi", package: "pi" }],
   metrics: [{
     id: "pi_single.time",
     benchmark: "pi_single",

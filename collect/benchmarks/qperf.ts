@@ -1,6 +1,6 @@
 /**
  * `qperf`: the paper's four netperf measurements with qperf between two endpoints of the runtime
- * under test (see `_network.ts`): TCP and UDP bandwidth (`tcp_bw`, `udp_bw`: the stream tests)
+ * under test (see `collect/network_endpoints.ts`): TCP and UDP bandwidth (`tcp_bw`, `udp_bw`: the stream tests)
  * and TCP and UDP latency (`tcp_lat`, `udp_lat`: ping-pong of 1-byte messages, the
  * request/response tests; qperf reports the one-way latency, half a round trip). Units are
  * unified (`-uu`: bytes/s and ns) so that nothing is lost to rounding.
@@ -14,7 +14,7 @@ import type {
   ProcessResult,
 } from "../types.ts";
 import { parseStepOutput } from "../errors.ts";
-import { runClientUntilConnected, withServerAndClient } from "./_network.ts";
+import { runClientUntilConnected, withServerAndClient } from "../network_endpoints.ts";
 
 /** The server's listen port (`-lp`). */
 export const QPERF_PORT = 25301;
@@ -162,6 +162,7 @@ export const qperfBenchmark: BenchmarkDefinition = {
       latencyMessageBytes: 1,
     },
   },
+  tools: [{ binary: "qperf", package: "qperf" }],
   metrics: METRICS.map((m) => ({
     id: `qperf.${m.id}`,
     benchmark: "qperf",
@@ -172,7 +173,8 @@ export const qperfBenchmark: BenchmarkDefinition = {
   })),
   measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
     const timeS = ctx.quick ? QPERF_QUICK_TIME_S : QPERF_TIME_S;
-    // Unlike iperf3's, qperf's server runs inside gVisor too: both ends in the runtime.
+    // Both ends in the runtime, even one that declares it cannot host a reachable server: qperf's
+    // server works there (iperf3's does not).
     return withServerAndClient(ctx, {
       serverArgv: qperfServerArgv(),
       serverNative: false,

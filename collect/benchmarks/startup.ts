@@ -22,6 +22,7 @@ export const startupBenchmark: BenchmarkDefinition = {
       "(create, start, exit, remove), on the monotonic clock.",
     parameters: { argv: "true" },
   },
+  tools: [],
   metrics: [{
     id: "startup.create_to_exit",
     benchmark: "startup",

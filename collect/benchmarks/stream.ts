@@ -109,6 +109,7 @@ export const streamBenchmark: BenchmarkDefinition = {
       threads: 1,
     },
   },
+  tools: [],
   metrics: streamMetrics(),
   async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
     const elements = ctx.quick ? STREAM_QUICK_ELEMENTS : STREAM_ELEMENTS;

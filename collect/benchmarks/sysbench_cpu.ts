@@ -65,6 +65,7 @@ export const sysbenchCpuBenchmark: BenchmarkDefinition = {
       timeSQuick: SYSBENCH_CPU_QUICK_TIME_S,
     },
   },
+  tools: [{ binary: "sysbench", package: "sysbench" }],
   metrics: [{
     id: "sysbench_cpu.events_per_second",
     benchmark: "sysbench_cpu",

@@ -66,6 +66,7 @@ export const sysbenchMemoryBenchmark: BenchmarkDefinition = {
       timeSQuick: SYSBENCH_MEMORY_QUICK_TIME_S,
     },
   },
+  tools: [{ binary: "sysbench", package: "sysbench" }],
   metrics: [{
     id: "sysbench_memory.throughput",
     benchmark: "sysbench_memory",

@@ -65,6 +65,7 @@ export const syscallsBenchmark: BenchmarkDefinition = {
       "syscall(SYS_getppid) and a 1-byte read of /dev/zero.",
     parameters: { durationMs: SYSCALL_LOOP_MS, durationMsQuick: SYSCALL_LOOP_QUICK_MS },
   },
+  tools: [],
   metrics: [{
     id: "syscalls.getppid",
     benchmark: "syscalls",

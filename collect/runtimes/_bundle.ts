@@ -13,12 +13,14 @@ import type {
   ProcessResult,
   RunningContainer,
   RuntimeAdapter,
+  RuntimeCapabilities,
+  RuntimeStateRoot,
   StepSpec,
 } from "../types.ts";
 import type { IsolationClass } from "../../model/result_set.ts";
 import { hostNofileLimit, ociConfig } from "../oci_config.ts";
 import { removeContainerCgroups } from "./_cgroup.ts";
-import { removeStateEntries, stateEntriesOf } from "../leftovers.ts";
+import { hasState, removeStateEntries } from "../runtime_state.ts";
 import { descendantPids, type ProcessEffects, tailOf } from "../process.ts";
 import {
   type AdapterOptions,
@@ -130,16 +132,6 @@ export async function removeBundle(bundle: Bundle, effects: ProcessEffects): Pro
   }
 }
 
-/** Whether the runtime still keeps state for container `id` under `root` (runc/crun: a directory
- * named `id`; runsc: `<id>_sandbox:<id>.state` and `.lock`). */
-export function hasState(root: string, id: string): boolean {
-  try {
-    return stateEntriesOf([...Deno.readDirSync(root)].map((e) => e.name), id).length > 0;
-  } catch {
-    return false; // No state root: no state.
-  }
-}
-
 /** What distinguishes one bundle runtime from another. */
 export interface BundleRuntimeSpec {
   id: string;
@@ -149,8 +141,9 @@ export interface BundleRuntimeSpec {
   binary: string;
   /** apt package that provides it. */
   aptPackage: string;
-  /** Where it keeps container state (to find leftovers and to skip `delete` when gone). */
-  stateRoot: string;
+  /** Where it keeps container state, as its plugin declares it (to skip `delete` when gone). */
+  stateRoot: RuntimeStateRoot;
+  capabilities: RuntimeCapabilities;
   /** Global flags before the subcommand, e.g. runsc's `--platform=ptrace`. */
   globalArgs(step: StepSpec): string[];
   /** The argv prefix that runs the binary, e.g. `unshare -m …` around crun. */
@@ -202,6 +195,7 @@ export function bundleRuntimeAdapter(
     id: spec.id,
     name: spec.name,
     isolation: spec.isolation,
+    capabilities: spec.capabilities,
     lowLevelRuntime: spec.binary,
     async detect(ctx: AdapterContext): Promise<Detection> {
       const found = findExecutable(binary);

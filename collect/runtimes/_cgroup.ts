@@ -8,10 +8,13 @@
  */
 import type { StepSpec } from "../types.ts";
 import { CPU_PERIOD_US } from "../oci_config.ts";
-import { sleep } from "./_common.ts";
+import { CGROUP_ROOT, removeCgroupDir } from "../container_cgroups.ts";
 
-/** Root of the cgroup file systems. */
-export const CGROUP_ROOT = "/sys/fs/cgroup";
+export {
+  CGROUP_ROOT,
+  removeContainerCgroups,
+  type RemoveContainerCgroupsOptions,
+} from "../container_cgroups.ts";
 
 /** A cgroup made for one step. */
 export interface LimitCgroup {
@@ -97,80 +100,4 @@ export function createLimitCgroup(
       for (const d of dirs) await removeCgroupDir(d);
     },
   };
-}
-
-/** Removes an (empty) cgroup directory, waiting out EBUSY while its last process exits. */
-async function removeCgroupDir(dir: string): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    try {
-      Deno.removeSync(dir);
-      return;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      if (i === 49) throw new Error(`cannot remove cgroup ${dir}: ${(error as Error).message}`);
-      await sleep(20);
-    }
-  }
-}
-
-/** Options of {@link removeContainerCgroups}. */
-export interface RemoveContainerCgroupsOptions {
-  /** Default {@link CGROUP_ROOT}. */
-  root?: string;
-  /**
-   * Where the container's cgroup is, relative to the root (v2) or to each hierarchy (v1);
-   * default the id itself (what runc, crun and runsc make for a bundle of ours).
-   */
-  paths?: string[];
-}
-
-/**
- * Where an engine's low-level runtime puts the cgroup of engine container `id` with the cgroupfs
- * manager: podman's `libpod_parent/libpod-<id>` and docker's `docker/<id>`.
- */
-export function engineCgroupPaths(id: string): string[] {
-  return [`libpod_parent/libpod-${id}`, `docker/${id}`];
-}
-
-/**
- * Removes the cgroups a low-level runtime made for container `id` (`<root>/<id>` in v2,
- * `<root>/<controller>/<id>` in v1, or `options.paths` there) when it was killed before it
- * could: their processes are killed first. Nothing happens for cgroups that are not there.
- */
-export async function removeContainerCgroups(
-  id: string,
-  options: RemoveContainerCgroupsOptions = {},
-): Promise<void> {
-  if (!/^[\w.-]+$/.test(id)) throw new TypeError(`bad container id "${id}"`);
-  const paths = options.paths ?? [id];
-  for (const path of paths) {
-    if (
-      !path.includes(id) || path.split("/").some((p) => !/^[\w.-]+$/.test(p) || /^\.+$/.test(p))
-    ) {
-      throw new TypeError(`bad cgroup path "${path}" for container "${id}"`);
-    }
-  }
-  const root = options.root ?? CGROUP_ROOT;
-  const parents = [root];
-  try {
-    for (const e of Deno.readDirSync(root)) if (e.isDirectory) parents.push(`${root}/${e.name}`);
-  } catch {
-    return; // No cgroup file system.
-  }
-  for (const dir of parents.flatMap((p) => paths.map((path) => `${p}/${path}`))) {
-    let procs: string;
-    try {
-      procs = Deno.readTextFileSync(`${dir}/cgroup.procs`);
-    } catch {
-      continue; // Not there.
-    }
-    for (const pid of procs.split("\n").filter((l) => l.trim() !== "")) {
-      try {
-        Deno.kill(Number(pid), "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
-    await removeCgroupDir(dir);
-  }
 }

@@ -9,9 +9,39 @@ import type {
   Detection,
   ProcessResult,
   RuntimeAdapter,
+  RuntimeCapabilities,
+  RuntimeStateRoot,
   StepSpec,
 } from "../types.ts";
+import type { IsolationClass } from "../../model/result_set.ts";
 import { type ProcessEffects, REAL_PROCESS_EFFECTS, tailOf } from "../process.ts";
+
+export { findExecutable, pathExists } from "../host_fs.ts";
+
+/**
+ * Capabilities of a runtime whose workload runs as host processes in namespaces of the host's
+ * kernel (runc, crun, lxc, …): it joins our network namespaces, hosts servers, and O_DIRECT
+ * reaches the host's file system.
+ */
+export const NAMESPACE_CAPABILITIES: RuntimeCapabilities = {
+  hostsReachableServer: true,
+  networks: ["netns", "none"],
+  directIo: true,
+};
+
+/**
+ * What an engine adapter needs to know of the low-level OCI runtime it drives; declared by that
+ * runtime's file (runc.ts, crun.ts, runsc.ts), so an engine file names no other's traits.
+ */
+export interface LowLevelRuntime {
+  /** Its binary, e.g. `runsc`. */
+  binary: string;
+  isolation: IsolationClass;
+  /** Where it keeps container state with its default root (as engines run it). */
+  stateRoot: RuntimeStateRoot;
+  /** Its capabilities but the networks, which the engine decides. */
+  capabilities: Omit<RuntimeCapabilities, "networks">;
+}
 
 /** How long a trial `true` run may take in `detect()`, in milliseconds. */
 export const TRIAL_TIMEOUT_MS = 60_000;
@@ -27,36 +57,6 @@ export interface AdapterOptions {
 /** The effects in effect. */
 export function effectsOf(options: AdapterOptions): ProcessEffects {
   return options.effects ?? REAL_PROCESS_EFFECTS;
-}
-
-/**
- * Resolves `name` (a path, or a name searched in `PATH` plus the sbin directories) to an
- * executable file; returns `{ path }` or `{ reason }` saying why not.
- */
-export function findExecutable(name: string): { path?: string; reason?: string } {
-  const candidates = name.includes("/") ? [name] : [
-    ...(Deno.env.get("PATH") ?? "").split(":").filter((d) => d !== ""),
-    "/usr/local/sbin",
-    "/usr/sbin",
-    "/sbin",
-  ].map((d) => `${d}/${name}`);
-  for (const candidate of candidates) {
-    let info: Deno.FileInfo;
-    try {
-      info = Deno.statSync(candidate);
-    } catch {
-      continue;
-    }
-    if (!info.isFile) {
-      if (name.includes("/")) return { reason: `${candidate} is not a regular file` };
-      continue;
-    }
-    if (((info.mode ?? 0) & 0o111) === 0) {
-      return { reason: `${candidate} is not executable (mode ${(info.mode ?? 0).toString(8)})` };
-    }
-    return { path: candidate };
-  }
-  return { reason: name.includes("/") ? `${name} does not exist` : `${name} is not installed` };
 }
 
 /** Runs `argv` and returns the first line matching `pattern`'s first group (or the first line). */
@@ -117,16 +117,6 @@ export function uniqueName(ctx: AdapterContext, kind: string): string {
 /** Sleeps `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Whether `path` exists. */
-export function pathExists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

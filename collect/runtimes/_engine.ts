@@ -1,5 +1,5 @@
 /**
- * The base of the engine adapters (docker and podman with runc, crun or runsc): the image is
+ * The base of the engine adapters (an engine CLI driving a low-level runtime): the image is
  * imported lazily into the engine, a step becomes `<engine> run --rm --name <prefix>-… IMAGE argv`
  * with the same ulimits, mounts, network and limits for every engine, and a background step
  * `run -d`, whose host pids are the shim's process tree.
@@ -13,12 +13,14 @@ import type {
   ProcessResult,
   RunningContainer,
   RuntimeAdapter,
+  RuntimeCapabilities,
+  RuntimeStateRoot,
   StepSpec,
 } from "../types.ts";
 import type { IsolationClass } from "../../model/result_set.ts";
 import { descendantPids, type ProcessEffects, runChecked, tailOf } from "../process.ts";
 import { hostNofileLimit } from "../oci_config.ts";
-import { NAME_ANNOTATION, reclaimEngineContainer } from "../leftovers.ts";
+import { reclaimContainerState } from "../runtime_state.ts";
 import {
   type AdapterOptions,
   effectsOf,
@@ -28,6 +30,9 @@ import {
   tryTrueRun,
   uniqueName,
 } from "./_common.ts";
+
+/** The engines' container annotation that names the container in the runtime's state. */
+export const NAME_ANNOTATION = "ocibench.name";
 
 /** How many times a container the engine refuses to remove is asked for again. */
 const REMOVE_ATTEMPTS = 8;
@@ -44,8 +49,21 @@ export interface EngineSpec {
   id: string;
   name: string;
   isolation: IsolationClass;
-  engine: "docker" | "podman";
+  /** The engine's name, e.g. the CLI's name. */
+  engine: string;
   lowLevelRuntime: string;
+  capabilities: RuntimeCapabilities;
+  /** Where the low-level runtime keeps a container's state (reclaimed after an interrupted start). */
+  stateRoots: readonly RuntimeStateRoot[];
+  /** Where the low-level runtime puts container `id`'s cgroups (its plugin declares the same). */
+  cgroupPaths(id: string): string[];
+  /**
+   * Whether the engine's daemon finishes a create whose client was killed, so that the
+   * container can appear after `rm --force` found nothing (and said so, yet exited 0).
+   */
+  finishesOrphanCreates: boolean;
+  /** See `RuntimeAdapter.hostBridgeAddress`. */
+  hostBridgeAddress?(): Promise<string>;
   /** The CLI binary (name or path). */
   binary: string;
   aptPackage: string;
@@ -66,16 +84,22 @@ export interface EngineSpec {
   imageRef(paths: ImagePaths): string;
   /** The default bridge network's name. */
   defaultBridge: string;
+  /** The `--network` value that joins network namespace `path`; absent when the engine cannot. */
+  netnsNetwork?(path: string): string;
+  /** Flags of `rm --force` that make it stop the container at once. */
+  removeFlags: string[];
+  /** Whether `run` takes `--annotation`, which puts the name into the runtime's state. */
+  annotates: boolean;
   versions(cli: string[], effects: ProcessEffects): Promise<Record<string, string>>;
   fix(reason: string): string | undefined;
   /** How it runs when that differs from the plain way (after `up()`). */
   notes?(): string | undefined;
 }
 
-/** The `run` flags a step becomes (shared by docker and podman). */
+/** The `run` flags a step becomes (shared by every engine). */
 export function engineRunFlags(
   step: StepSpec,
-  spec: Pick<EngineSpec, "engine" | "defaultBridge">,
+  spec: Pick<EngineSpec, "engine" | "defaultBridge" | "netnsNetwork">,
 ): string[] {
   const nofile = hostNofileLimit();
   const flags = [
@@ -87,8 +111,9 @@ export function engineRunFlags(
   const net = step.network ?? { kind: "none" };
   if (net.kind === "none") flags.push("--network", "none");
   else if (net.kind === "bridge") flags.push("--network", net.network ?? spec.defaultBridge);
-  else if (spec.engine === "podman") flags.push("--network", `ns:/var/run/netns/${net.name}`);
-  else {
+  else if (spec.netnsNetwork) {
+    flags.push("--network", spec.netnsNetwork(`/var/run/netns/${net.name}`));
+  } else {
     throw new Error(
       `${spec.engine} cannot join the network namespace "${net.name}" by path: use a bridge network`,
     );
@@ -135,9 +160,9 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
   let down: (() => Promise<void>) | undefined;
 
   async function remove(name: string): Promise<ProcessResult> {
-    // podman would wait 10 s for a PID 1 that ignores SIGTERM; docker rm -f kills at once.
-    const now = spec.engine === "podman" ? ["--time", "0"] : [];
-    return await effects.run([...cli, "rm", "--force", ...now, name], { timeoutMs: 60_000 });
+    return await effects.run([...cli, "rm", "--force", ...spec.removeFlags, name], {
+      timeoutMs: 60_000,
+    });
   }
 
   /** Where the engine writes the id of container `name` (`--cidfile`). */
@@ -145,8 +170,7 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
   function identityFlags(ctx: AdapterContext, name: string): string[] {
     Deno.mkdirSync(cidDir(ctx), { recursive: true });
     const flags = ["--name", name, "--cidfile", `${cidDir(ctx)}/${name}`];
-    // docker 20.10 has no --annotation; its shim cleans up after itself.
-    if (spec.engine === "podman") flags.push("--annotation", `${NAME_ANNOTATION}=${name}`);
+    if (spec.annotates) flags.push("--annotation", `${NAME_ANNOTATION}=${name}`);
     return flags;
   }
 
@@ -163,7 +187,13 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
     } catch {
       return []; // Never created.
     }
-    const problems = /^[0-9a-f]{64}$/.test(id) ? await reclaimEngineContainer(id, { effects }) : [];
+    const problems = /^[0-9a-f]{64}$/.test(id)
+      ? await reclaimContainerState(id, {
+        stateRoots: spec.stateRoots,
+        run: effects.run,
+        cgroupPaths: spec.cgroupPaths(id),
+      })
+      : [];
     removeIfThere(cidFile);
     return problems;
   }
@@ -175,8 +205,8 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
    */
   async function removeWithState(ctx: AdapterContext, name: string): Promise<ProcessResult> {
     let r = await remove(name);
-    // `docker rm --force` of a container it does not know says so, yet exits 0.
-    if (spec.engine === "docker" && NO_SUCH_CONTAINER.test(r.stderr)) {
+    // An `rm --force` of a container the engine does not know says so, yet exits 0.
+    if (spec.finishesOrphanCreates && NO_SUCH_CONTAINER.test(r.stderr)) {
       await removeCreateInFlight(ctx, name);
     }
     for (let attempt = 1; r.exitCode !== 0 && attempt <= REMOVE_ATTEMPTS; attempt++) {
@@ -222,6 +252,8 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
     isolation: spec.isolation,
     engine: spec.engine,
     lowLevelRuntime: spec.lowLevelRuntime,
+    capabilities: spec.capabilities,
+    hostBridgeAddress: spec.hostBridgeAddress,
     async detect(ctx: AdapterContext): Promise<Detection> {
       const found = findExecutable(binary);
       if (!found.path) {

@@ -6,8 +6,12 @@ import type { ProcessResult } from "../types.ts";
 import { createAdapterContext } from "./mod.ts";
 import { imagePaths } from "../image.ts";
 
-const podman = { engine: "podman" as const, defaultBridge: "podman" };
-const docker = { engine: "docker" as const, defaultBridge: "bridge" };
+const podman = {
+  engine: "podman",
+  defaultBridge: "podman",
+  netnsNetwork: (path: string) => `ns:${path}`,
+};
+const docker = { engine: "docker", defaultBridge: "bridge" };
 
 Deno.test("engineRunFlags() gives every engine the same ulimits, no network by default", () => {
   const n = hostNofileLimit();
@@ -86,6 +90,12 @@ const DOCKER_SPEC: EngineSpec = {
   isolation: "os-container",
   engine: "docker",
   lowLevelRuntime: "runc",
+  capabilities: { hostsReachableServer: true, networks: ["bridge", "none"] },
+  stateRoots: [],
+  cgroupPaths: () => [],
+  finishesOrphanCreates: true,
+  removeFlags: [],
+  annotates: false,
   binary: "docker",
   aptPackage: "docker.io",
   cliArgs: [],

@@ -11,6 +11,7 @@ import type {
   ProcessResult,
   RunningContainer,
   RuntimeAdapter,
+  RuntimeCapabilities,
   StepSpec,
 } from "../types.ts";
 import type { IsolationClass } from "../../model/result_set.ts";
@@ -34,6 +35,7 @@ export interface RootfsToolSpec {
   isolation: IsolationClass;
   binary: string;
   aptPackage: string;
+  capabilities: RuntimeCapabilities;
   version(binary: string, effects: ProcessEffects): Promise<string | undefined>;
   /** The argv (and options) that run `step` in `bundle.rootfs`; may write files into `bundle.dir`. */
   command(
@@ -85,6 +87,7 @@ export function rootfsToolAdapter(
     id: spec.id,
     name: spec.name,
     isolation: spec.isolation,
+    capabilities: spec.capabilities,
     async detect(ctx: AdapterContext): Promise<Detection> {
       const found = findExecutable(binary);
       if (!found.path) {

@@ -1,8 +1,8 @@
 /**
  * Small wrapper scripts that engines call instead of a low-level runtime, when the runtime needs
- * flags or a workaround the engine cannot pass: runsc with `--platform=ptrace --network=host`,
- * crun in a mount namespace without the cgroup2 `unified` mount (hybrid hosts). Their content is
- * fixed (no input goes into them); they live in {@link WRAPPER_DIR}, shared by the runs on a host.
+ * flags or a workaround the engine cannot pass (each runtime's file writes its own). Their content
+ * is fixed (no input goes into them); they live in {@link WRAPPER_DIR}, shared by the runs on a
+ * host.
  *
  * @module
  */
@@ -11,7 +11,11 @@ import { DAEMON_STATE_DIR } from "./_daemon.ts";
 /** Where wrapper scripts are written. */
 export const WRAPPER_DIR = `${DAEMON_STATE_DIR}/bin`;
 
-function writeScript(name: string, body: string): string {
+/**
+ * Writes the shell script `name` into {@link WRAPPER_DIR} with `body` (fixed text, never input),
+ * unless it holds that already; returns its path.
+ */
+export function writeWrapperScript(name: string, body: string): string {
   const path = `${WRAPPER_DIR}/${name}`;
   const text = `#!/bin/sh\n# Written by ocibench.\n${body}\n`;
   let current: string | undefined;
@@ -28,23 +32,4 @@ function writeScript(name: string, body: string): string {
     Deno.renameSync(tmp, path);
   }
   return path;
-}
-
-/** A runsc wrapper for engines: `runsc --platform=<platform> --network=host "$@"`. */
-export function runscWrapper(runsc: string, platform: string): string {
-  if (!/^[a-z]+$/.test(platform)) throw new TypeError(`bad runsc platform "${platform}"`);
-  if (!/^[\w./-]+$/.test(runsc)) throw new TypeError(`bad runsc path "${runsc}"`);
-  return writeScript(
-    `runsc-${platform}`,
-    `exec ${runsc} --platform=${platform} --network=host "$@"`,
-  );
-}
-
-/** A crun wrapper that hides the cgroup2 `unified` mount from crun (hybrid-cgroup hosts). */
-export function crunHybridWrapper(crun: string): string {
-  if (!/^[\w./-]+$/.test(crun)) throw new TypeError(`bad crun path "${crun}"`);
-  return writeScript(
-    "crun-hybrid",
-    `exec unshare -m -- sh -c 'umount /sys/fs/cgroup/unified && exec "$@"' crun ${crun} "$@"`,
-  );
 }

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "../types.ts";
+import type { RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { IMAGE_PATH_ENV } from "../image_recipe.ts";
-import { type AdapterOptions, readVersion } from "./_common.ts";
+import { type AdapterOptions, NAMESPACE_CAPABILITIES, readVersion } from "./_common.ts";
 import { rootfsToolAdapter } from "./_rootfs_tool.ts";
 
 /** The `bubblewrap` adapter (isolation class `os-container`). */
@@ -19,6 +19,7 @@ export function bubblewrapAdapter(options: AdapterOptions = {}): RuntimeAdapter 
     isolation: "os-container",
     binary: "bwrap",
     aptPackage: "bubblewrap",
+    capabilities: NAMESPACE_CAPABILITIES,
     version: (binary, effects) => readVersion([binary, "--version"], effects, /bubblewrap (\S+)/),
     command(step, bundle, binary) {
       const netns = step.network?.kind === "netns" ? step.network.name : undefined;
@@ -53,3 +54,10 @@ export function bubblewrapAdapter(options: AdapterOptions = {}): RuntimeAdapter 
     },
   }, options);
 }
+
+/** The bubblewrap plugin. */
+export const bubblewrapRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "bubblewrap",
+  adapters: { "bubblewrap": (o) => bubblewrapAdapter(o) },
+  aptPackages: ["bubblewrap"],
+};

@@ -10,14 +10,19 @@
  */
 import type {
   AdapterContext,
+  CommandRunner,
   Detection,
+  ImagePaths,
+  Leftover,
   ProcessResult,
   RunningContainer,
   RuntimeAdapter,
+  RuntimeCapabilities,
+  RuntimePlugin,
   StepSpec,
 } from "../types.ts";
-import { importIntoContainerd } from "../image.ts";
-import { descendantPids, tailOf } from "../process.ts";
+import type { IsolationClass } from "../../model/result_set.ts";
+import { descendantPids, type ProcessEffects, runChecked, tailOf } from "../process.ts";
 import {
   type AdapterOptions,
   effectsOf,
@@ -28,7 +33,8 @@ import {
   uniqueName,
 } from "./_common.ts";
 import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
-import { runscWrapper } from "./_wrappers.ts";
+import { RUNC } from "./runc.ts";
+import { RUNSC, runscWrapper } from "./runsc.ts";
 
 /** The system containerd socket, used when something answers there. */
 export const SYSTEM_CONTAINERD_SOCKET = "/run/containerd/containerd.sock";
@@ -55,6 +61,54 @@ export const CONTAINERD_SHIMS: Record<ContainerdRuntime, string> = {
   kata: "io.containerd.kata.v2",
   firecracker: "aws.firecracker",
 };
+
+/** Isolation class and capabilities of each runtime under containerd. */
+const TRAITS: Record<
+  ContainerdRuntime,
+  { isolation: IsolationClass; capabilities: RuntimeCapabilities }
+> = {
+  runc: {
+    isolation: RUNC.isolation,
+    capabilities: { ...RUNC.capabilities, networks: ["netns", "none"] },
+  },
+  runsc: {
+    isolation: RUNSC.isolation,
+    capabilities: { ...RUNSC.capabilities, networks: ["netns", "none"] },
+  },
+  kata: {
+    isolation: "microvm",
+    capabilities: { hostsReachableServer: true, networks: ["netns", "none"] },
+  },
+  firecracker: {
+    isolation: "microvm",
+    capabilities: { hostsReachableServer: true, networks: ["netns", "none"] },
+  },
+};
+
+/** The image reference containerd knows our image by. */
+export function containerdImageRef(tag: string): string {
+  return `localhost/ocibench:${tag}`;
+}
+
+/** Imports the image's OCI layout tar into containerd, unless it holds the reference already. */
+export async function importIntoContainerd(
+  paths: ImagePaths,
+  ctr: string[],
+  options: { effects: ProcessEffects; log?: (message: string) => void },
+): Promise<void> {
+  const run = options.effects.run;
+  const list = await runChecked([...ctr, "images", "ls", "-q"], { runner: run });
+  if (list.split("\n").includes(containerdImageRef(paths.tag))) return;
+  options.log?.(`containerd: importing image ${paths.hash}`);
+  await runChecked([
+    ...ctr,
+    "images",
+    "import",
+    "--base-name",
+    "localhost/ocibench",
+    paths.ociTar,
+  ], { runner: run, timeoutMs: 10 * 60_000 });
+}
 
 /** The `ctr run` flags of a step (before the image and the container id). */
 export function ctrRunFlags(step: StepSpec): string[] {
@@ -125,13 +179,10 @@ export function containerdAdapter(
   const adapter: RuntimeAdapter = {
     id: options.id ?? `containerd-${runtime}`,
     name: `containerd (ctr) + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
-    isolation: runtime === "runsc"
-      ? "syscall-sandbox"
-      : runtime === "runc"
-      ? "os-container"
-      : "microvm",
+    isolation: TRAITS[runtime].isolation,
     engine: "containerd",
     lowLevelRuntime: runtime,
+    capabilities: TRAITS[runtime].capabilities,
     async detect(ctx: AdapterContext): Promise<Detection> {
       const found = findExecutable(binary);
       if (!found.path) {
@@ -206,8 +257,8 @@ export function containerdAdapter(
           });
           release = () => lease.release();
         }
-        if (!pathExists(`${ctx.image.ociLayout}.tar`)) {
-          throw new Error(`the image ${ctx.image.ociLayout}.tar is missing: run "deno task image"`);
+        if (!pathExists(ctx.image.ociTar)) {
+          throw new Error(`the image ${ctx.image.ociTar} is missing: run "deno task image"`);
         }
         await importIntoContainerd(ctx.image, cli(), { effects, log: ctx.log });
       })();
@@ -224,7 +275,7 @@ export function containerdAdapter(
         "--rm",
         ...runtimeFlags,
         ...ctrRunFlags(step),
-        ctx.image.refs.containerd,
+        containerdImageRef(ctx.image.tag),
         name,
         ...step.argv,
       ], { timeoutMs: step.timeoutMs, signal: step.signal });
@@ -239,7 +290,7 @@ export function containerdAdapter(
         "--detach",
         ...runtimeFlags,
         ...ctrRunFlags(step),
-        ctx.image.refs.containerd,
+        containerdImageRef(ctx.image.tag),
         name,
         ...step.argv,
       ], { timeoutMs: 120_000, signal: step.signal });
@@ -303,3 +354,32 @@ export function containerdAdapter(
   };
   return adapter;
 }
+
+/** containerd containers of a run, on the system socket and on ours, where one answers. */
+async function findContainerdLeftovers(prefix: string, run: CommandRunner): Promise<Leftover[]> {
+  const found: Leftover[] = [];
+  for (const socket of [SYSTEM_CONTAINERD_SOCKET, `${OCIBENCH_CONTAINERD_DIR}/containerd.sock`]) {
+    if (!pathExists(socket)) continue;
+    const r = await run(
+      ["ctr", "--address", socket, "--namespace", CONTAINERD_NAMESPACE, "containers", "ls", "-q"],
+      { timeoutMs: 30_000 },
+    );
+    for (const n of r.stdout.split("\n").map((l) => l.trim())) {
+      if (n.startsWith(prefix)) {
+        found.push({ kind: "container", where: `containerd ${socket}`, name: n });
+      }
+    }
+  }
+  return found;
+}
+
+/** The containerd plugin: containerd with runc and runsc, and its containers as leftovers. */
+export const containerdRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "containerd",
+  adapters: {
+    "containerd-runc": (o) => containerdAdapter("runc", o),
+    "containerd-runsc": (o) => containerdAdapter("runsc", o),
+  },
+  aptPackages: ["containerd"],
+  findLeftovers: findContainerdLeftovers,
+};

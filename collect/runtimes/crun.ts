@@ -9,9 +9,23 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "../types.ts";
+import type { RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { bundleRuntimeAdapter } from "./_bundle.ts";
-import { type AdapterOptions, readVersion } from "./_common.ts";
+import { writeWrapperScript } from "./_wrappers.ts";
+import {
+  type AdapterOptions,
+  type LowLevelRuntime,
+  NAMESPACE_CAPABILITIES,
+  readVersion,
+} from "./_common.ts";
+
+/** crun as a low-level runtime, also under the engines. */
+export const CRUN: LowLevelRuntime = {
+  binary: "crun",
+  isolation: "os-container",
+  stateRoot: { binary: "crun", root: "/run/crun" },
+  capabilities: { hostsReachableServer: true, directIo: true },
+};
 
 /** The machine-wide fix for crun's hybrid-cgroup refusal (the controller here is hugetlb). */
 export const CRUN_HYBRID_FIX: string =
@@ -50,10 +64,11 @@ export function crunAdapter(options: CrunAdapterOptions = {}): RuntimeAdapter {
   const adapter = bundleRuntimeAdapter({
     id: "crun",
     name: "crun",
-    isolation: "os-container",
-    binary: "crun",
+    isolation: CRUN.isolation,
+    binary: CRUN.binary,
     aptPackage: "crun",
-    stateRoot: "/run/crun",
+    stateRoot: CRUN.stateRoot,
+    capabilities: NAMESPACE_CAPABILITIES,
     globalArgs: () => [],
     wrap: workaround
       ? (argv) =>
@@ -82,4 +97,21 @@ export function crunAdapter(options: CrunAdapterOptions = {}): RuntimeAdapter {
     notes: CRUN_WORKAROUND_NOTE,
   });
   return adapter;
+}
+
+/** The crun plugin: the `crun` adapter and crun's state root. */
+export const crunRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "crun",
+  adapters: { crun: (o) => crunAdapter(o) },
+  aptPackages: ["crun"],
+  stateRoots: [CRUN.stateRoot],
+};
+
+/** A crun wrapper that hides the cgroup2 `unified` mount from crun (hybrid-cgroup hosts). */
+export function crunHybridWrapper(crun: string): string {
+  if (!/^[\w./-]+$/.test(crun)) throw new TypeError(`bad crun path "${crun}"`);
+  return writeWrapperScript(
+    "crun-hybrid",
+    `exec unshare -m -- sh -c 'umount /sys/fs/cgroup/unified && exec "$@"' crun ${crun} "$@"`,
+  );
 }

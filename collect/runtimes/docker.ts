@@ -10,14 +10,29 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "../types.ts";
-import { importIntoDocker } from "../image.ts";
-import { REAL_PROCESS_EFFECTS } from "../process.ts";
+import type { CommandRunner, Leftover, RuntimeAdapter, RuntimePlugin } from "../types.ts";
+import { importRootfsTar } from "../image_import.ts";
+import { REAL_PROCESS_EFFECTS, runChecked } from "../process.ts";
+import { listDir } from "../host_fs.ts";
 import { engineAdapter } from "./_engine.ts";
-import { type AdapterOptions, effectsOf, findExecutable, readVersion } from "./_common.ts";
+import {
+  type AdapterOptions,
+  effectsOf,
+  findExecutable,
+  type LowLevelRuntime,
+  pathExists,
+  readVersion,
+} from "./_common.ts";
 import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
-import { crunHybridWrapper, runscWrapper } from "./_wrappers.ts";
-import { CRUN_HYBRID_FIX, CRUN_WORKAROUND_NOTE, crunNeedsUnifiedUnmount } from "./crun.ts";
+import {
+  CRUN,
+  CRUN_HYBRID_FIX,
+  CRUN_WORKAROUND_NOTE,
+  crunHybridWrapper,
+  crunNeedsUnifiedUnmount,
+} from "./crun.ts";
+import { RUNC } from "./runc.ts";
+import { RUNSC, runscWrapper } from "./runsc.ts";
 
 /** The docker CLI used (API 1.41, as Debian's dockerd 20.10). */
 export const DOCKER_CLI = "/usr/bin/docker";
@@ -26,6 +41,8 @@ export const DOCKER_SOCKET = "/var/run/docker.sock";
 
 /** Low-level runtimes docker drives here. */
 export type DockerRuntime = "runc" | "crun" | "runsc";
+
+const LOW_LEVEL: Record<DockerRuntime, LowLevelRuntime> = { runc: RUNC, crun: CRUN, runsc: RUNSC };
 
 /** The name docker knows a runtime by. */
 export function dockerRuntimeName(runtime: DockerRuntime): string {
@@ -57,16 +74,28 @@ export function dockerAdapter(
 ): RuntimeAdapter {
   const effects = effectsOf(options);
   const cliArgs = ["--host", `unix://${DOCKER_SOCKET}`];
+  const low = LOW_LEVEL[runtime];
   return engineAdapter({
     id: `docker-${runtime}`,
     name: `docker + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
-    isolation: runtime === "runsc" ? "syscall-sandbox" : "os-container",
+    isolation: low.isolation,
     engine: "docker",
     lowLevelRuntime: runtime,
+    // docker cannot join a network namespace by path: its steps use its bridge.
+    capabilities: { ...low.capabilities, networks: ["bridge", "none"] },
+    stateRoots: [low.stateRoot],
+    cgroupPaths: dockerCgroupPaths,
+    // dockerd finishes a create whose client was killed.
+    finishesOrphanCreates: true,
+    hostBridgeAddress: () => dockerBridgeGateway(effects.run),
     binary: DOCKER_CLI,
     aptPackage: "docker.io",
     cliArgs,
     defaultBridge: "bridge",
+    // docker rm -f kills at once.
+    removeFlags: [],
+    // docker 20.10 has no --annotation; its shim cleans up after itself.
+    annotates: false,
     async up(ctx, cli) {
       const dockerd = findExecutable("dockerd");
       if (!dockerd.path) throw new Error("dockerd is not installed");
@@ -102,8 +131,15 @@ export function dockerAdapter(
       }
       return undefined;
     },
-    importImage: (paths, cli, effects, log) => importIntoDocker(paths, cli, { effects, log }),
-    imageRef: (paths) => paths.refs.docker,
+    importImage: (paths, cli, effects, log) =>
+      importRootfsTar(paths, {
+        cli,
+        has: ["image", "inspect"],
+        ref: dockerImageRef(paths.tag),
+        effects,
+        log,
+      }),
+    imageRef: (paths) => dockerImageRef(paths.tag),
     async versions(cli, effects) {
       const components: Record<string, string> = {};
       const server = await readVersion(
@@ -133,3 +169,83 @@ export function dockerAdapter(
     },
   }, options);
 }
+
+/** Where the low-level runtime puts the cgroup of docker container `id` (cgroupfs manager). */
+export function dockerCgroupPaths(id: string): string[] {
+  return [`docker/${id}`];
+}
+
+/** The image reference docker knows our image by. */
+export function dockerImageRef(tag: string): string {
+  return `ocibench:${tag}`;
+}
+
+/** The host's address on docker's default bridge (its gateway). */
+async function dockerBridgeGateway(run: CommandRunner): Promise<string> {
+  const out = await runChecked([
+    DOCKER_CLI,
+    "--host",
+    `unix://${DOCKER_SOCKET}`,
+    "network",
+    "inspect",
+    "bridge",
+    "--format",
+    "{{range .IPAM.Config}}{{.Gateway}} {{end}}",
+  ], { runner: run, timeoutMs: 30_000 });
+  const gateway = out.split(/\s+/).find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
+  if (!gateway) throw new Error(`docker's bridge network has no IPv4 gateway ("${out}")`);
+  return gateway;
+}
+
+/**
+ * docker containers of a run: asked of dockerd when it answers, else read from its data root
+ * (`config.v2.json` of each container records its name).
+ */
+async function findDockerLeftovers(prefix: string, run: CommandRunner): Promise<Leftover[]> {
+  const found: Leftover[] = [];
+  if (pathExists(DOCKER_SOCKET)) {
+    const r = await run([
+      DOCKER_CLI,
+      "--host",
+      `unix://${DOCKER_SOCKET}`,
+      "ps",
+      "--all",
+      "--filter",
+      `name=${prefix}`,
+      "--format",
+      "{{.Names}}",
+    ], { timeoutMs: 30_000 });
+    if (r.exitCode === 0) {
+      for (const n of r.stdout.split("\n").map((l) => l.trim())) {
+        if (n.startsWith(prefix)) found.push({ kind: "container", where: "docker", name: n });
+      }
+      return found;
+    }
+  }
+  const root = "/var/lib/docker/containers";
+  for (const id of listDir(root)) {
+    try {
+      const config = Deno.readTextFileSync(`${root}/${id}/config.v2.json`);
+      const name = /"Name":"\/([^"]+)"/.exec(config)?.[1];
+      if (name?.startsWith(prefix)) {
+        found.push({ kind: "container", where: "docker (stopped daemon)", name });
+      }
+    } catch {
+      // Not a container directory.
+    }
+  }
+  return found;
+}
+
+/** The docker plugin: docker with runc, crun and runsc, and its containers as leftovers. */
+export const dockerRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "docker",
+  adapters: {
+    "docker-runc": (o) => dockerAdapter("runc", o),
+    "docker-crun": (o) => dockerAdapter("crun", o),
+    "docker-runsc": (o) => dockerAdapter("runsc", o),
+  },
+  aptPackages: ["docker.io"],
+  containerCgroupPaths: dockerCgroupPaths,
+  findLeftovers: findDockerLeftovers,
+};

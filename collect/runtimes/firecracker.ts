@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { AdapterContext, Detection, RuntimeAdapter } from "../types.ts";
+import type { AdapterContext, Detection, RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { type AdapterOptions, findExecutable, pathExists } from "./_common.ts";
 import { containerdAdapter } from "./containerd.ts";
 
@@ -52,3 +52,10 @@ export function firecrackerAdapter(options: AdapterOptions = {}): RuntimeAdapter
     },
   };
 }
+
+/** The firecracker plugin (not packaged for Debian: no apt package to install). */
+export const firecrackerRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "firecracker",
+  adapters: { firecracker: (o) => firecrackerAdapter(o) },
+  aptPackages: [],
+};

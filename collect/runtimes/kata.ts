@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AdapterContext, Detection, RuntimeAdapter } from "../types.ts";
+import type { AdapterContext, Detection, RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { type AdapterOptions, findExecutable } from "./_common.ts";
 import { containerdAdapter } from "./containerd.ts";
 
@@ -42,3 +42,10 @@ export function kataAdapter(options: AdapterOptions & { shim?: string } = {}): R
     },
   };
 }
+
+/** The kata plugin (not packaged for Debian: no apt package to install). */
+export const kataRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "kata",
+  adapters: { kata: (o) => kataAdapter(o) },
+  aptPackages: [],
+};

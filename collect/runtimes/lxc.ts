@@ -6,10 +6,10 @@
  *
  * @module
  */
-import type { RuntimeAdapter, StepSpec } from "../types.ts";
+import type { RuntimeAdapter, RuntimePlugin, StepSpec } from "../types.ts";
 import { IMAGE_PATH_ENV } from "../image_recipe.ts";
 import { CPU_PERIOD_US, hostNofileLimit } from "../oci_config.ts";
-import { type AdapterOptions, readVersion } from "./_common.ts";
+import { type AdapterOptions, NAMESPACE_CAPABILITIES, readVersion } from "./_common.ts";
 import { rootfsToolAdapter } from "./_rootfs_tool.ts";
 
 function clean(value: string, what: string): string {
@@ -90,6 +90,7 @@ export function lxcAdapter(options: AdapterOptions = {}): RuntimeAdapter {
     isolation: "os-container",
     binary: "lxc-execute",
     aptPackage: "lxc",
+    capabilities: NAMESPACE_CAPABILITIES,
     ownLimits: true,
     version: (binary, effects) => readVersion([binary, "--version"], effects),
     command(step, bundle, binary) {
@@ -112,3 +113,10 @@ export function lxcAdapter(options: AdapterOptions = {}): RuntimeAdapter {
     },
   }, options);
 }
+
+/** The lxc plugin. */
+export const lxcRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "lxc",
+  adapters: { "lxc": (o) => lxcAdapter(o) },
+  aptPackages: ["lxc"],
+};

@@ -4,20 +4,26 @@
  *
  * @module
  */
-import type { AdapterContext, Detection, ImagePaths, RuntimeAdapter } from "../types.ts";
+import type {
+  AdapterContext,
+  Detection,
+  ImagePaths,
+  RuntimeAdapter,
+  RuntimePlugin,
+} from "../types.ts";
 import type { AdapterOptions } from "./_common.ts";
-import { nativeAdapter } from "./native.ts";
-import { runcAdapter } from "./runc.ts";
-import { crunAdapter } from "./crun.ts";
-import { runscAdapter } from "./runsc.ts";
-import { podmanAdapter } from "./podman.ts";
-import { dockerAdapter } from "./docker.ts";
-import { containerdAdapter } from "./containerd.ts";
-import { lxcAdapter } from "./lxc.ts";
-import { systemdNspawnAdapter } from "./systemd_nspawn.ts";
-import { bubblewrapAdapter } from "./bubblewrap.ts";
-import { kataAdapter } from "./kata.ts";
-import { firecrackerAdapter } from "./firecracker.ts";
+import { nativeRuntime } from "./native.ts";
+import { runcRuntime } from "./runc.ts";
+import { crunRuntime } from "./crun.ts";
+import { runscRuntime } from "./runsc.ts";
+import { podmanRuntime } from "./podman.ts";
+import { dockerRuntime } from "./docker.ts";
+import { containerdRuntime } from "./containerd.ts";
+import { lxcRuntime } from "./lxc.ts";
+import { systemdNspawnRuntime } from "./systemd_nspawn.ts";
+import { bubblewrapRuntime } from "./bubblewrap.ts";
+import { kataRuntime } from "./kata.ts";
+import { firecrackerRuntime } from "./firecracker.ts";
 
 export type { AdapterOptions } from "./_common.ts";
 export { nativeAdapter } from "./native.ts";
@@ -33,26 +39,26 @@ export { bubblewrapAdapter } from "./bubblewrap.ts";
 export { kataAdapter } from "./kata.ts";
 export { firecrackerAdapter } from "./firecracker.ts";
 
+/** Every runtime plugin, one line each, in the order reports list their adapters. */
+export const RUNTIME_PLUGINS: readonly RuntimePlugin<AdapterOptions>[] = [
+  nativeRuntime,
+  runcRuntime,
+  crunRuntime,
+  runscRuntime,
+  podmanRuntime,
+  dockerRuntime,
+  containerdRuntime,
+  lxcRuntime,
+  systemdNspawnRuntime,
+  bubblewrapRuntime,
+  kataRuntime,
+  firecrackerRuntime,
+];
+
 /** Factories of every known adapter, by id, in the order reports list them. */
-export const ADAPTER_FACTORIES: Record<string, (options?: AdapterOptions) => RuntimeAdapter> = {
-  "native": (o) => nativeAdapter(o),
-  "runc": (o) => runcAdapter(o),
-  "crun": (o) => crunAdapter(o),
-  "runsc-ptrace": (o) => runscAdapter({ ...o, platform: "ptrace" }),
-  "podman-runc": (o) => podmanAdapter("runc", o),
-  "podman-crun": (o) => podmanAdapter("crun", o),
-  "podman-runsc": (o) => podmanAdapter("runsc", o),
-  "docker-runc": (o) => dockerAdapter("runc", o),
-  "docker-crun": (o) => dockerAdapter("crun", o),
-  "docker-runsc": (o) => dockerAdapter("runsc", o),
-  "containerd-runc": (o) => containerdAdapter("runc", o),
-  "containerd-runsc": (o) => containerdAdapter("runsc", o),
-  "lxc": (o) => lxcAdapter(o),
-  "systemd-nspawn": (o) => systemdNspawnAdapter(o),
-  "bubblewrap": (o) => bubblewrapAdapter(o),
-  "kata": (o) => kataAdapter(o),
-  "firecracker": (o) => firecrackerAdapter(o),
-};
+export const ADAPTER_FACTORIES: Readonly<
+  Record<string, (options?: AdapterOptions) => RuntimeAdapter>
+> = Object.fromEntries(RUNTIME_PLUGINS.flatMap((p) => Object.entries(p.adapters)));
 
 /** Every known adapter id. */
 export const RUNTIME_IDS: readonly string[] = Object.keys(ADAPTER_FACTORIES);
@@ -64,6 +70,24 @@ export function adapterById(id: string, options: AdapterOptions = {}): RuntimeAd
     throw new RangeError(`unknown runtime "${id}"; known: ${RUNTIME_IDS.join(", ")}`);
   }
   return factory(options);
+}
+
+/** The plugin that offers adapter `id`, or undefined. */
+export function pluginOf(id: string): RuntimePlugin<AdapterOptions> | undefined {
+  return RUNTIME_PLUGINS.find((p) => id in p.adapters);
+}
+
+/**
+ * A fresh adapter of the baseline: the registered runtime of isolation class `native` (a plain
+ * host process), which runs the far end of a network benchmark when the runtime under test
+ * cannot host it.
+ */
+export function baselineAdapter(options: AdapterOptions = {}): RuntimeAdapter {
+  for (const id of RUNTIME_IDS) {
+    const adapter = adapterById(id, options);
+    if (adapter.isolation === "native") return adapter;
+  }
+  throw new RangeError(`no registered runtime has isolation class "native"`);
 }
 
 /** Fresh adapters for every known id (or the ids given). */

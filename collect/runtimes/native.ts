@@ -13,6 +13,7 @@ import type {
   ProcessResult,
   RunningContainer,
   RuntimeAdapter,
+  RuntimePlugin,
   StepSpec,
 } from "../types.ts";
 import { descendantPids, type RunProcessOptions } from "../process.ts";
@@ -21,6 +22,7 @@ import {
   type AdapterOptions,
   effectsOf,
   findExecutable,
+  NAMESPACE_CAPABILITIES,
   readVersion,
   uniqueName,
 } from "./_common.ts";
@@ -76,6 +78,7 @@ export function nativeAdapter(options: AdapterOptions = {}): RuntimeAdapter {
     id: "native",
     name: "native (host process)",
     isolation: "native",
+    capabilities: NAMESPACE_CAPABILITIES,
     async detect(ctx: AdapterContext): Promise<Detection> {
       // `binary` lets a test point the trial at a broken program.
       const found = findExecutable(options.binary ?? "true");
@@ -132,3 +135,10 @@ export function nativeAdapter(options: AdapterOptions = {}): RuntimeAdapter {
     },
   };
 }
+
+/** The native plugin: the baseline, a plain host process (coreutils' `true` for its trial). */
+export const nativeRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "native",
+  adapters: { native: (o) => nativeAdapter(o) },
+  aptPackages: ["coreutils"],
+};

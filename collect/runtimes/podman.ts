@@ -6,15 +6,40 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "../types.ts";
-import { importIntoPodman } from "../image.ts";
+import type { CommandRunner, Leftover, RuntimeAdapter, RuntimePlugin } from "../types.ts";
+import { importRootfsTar } from "../image_import.ts";
 import { engineAdapter } from "./_engine.ts";
-import { type AdapterOptions, findExecutable, readVersion } from "./_common.ts";
-import { crunHybridWrapper, runscWrapper } from "./_wrappers.ts";
-import { CRUN_HYBRID_FIX, CRUN_WORKAROUND_NOTE, crunNeedsUnifiedUnmount } from "./crun.ts";
+import {
+  type AdapterOptions,
+  findExecutable,
+  type LowLevelRuntime,
+  pathExists,
+  readVersion,
+} from "./_common.ts";
+import {
+  CRUN,
+  CRUN_HYBRID_FIX,
+  CRUN_WORKAROUND_NOTE,
+  crunHybridWrapper,
+  crunNeedsUnifiedUnmount,
+} from "./crun.ts";
+import { RUNC } from "./runc.ts";
+import { RUNSC, runscWrapper } from "./runsc.ts";
 
 /** Low-level runtimes podman drives here. */
 export type PodmanRuntime = "runc" | "crun" | "runsc";
+
+const LOW_LEVEL: Record<PodmanRuntime, LowLevelRuntime> = { runc: RUNC, crun: CRUN, runsc: RUNSC };
+
+/** Where the low-level runtime puts the cgroup of podman container `id` (cgroupfs manager). */
+export function podmanCgroupPaths(id: string): string[] {
+  return [`libpod_parent/libpod-${id}`];
+}
+
+/** The image reference podman knows our image by. */
+export function podmanImageRef(tag: string): string {
+  return `localhost/ocibench:${tag}`;
+}
 
 /** The `podman-<runtime>` adapter. */
 export function podmanAdapter(
@@ -22,16 +47,25 @@ export function podmanAdapter(
   options: AdapterOptions = {},
 ): RuntimeAdapter {
   let runtimePath = runtime as string;
+  const low = LOW_LEVEL[runtime];
   return engineAdapter({
     id: `podman-${runtime}`,
     name: `podman + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
-    isolation: runtime === "runsc" ? "syscall-sandbox" : "os-container",
+    isolation: low.isolation,
     engine: "podman",
     lowLevelRuntime: runtime,
+    capabilities: { ...low.capabilities, networks: ["bridge", "netns", "none"] },
+    stateRoots: [low.stateRoot],
+    cgroupPaths: podmanCgroupPaths,
+    finishesOrphanCreates: false,
     binary: "podman",
     aptPackage: "podman",
     cliArgs: [],
     defaultBridge: "podman",
+    netnsNetwork: (path) => `ns:${path}`,
+    // podman would wait 10 s for a PID 1 that ignores SIGTERM.
+    removeFlags: ["--time", "0"],
+    annotates: true,
     up() {
       const found = findExecutable(runtime);
       if (!found.path) {
@@ -46,8 +80,15 @@ export function podmanAdapter(
       return Promise.resolve(() => Promise.resolve());
     },
     runtimeFlag: () => runtimePath,
-    importImage: (paths, cli, effects, log) => importIntoPodman(paths, cli, { effects, log }),
-    imageRef: (paths) => paths.refs.podman,
+    importImage: (paths, cli, effects, log) =>
+      importRootfsTar(paths, {
+        cli,
+        has: ["image", "exists"],
+        ref: podmanImageRef(paths.tag),
+        effects,
+        log,
+      }),
+    imageRef: (paths) => podmanImageRef(paths.tag),
     async versions(cli, effects) {
       const components: Record<string, string> = {};
       const podman = await readVersion(
@@ -70,3 +111,32 @@ export function podmanAdapter(
     },
   }, options);
 }
+
+/** podman containers of a run, when podman is installed. */
+async function findPodmanLeftovers(prefix: string, run: CommandRunner): Promise<Leftover[]> {
+  if (!pathExists("/usr/bin/podman")) return [];
+  const r = await run([
+    "podman",
+    "ps",
+    "--all",
+    "--filter",
+    `name=${prefix}`,
+    "--format",
+    "{{.Names}}",
+  ], { timeoutMs: 60_000 });
+  return r.stdout.split("\n").map((l) => l.trim()).filter((n) => n.startsWith(prefix))
+    .map((name) => ({ kind: "container", where: "podman", name }));
+}
+
+/** The podman plugin: podman with runc, crun and runsc, and its containers as leftovers. */
+export const podmanRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "podman",
+  adapters: {
+    "podman-runc": (o) => podmanAdapter("runc", o),
+    "podman-crun": (o) => podmanAdapter("crun", o),
+    "podman-runsc": (o) => podmanAdapter("runsc", o),
+  },
+  aptPackages: ["podman"],
+  containerCgroupPaths: podmanCgroupPaths,
+  findLeftovers: findPodmanLeftovers,
+};

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "../types.ts";
-import { type AdapterOptions, readVersion } from "./_common.ts";
+import type { RuntimeAdapter, RuntimePlugin } from "../types.ts";
+import { type AdapterOptions, NAMESPACE_CAPABILITIES, readVersion } from "./_common.ts";
 import { rootfsToolAdapter } from "./_rootfs_tool.ts";
 
 /** The `systemd-nspawn` adapter (isolation class `os-container`). */
@@ -17,6 +17,7 @@ export function systemdNspawnAdapter(options: AdapterOptions = {}): RuntimeAdapt
     isolation: "os-container",
     binary: "systemd-nspawn",
     aptPackage: "systemd-container",
+    capabilities: NAMESPACE_CAPABILITIES,
     version: (binary, effects) => readVersion([binary, "--version"], effects, /systemd (\d+)/),
     command(step, bundle, binary) {
       if (step.network?.kind === "bridge") throw new Error("systemd-nspawn: no bridge network");
@@ -46,3 +47,10 @@ export function systemdNspawnAdapter(options: AdapterOptions = {}): RuntimeAdapt
     },
   }, options);
 }
+
+/** The systemd-nspawn plugin. */
+export const systemdNspawnRuntime: RuntimePlugin<AdapterOptions> = {
+  name: "systemd_nspawn",
+  adapters: { "systemd-nspawn": (o) => systemdNspawnAdapter(o) },
+  aptPackages: ["systemd-container"],
+};

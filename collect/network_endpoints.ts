@@ -1,13 +1,16 @@
 /**
- * The two endpoints of a network benchmark for the runtime under test, shared by `iperf3.ts`
- * and `qperf.ts`: a server started in the background and a client run to completion, placed so
- * that only loopback, our own network namespaces and the engines' own bridges carry traffic.
+ * The two endpoints of a network benchmark for the runtime under test, shared by the network
+ * benchmarks: a server started in the background and a client run to completion, placed from the
+ * runtime's declared capabilities so that only loopback, our own network namespaces and the
+ * engines' own bridges carry traffic.
  *
- * - docker and podman: both containers on the engine's bridge;
+ * - a runtime whose preferred network is a bridge of its own (an engine's): both containers on
+ *   that bridge;
  * - every other runtime: two namespaces `<prefix>-a`/`-b` joined by a veth pair (collect/netns.ts);
- * - a runtime that cannot host the server (gVisor's runsc here): the server runs natively — in
- *   namespace `a`, or for docker on the host side of the bridge (its gateway address) — and the
- *   client in the runtime. The topology string of each sample says which.
+ * - a runtime that cannot host the server (`capabilities.hostsReachableServer` false): the server
+ *   runs under the baseline (the registered `native`-class runtime) — in namespace `a` when the
+ *   runtime joins namespaces, else on the host side of its bridge (`hostBridgeAddress()`) — and
+ *   the client in the runtime. The topology string of each sample says which.
  *
  * Everything started is stopped and every namespace removed, also on failure and on abort.
  *
@@ -20,21 +23,38 @@ import type {
   RunningContainer,
   RuntimeAdapter,
   StepSpec,
-} from "../types.ts";
-import { createNetnsPair, type NetnsPair } from "../netns.ts";
-import { nativeAdapter } from "../runtimes/native.ts";
-import { runChecked } from "../process.ts";
-import { requireSuccess } from "../errors.ts";
-import { DOCKER_CLI, DOCKER_SOCKET } from "../runtimes/docker.ts";
+} from "./types.ts";
+import { createNetnsPair, type NetnsPair } from "./netns.ts";
+import { baselineAdapter } from "./runtimes/mod.ts";
+import { requireSuccess } from "./errors.ts";
 
-/** Whether `runtime` runs on gVisor (whose sandbox cannot host our servers here). */
-export function isGvisor(runtime: RuntimeAdapter): boolean {
-  return runtime.lowLevelRuntime === "runsc" || runtime.id.startsWith("runsc");
-}
+/** Where the two endpoints go, from the runtime's declared capabilities. */
+export type EndpointPlacement =
+  /** Both on the runtime's own bridge. */
+  | "bridge"
+  /** The baseline's server on the host side of the runtime's bridge, the client on the bridge. */
+  | "bridge-host-server"
+  /** Two namespaces joined by a veth pair. */
+  | "netns-pair";
 
-/** Whether `runtime` is driven by an engine with its own bridge network. */
-export function usesEngineBridge(runtime: RuntimeAdapter): boolean {
-  return runtime.engine === "docker" || runtime.engine === "podman";
+/**
+ * How {@link withServerAndClient} places the endpoints for `runtime`: on its preferred network
+ * (the first of `capabilities.networks` other than `none`), except that a server run under the
+ * baseline needs a namespace the runtime can join, or else the host side of its bridge. Raises
+ * RangeError when the runtime declares no network that fits.
+ */
+export function placeEndpoints(runtime: RuntimeAdapter, serverNative: boolean): EndpointPlacement {
+  const networks = runtime.capabilities.networks;
+  const preferred = networks.find((k) => k !== "none");
+  if (!serverNative && preferred === "bridge") return "bridge";
+  if (networks.includes("netns")) return "netns-pair";
+  if (serverNative && networks.includes("bridge") && runtime.hostBridgeAddress) {
+    return "bridge-host-server";
+  }
+  throw new RangeError(
+    `${runtime.id} declares no network for a ${serverNative ? "host server" : "server"} and a ` +
+      `client (networks: ${networks.join(", ")})`,
+  );
 }
 
 /** Options of {@link withServerAndClient}. */
@@ -69,9 +89,9 @@ export async function withServerAndClient<T>(
   body: (client: ClientSide) => Promise<T>,
 ): Promise<T> {
   const runtime = ctx.runtime;
-  const native = nativeAdapter();
-  const serverRuntime = options.serverNative ? native : runtime;
-  const bridge = usesEngineBridge(runtime);
+  const serverRuntime = options.serverNative ? baselineAdapter() : runtime;
+  const placement = placeEndpoints(runtime, options.serverNative);
+  const bridgeName = runtime.engine ?? runtime.id;
   let pair: NetnsPair | undefined;
   let server: RunningContainer | undefined;
   try {
@@ -79,18 +99,17 @@ export async function withServerAndClient<T>(
     let clientNetwork: NetworkSpec;
     let bindAddress: string;
     let where: string;
-    if (bridge && !(options.serverNative && runtime.engine !== "docker")) {
+    if (placement === "bridge-host-server") {
+      // The baseline's server listens on the host's side of the runtime's bridge.
       clientNetwork = { kind: "bridge" };
-      if (options.serverNative) {
-        // The native server listens on the host's side of docker's bridge.
-        bindAddress = await dockerBridgeGateway();
-        serverNetwork = { kind: "none" };
-        where = `${runtime.engine} bridge, server on the host side (${bindAddress})`;
-      } else {
-        serverNetwork = { kind: "bridge" };
-        bindAddress = "0.0.0.0";
-        where = `${runtime.engine} bridge`;
-      }
+      bindAddress = await runtime.hostBridgeAddress!();
+      serverNetwork = { kind: "none" };
+      where = `${bridgeName} bridge, server on the host side (${bindAddress})`;
+    } else if (placement === "bridge") {
+      clientNetwork = { kind: "bridge" };
+      serverNetwork = { kind: "bridge" };
+      bindAddress = "0.0.0.0";
+      where = `${bridgeName} bridge`;
     } else {
       pair = await createNetnsPair(`${ctx.adapter.namePrefix}-net${uniqueSuffix()}`);
       serverNetwork = { kind: "netns", name: pair.a.name };
@@ -136,22 +155,6 @@ let suffix = 0;
 function uniqueSuffix(): string {
   suffix += 1;
   return String(suffix);
-}
-
-async function dockerBridgeGateway(): Promise<string> {
-  const out = await runChecked([
-    DOCKER_CLI,
-    "--host",
-    `unix://${DOCKER_SOCKET}`,
-    "network",
-    "inspect",
-    "bridge",
-    "--format",
-    "{{range .IPAM.Config}}{{.Gateway}} {{end}}",
-  ], { timeoutMs: 30_000 });
-  const gateway = out.split(/\s+/).find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
-  if (!gateway) throw new Error(`docker's bridge network has no IPv4 gateway ("${out}")`);
-  return gateway;
 }
 
 /** Options of {@link runClientUntilConnected}. */
