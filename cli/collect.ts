@@ -26,7 +26,7 @@ import { checkRunLock } from "../collect/run_lock.ts";
 import { REAL_FILE_SYSTEM } from "../collect/run_effects.ts";
 import type { RunRecordOptions } from "../collect/samples_log.ts";
 import { DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME_S } from "../collect/adaptive.ts";
-import { DEFAULT_BASELINE, DEFAULT_LOOKS, DEFAULT_MIN_RUNS } from "../collect/budget_policy.ts";
+import { DEFAULT_LOOKS, DEFAULT_MIN_RUNS } from "../collect/budget_policy.ts";
 import { parseDuration } from "./parse_duration.ts";
 import type { RuntimeAdapter } from "../collect/types.ts";
 import { allAdapters } from "../collect/runtimes/mod.ts";
@@ -65,7 +65,7 @@ Options:
                            ${DEFAULT_LOOKS} looks at the data share the 5 % error rate (the last look
                            about half), so looking often does not inflate false decisions
   --min-runs N             measured runs of every cell before the first look (default ${DEFAULT_MIN_RUNS})
-  --baseline ID            the runtime verdicts compare with (default ${DEFAULT_BASELINE})
+  --baseline ID            the runtime verdicts compare with (default: the native one)
   --resume RUN_ID          continue an interrupted or killed run without redoing finished steps
                            (the run id, e.g. 20261127-075501-3f9a0c, with --out for its directory;
                            one collection of a run at a time)
@@ -219,8 +219,13 @@ export async function collectRequestFrom(
     } catch (error) {
       throw new UsageError(`collect: ${(error as Error).message}`);
     }
-    const baseline = values.baseline ?? DEFAULT_BASELINE;
     const ids = runtimeIds ?? all.map((a) => a.id);
+    const baseline = values.baseline ?? all.find((a) => a.isolation === "native")?.id;
+    if (baseline === undefined) {
+      throw new UsageError(
+        "collect: no runtime runs natively to compare with; name one with --baseline",
+      );
+    }
     if (!ids.includes(baseline)) {
       throw new UsageError(
         `collect: the baseline "${baseline}" is not among the runtimes (${ids.join(", ")}); ` +

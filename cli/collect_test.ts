@@ -64,7 +64,7 @@ Deno.test("collect --resume of a run another session is collecting fails at once
 });
 
 Deno.test("collect --budget records the budget, min-runs and baseline; refuses a second mode", async () => {
-  const all = [fakeRuntime("native"), fakeRuntime("runc")];
+  const all = [{ ...fakeRuntime("native"), isolation: "native" as const }, fakeRuntime("runc")];
   const request = await collectRequestFrom(
     { budget: "8m", "min-runs": "4", benchmarks: "startup", seed: "3" },
     all,

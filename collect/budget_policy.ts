@@ -51,8 +51,6 @@ export const DEFAULT_MIN_RUNS = 3;
 export const DEFAULT_LOOKS = 10;
 /** Level at which a metric's decisions hold together, over every look and runtime. */
 export const BUDGET_LEVEL = 0.95;
-/** The runtime every other is compared with, unless the run names another. */
-export const DEFAULT_BASELINE = "native";
 
 /** What a budgeted run records (in its samples log, so `--resume` does the same). */
 export interface BudgetTarget {

@@ -1,4 +1,5 @@
-import { assertEquals } from "../tests/assert.ts";
+import { assert, assertEquals } from "../tests/assert.ts";
+import { allAdapters } from "./runtimes/mod.ts";
 import { fakeBenchmark, fakeRecord, fakeRunHarness, fakeRuntime } from "./_fake_run.ts";
 import { ignoresODirect } from "./mark_not_comparable.ts";
 import {
@@ -70,4 +71,13 @@ Deno.test("ignoresODirect() reads the declared capability; undeclared counts as 
   assertEquals(ignoresODirect({ id: "x", capabilities: { honoursODirect: false } }), true);
   assertEquals(ignoresODirect({ id: "x", honoursODirect: false }), true);
   assertEquals(ignoresODirect({ id: "x", honoursODirect: true }), false);
+});
+
+Deno.test("every gVisor adapter declares that its O_DIRECT goes through a cache, and no other does", () => {
+  const declared = allAdapters().filter(ignoresODirect).map((a) => a.id).sort();
+  assertEquals(
+    declared,
+    allAdapters().map((a) => a.id).filter((id) => id.includes("runsc")).sort(),
+  );
+  assert(declared.length > 0);
 });
