@@ -178,7 +178,7 @@ export {
 } from "./analyze/mann_whitney.ts";
 export { type WelchResult, welchTTest } from "./analyze/welch_t.ts";
 export { holmAdjust } from "./analyze/holm_adjust.ts";
-export { cliffsDeltaFromU, hodgesLehmannShift, type ShiftEstimate } from "./analyze/effect_size.ts";
+export { cliffsDeltaFromU, hodgesLehmannShift } from "./analyze/effect_size.ts";
 export { categoryScores, winsAndLosses } from "./analyze/category_scores.ts";
 export {
   type RuntimeVerdicts,

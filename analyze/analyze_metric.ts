@@ -223,6 +223,7 @@ function pairwiseTests(
   const family = (intervals * (intervals - 1)) / 2;
   const pairLevel = bonferroniLevel(options.level, family);
   const margin = options.margin ?? DEFAULT_MARGIN;
+  const logCache = new WeakMap<object, Float64Array>();
   const tests: PairwiseTest[] = [];
   for (let i = 0; i < testable.length; i++) {
     for (let j = i + 1; j < testable.length; j++) {
@@ -232,15 +233,11 @@ function pairwiseTests(
       const nameB = testable[j].summary.runtime;
       const mw = mannWhitneyU(a, b);
       const welch = welchTTest(a, b);
-      const hl = hodgesLehmannShift(a, b, { random: options.random });
       const notes: string[] = [];
       if (welch === null) notes.push("Welch's t undefined: neither sample varies");
-      if (hl.subsampled) {
-        notes.push("Hodges–Lehmann shift estimated on seeded subsamples of 300 values per side");
-      }
       let decision: PairwiseTest["decision"] = null;
       if (direction !== "none") {
-        const v = decideVerdict(b, a, { direction, margin, level: pairLevel });
+        const v = decideVerdict(b, a, { direction, margin, level: pairLevel, logCache });
         decision = {
           better: v.verdict === "better" ? nameA : v.verdict === "worse" ? nameB : null,
           ratio: v.ratio,
@@ -261,7 +258,7 @@ function pairwiseTests(
         significant: null,
         decision,
         cliffsDelta: cliffsDeltaFromU(mw.u, { m: a.length, n: b.length }),
-        hodgesLehmann: hl.shift,
+        hodgesLehmann: hodgesLehmannShift(a, b),
         notes,
       });
     }

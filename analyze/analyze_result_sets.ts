@@ -98,6 +98,15 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
         "separate groups; pool them (--pool) to compare across hosts",
     );
   }
+  for (const set of sets) {
+    const noise = set.hostNoise;
+    if (!noise || (noise.stepsRerun === 0 && noise.stepsDisturbed === 0)) continue;
+    notes.push(
+      `${set.runId}: the host disturbed ${noise.stepsRerun} of ${noise.stepsWatched} steps, ` +
+        `which were run again; ${noise.stepsDisturbed} kept values are still disturbed ` +
+        `(${noise.rule})`,
+    );
+  }
   if (pool && new Set(sets.map((s) => s.host.id)).size > 1) {
     notes.push(
       "hosts were pooled on request: differences between hosts are mixed into every " +

@@ -463,3 +463,21 @@ Deno.test("analyzeResultSets() flags a computation time above the total time it 
 function findingsOf(sets: ResultSet[], rule: string) {
   return analyzeResultSets(sets).groups[0].sanity.filter((f) => f.rule === rule);
 }
+
+Deno.test("analyzeResultSets() says how many steps the host disturbed, and only when it did", () => {
+  const set = sampleSet({ native: noisy(10, 5, 1), runc: noisy(11, 5, 2) });
+  const hostNoise = { rule: "steal > 5 %", stepsWatched: 10, stepsRerun: 3, stepsDisturbed: 1 };
+  const notes = analyzeResultSets([{ ...set, hostNoise }]).notes;
+  assert(
+    notes.includes(
+      "run-a: the host disturbed 3 of 10 steps, which were run again; 1 kept values are still " +
+        "disturbed (steal > 5 %)",
+    ),
+    notes.join("\n"),
+  );
+  const quiet = { ...hostNoise, stepsRerun: 0, stepsDisturbed: 0 };
+  assertEquals(
+    analyzeResultSets([{ ...set, hostNoise: quiet }]).notes.filter((n) => n.includes("disturbed")),
+    [],
+  );
+});

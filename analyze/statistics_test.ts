@@ -150,7 +150,6 @@ Deno.test("holmAdjust() matches the definition, keeps order and leaves nulls out
 });
 
 Deno.test("cliffsDeltaFromU() and hodgesLehmannShift() match brute force", () => {
-  const random = createRandom(1);
   for (const pair of REF.pairs) {
     const a = REF.samples[pair.a];
     const b = REF.samples[pair.b];
@@ -161,9 +160,7 @@ Deno.test("cliffsDeltaFromU() and hodgesLehmannShift() match brute force", () =>
       1e-12,
       `${pair.a} delta`,
     );
-    const hl = hodgesLehmannShift(a, b, { random });
-    assertAlmostEquals(hl.shift, pair.hodges_lehmann, 1e-9, `${pair.a} HL`);
-    assertEquals(hl.subsampled, false);
+    assertAlmostEquals(hodgesLehmannShift(a, b), pair.hodges_lehmann, 1e-9, `${pair.a} HL`);
   }
 });
 
@@ -192,13 +189,35 @@ Deno.test("medianInPlace() equals the median of the sorted values, odd and even 
   }
 });
 
-Deno.test("hodgesLehmannShift() subsamples above the pair limit and still finds the shift", () => {
+/** The median of every difference a − b, by forming and sorting them. */
+function bruteHodgesLehmann(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const diffs = new Float64Array(a.length * b.length);
+  let k = 0;
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) diffs[k++] = a[i] - b[j];
+  diffs.sort();
+  const t = diffs.length;
+  return t % 2 === 1 ? diffs[(t - 1) / 2] : (diffs[t / 2 - 1] + diffs[t / 2]) / 2;
+}
+
+Deno.test("hodgesLehmannShift() is exact for any sizes, with ties, in any order", () => {
   const random = createRandom(2);
-  const a = Array.from({ length: 2000 }, () => random() * 10 + 5);
-  const b = Array.from({ length: 2000 }, () => random() * 10);
-  const hl = hodgesLehmannShift(a, b, { random });
-  assertEquals(hl.subsampled, true);
-  assertAlmostEquals(hl.shift, 5, 0.5);
+  for (let trial = 0; trial < 300; trial++) {
+    const small = trial < 150;
+    const m = 1 + Math.floor(random() * (small ? 12 : 300));
+    const n = 1 + Math.floor(random() * (small ? 12 : 300));
+    // Half the trials draw from 10 values only: many tied differences, also at the median.
+    const tied = trial % 2 === 0;
+    const draw = () => tied ? Math.floor(random() * 10) : random() * 100 - 50;
+    const a = Array.from({ length: m }, draw);
+    const b = Array.from({ length: n }, draw);
+    assertEquals(hodgesLehmannShift(a, b), bruteHodgesLehmann(a, b), `${m} × ${n}`);
+  }
+  // Above the sizes where the differences were once subsampled: still every pair counts.
+  const a = Float64Array.from({ length: 1500 }, () => random() * 10 + 5).sort();
+  const b = Float64Array.from({ length: 1100 }, () => random() * 10).sort();
+  assertEquals(hodgesLehmannShift(a, b), bruteHodgesLehmann(a, b));
+  assertEquals(hodgesLehmannShift([5, 6, 7], [1, 2]), 4.5);
+  assert(Number.isNaN(hodgesLehmannShift([], [1])));
 });
 
 Deno.test("bootstrapResamplesFor() caps the resamples so cost stays linear in n", () => {

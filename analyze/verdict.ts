@@ -28,6 +28,11 @@ export interface VerdictOptions {
    * intervals ({@link bonferroniLevel}).
    */
   level: number;
+  /**
+   * The ln values already taken of a sample (keyed by the sample itself), so that a runtime
+   * compared with many others takes its logarithms once; filled as it goes.
+   */
+  logCache?: WeakMap<object, Float64Array>;
 }
 
 /** The outcome of {@link decideVerdict}. Ratios are runtime ÷ baseline. */
@@ -75,9 +80,12 @@ function short(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
-function logs(values: ArrayLike<number>): Float64Array {
+function logs(values: ArrayLike<number>, cache?: WeakMap<object, Float64Array>): Float64Array {
+  const known = cache?.get(values);
+  if (known) return known;
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = Math.log(values[i]);
+  cache?.set(values, out);
   return out;
 }
 
@@ -261,8 +269,8 @@ export function decideVerdict(
         "interval, nothing decided",
     );
   }
-  const la = logs(runtimeValues);
-  const lb = logs(baselineValues);
+  const la = logs(runtimeValues, options.logCache);
+  const lb = logs(baselineValues, options.logCache);
   const useRanks = Math.min(n, baselineN) >= RANK_INTERVAL_MIN_N &&
     Math.max(n, baselineN) <= RANK_INTERVAL_MAX_N;
   const interval = (useRanks ? rankLogInterval(la, lb, level) : null) ??

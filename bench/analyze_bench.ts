@@ -1,111 +1,277 @@
 /**
- * Benchmark of `analyzeResultSets()`: analysis time and peak memory for 10 k, 100 k and 1 M
- * samples, in two layouts — "wide" (8 runtimes × 5 metrics, many cells) and "deep" (2 runtimes
- * × 1 metric, huge cells). Each size runs in its own process so that the peak resident set
- * (VmHWM) belongs to that size alone. Goal: 1 M samples in under 10 s and 1 GiB, cost linear.
+ * Time and peak memory of reading, analysing and reporting synthetic runs, in two layouts:
  *
- * Run: `deno run -A bench/analyze_bench.ts` (or with `--one <layout> <n>` for a single case).
+ * - `run`: shaped like a real run — every registered metric, 15 runtimes — at the given sizes
+ *   (default about 1 M samples);
+ * - `worst`: 10 runtimes × 50 metrics × 2 000 samples (1 M samples), where every cell is as
+ *   large as the resampling methods allow and every metric has 45 pairs to compare.
+ *
+ * Each case runs in its own process, so that the peak resident set (VmHWM, which counts the
+ * report's cell worker too) belongs to that case alone. Columns: read (parse and validate the
+ * file), analyze (`analyzeResultSets`), report (`buildReport` of `notebooks/runtimes_war.md`,
+ * which reads the file again and runs the cells), total, peak RSS of the builder and of the cell
+ * sandbox when that runs as a process of its own (both count towards the 1 GiB).
+ *
+ * `--before DIR` runs every case also with the modules of another checkout of ocibench in DIR
+ * (e.g. `git worktree add /tmp/before main`), on the same input files, and prints the two side
+ * by side with the ratio before ÷ now: on a shared, noisy machine ratios from one run say more
+ * than absolute figures from different runs.
+ *
+ * Usage: `deno task bench:analyze [--layouts run,worst] [--sizes 1000000] [--before DIR]`.
+ * Goal: 1 M samples analysed and reported in under 10 s and 1 GiB; the worst layout analysed in
+ * under 5 s.
  *
  * @module
  */
-import type { ResultSet } from "../model/result_set.ts";
-import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
+import { parseArgs } from "node:util";
+import type { MetricInfo, ResultSet } from "../model/result_set.ts";
+import { writeResultSet } from "../model/write_result_set.ts";
+import { BENCHMARKS } from "../collect/benchmarks/mod.ts";
 import { syntheticResultSet } from "../tests/synthetic_run.ts";
-import { peakResidentMiB } from "./peak_memory.ts";
+import { peakResidentMiB, watchChildrenPeak } from "./peak_memory.ts";
 
-const SIZES = [10_000, 100_000, 1_000_000];
-const LAYOUTS = {
-  wide: { runtimes: 8, metrics: 5 },
-  deep: { runtimes: 2, metrics: 1 },
-} as const;
-type Layout = keyof typeof LAYOUTS;
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const NOTEBOOK = "notebooks/runtimes_war.md";
+const RUN_RUNTIMES = [
+  "native",
+  "runc",
+  "crun",
+  "runsc-ptrace",
+  "podman-runc",
+  "podman-crun",
+  "podman-runsc",
+  "docker-runc",
+  "docker-crun",
+  "docker-runsc",
+  "containerd-runc",
+  "containerd-runsc",
+  "lxc",
+  "systemd-nspawn",
+  "bubblewrap",
+];
 
-/** A synthetic result set of `total` samples: log-normal-ish timings, a few outliers. */
-function syntheticSet(layout: Layout, total: number): ResultSet {
-  const { runtimes, metrics } = LAYOUTS[layout];
+/** The layouts the bench knows. */
+export type Layout = "run" | "worst";
+
+/** Runtimes, metrics and samples per cell of the worst layout. */
+export const WORST_LAYOUT = { runtimes: 10, metrics: 50, perCell: 2000 } as const;
+
+function isolationOf(id: string) {
+  return id === "native"
+    ? "native" as const
+    : id.includes("runsc")
+    ? "syscall-sandbox" as const
+    : "os-container" as const;
+}
+
+/** A synthetic run of about `total` samples over every registered metric and 15 runtimes. */
+export function syntheticRun(total: number, seed = 7): ResultSet {
+  const metrics = BENCHMARKS.flatMap((b) => b.metrics);
   return syntheticResultSet({
-    runId: `bench-${layout}-${total}`,
-    seed: 42,
-    host: { id: "bench-host", description: "synthetic", cores: 2, memoryBytes: 2 ** 33 },
-    runtimes: Array.from({ length: runtimes }, (_, r) => ({
-      id: `rt${r}`,
-      isolation: "os-container" as const,
-    })),
+    runId: `synthetic-${total}`,
+    seed,
+    host: { id: "synthetic", description: "a synthetic host", cores: 2, memoryBytes: 2 ** 33 },
+    runtimes: RUN_RUNTIMES.map((id) => ({ id, isolation: isolationOf(id) })),
+    benchmarks: BENCHMARKS.map((b) => b.info),
+    metrics,
+    perCell: Math.max(2, Math.floor(total / (metrics.length * RUN_RUNTIMES.length))),
+    value: (r, _metric, _m, random) =>
+      100 * (1 + 0.03 * r) * Math.exp((random() + random() + random() - 1.5) * 0.08),
+  });
+}
+
+/**
+ * The worst layout: 10 runtimes (the first `native`) × 50 metrics × 2 000 samples, log-normal-ish
+ * values with 1 % spikes, runtimes 5 % apart.
+ */
+export function worstRun(seed = 42): ResultSet {
+  const { runtimes, metrics, perCell } = WORST_LAYOUT;
+  const ids = Array.from({ length: runtimes }, (_, r) => r === 0 ? "native" : `rt${r}`);
+  const infos: MetricInfo[] = Array.from({ length: metrics }, (_, m) => ({
+    id: `bench.m${m}`,
+    benchmark: "bench",
+    name: `metric ${m}`,
+    category: "cpu",
+    unit: "s",
+    direction: m % 2 === 0 ? "lower" : "higher",
+  }));
+  return syntheticResultSet({
+    runId: "worst-layout",
+    seed,
+    host: { id: "synthetic", description: "a synthetic host", cores: 2, memoryBytes: 2 ** 33 },
+    runtimes: ids.map((id) => ({ id, isolation: isolationOf(id) })),
     benchmarks: [{ id: "bench", name: "bench", category: "cpu", tool: "synthetic" }],
-    metrics: Array.from({ length: metrics }, (_, m) => ({
-      id: `bench.m${m}`,
-      benchmark: "bench",
-      name: `metric ${m}`,
-      category: "cpu" as const,
-      unit: "s",
-      direction: "lower" as const,
-    })),
-    perCell: Math.floor(total / (runtimes * metrics)),
+    metrics: infos,
+    perCell,
     value(r, _metric, m, random) {
       const center = 10 * (1 + r * 0.05) * (1 + m);
       const noise = Math.exp((random() + random() + random() - 1.5) * 0.1);
-      const spike = random() < 0.01 ? 1.5 : 1;
-      return center * noise * spike;
+      return center * noise * (random() < 0.01 ? 1.5 : 1);
     },
   });
 }
 
-function runOne(layout: Layout, total: number): void {
-  const set = syntheticSet(layout, total);
-  const beforeMiB = peakResidentMiB();
-  const start = performance.now();
-  const analysis = analyzeResultSets([set], { seed: 1 });
-  const seconds = (performance.now() - start) / 1000;
-  const peakMiB = peakResidentMiB();
-  const cells = analysis.groups[0].metrics.length * analysis.groups[0].runtimes.length;
-  const ciMethod = analysis.groups[0].metrics[0].summaries[0].ci?.method ?? "none";
-  console.log(JSON.stringify({
-    layout,
-    samples: set.samples.length,
-    cells,
-    seconds: Number(seconds.toFixed(3)),
-    peakMiB: Number(peakMiB.toFixed(0)),
-    peakBeforeAnalysisMiB: Number(beforeMiB.toFixed(0)),
-    ciMethod,
-  }));
+/** One case's figures, as a child process prints them. */
+interface CaseResult {
+  samples: number;
+  readS: number;
+  analyzeS: number;
+  reportS: number;
+  peakMiB: number;
+  /** Peak of the report's cell sandbox when it is a process of its own (0 when in-process). */
+  sandboxPeakMiB: number;
+}
+
+/** Runs one case in this process with the modules of the checkout in `root`. */
+async function runCase(file: string, root: string): Promise<CaseResult> {
+  const { readResultSet } = await import(`${root}/model/read_result_set.ts`);
+  const { analyzeResultSets } = await import(`${root}/analyze/analyze_result_sets.ts`);
+  const { buildReport } = await import(`${root}/report/build_report.ts`);
+  const dir = await Deno.makeTempDir({ prefix: "ocibench-bench-site-" });
+  try {
+    const t0 = performance.now();
+    let set = await readResultSet(file);
+    const t1 = performance.now();
+    analyzeResultSets([set], { seed: 1 });
+    const t2 = performance.now();
+    const samples = set.samples.length;
+    // The report reads and analyses on its own, as `ocibench report` does: what the steps above
+    // hold is let go first, so that the peak is the larger step's, not their sum.
+    set = null;
+    (globalThis as { gc?: () => void }).gc?.();
+    const sandbox = watchChildrenPeak();
+    await buildReport(`${root}/${NOTEBOOK}`, { outDir: dir, data: [file] });
+    const t3 = performance.now();
+    const sandboxPeakMiB = sandbox.stop();
+    return {
+      samples,
+      readS: (t1 - t0) / 1000,
+      analyzeS: (t2 - t1) / 1000,
+      reportS: (t3 - t2) / 1000,
+      peakMiB: peakResidentMiB(),
+      sandboxPeakMiB,
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Runs one case in a process of its own; a case that fails gives its exit code. */
+async function child(file: string, root: string): Promise<CaseResult | number> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--unstable-worker-options",
+      "--v8-flags=--max-old-space-size=8192,--expose-gc",
+      `--config=${ROOT}/deno.json`,
+      import.meta.filename!,
+      "--one",
+      file,
+      "--root",
+      root,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+    env: { CI: "true" },
+    // Notebooks read their references from within the working tree.
+    cwd: root,
+  }).output();
+  if (out.code !== 0) return out.code;
+  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+}
+
+function row(label: string, r: CaseResult | number): string {
+  if (typeof r === "number") {
+    return `   ${label.padEnd(14)}failed (exit code ${r}; its error is above)`;
+  }
+  const total = r.readS + r.analyzeS + r.reportS;
+  return `   ${label.padEnd(14)}${String(r.samples).padStart(8)}  ${
+    r.readS.toFixed(2).padStart(6)
+  }  ${r.analyzeS.toFixed(2).padStart(9)}  ${r.reportS.toFixed(2).padStart(8)}  ${
+    total.toFixed(2).padStart(7)
+  }  ${r.peakMiB.toFixed(0).padStart(12)}  ${r.sandboxPeakMiB.toFixed(0).padStart(7)}`;
+}
+
+function ratioRow(before: CaseResult, now: CaseResult): string {
+  const f = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+  const total = (r: CaseResult) => r.readS + r.analyzeS + r.reportS;
+  return `   ${"before ÷ now".padEnd(14)}${"".padStart(8)}  ${
+    f(before.readS, now.readS).padStart(6)
+  }  ${f(before.analyzeS, now.analyzeS).padStart(9)}  ${
+    f(before.reportS, now.reportS).padStart(8)
+  }  ${f(total(before), total(now)).padStart(7)}  ${f(before.peakMiB, now.peakMiB).padStart(12)}`;
+}
+
+/** Options of {@link benchAnalyzeReport}. */
+export interface BenchOptions {
+  layouts: Layout[];
+  /** Sizes of the `run` layout, in samples. */
+  sizes: number[];
+  /** Another checkout of ocibench to measure side by side. */
+  before?: string;
+}
+
+/** Prints read, analyze and report time and peak memory of each layout and size. */
+export async function benchAnalyzeReport(options: BenchOptions): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "ocibench-bench-" });
+  try {
+    console.log(
+      "   case          samples  read s  analyze s  report s  total s  peak RSS MiB  sandbox",
+    );
+    const cases: { name: string; make: () => ResultSet }[] = [
+      ...(options.layouts.includes("run")
+        ? options.sizes.map((n) => ({ name: `run ${n}`, make: () => syntheticRun(n) }))
+        : []),
+      ...(options.layouts.includes("worst") ? [{ name: "worst", make: () => worstRun() }] : []),
+    ];
+    for (const c of cases) {
+      const file = `${dir}/${c.name.replace(/\s+/g, "-")}.json`;
+      await writeResultSet(file, c.make());
+      console.log(`   ${c.name}`);
+      const before = options.before ? await child(file, options.before) : undefined;
+      const now = await child(file, ROOT);
+      if (before !== undefined) console.log(row("before", before));
+      console.log(row(before !== undefined ? "now" : "", now));
+      if (typeof before === "object" && typeof now === "object") {
+        console.log(ratioRow(before, now));
+      }
+      await Deno.remove(file);
+    }
+    console.log(
+      "   goal: 1 M samples analysed and reported in < 10 s and < 1 GiB; worst layout " +
+        `(${WORST_LAYOUT.runtimes} runtimes × ${WORST_LAYOUT.metrics} metrics × ` +
+        `${WORST_LAYOUT.perCell} samples) analysed in < 5 s`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 if (import.meta.main) {
-  const [flag, layout, n] = Deno.args;
-  if (flag === "--one") {
-    runOne(layout as Layout, Number(n));
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      one: { type: "string" },
+      root: { type: "string", default: ROOT },
+      layouts: { type: "string", default: "run,worst" },
+      sizes: { type: "string", default: "1000000" },
+      before: { type: "string" },
+    },
+  });
+  if (values.one !== undefined) {
+    console.log(JSON.stringify(await runCase(values.one, values.root.replace(/\/$/, ""))));
   } else {
-    console.log(
-      "layout  samples    cells  analysis s  µs/sample  peak RSS MiB (before analysis)  CI method",
-    );
-    for (const layout of Object.keys(LAYOUTS) as Layout[]) {
-      for (const total of SIZES) {
-        const out = await new Deno.Command(Deno.execPath(), {
-          args: [
-            "run",
-            "-A",
-            "--v8-flags=--max-old-space-size=4096",
-            import.meta.filename!,
-            "--one",
-            layout,
-            String(total),
-          ],
-          stdout: "piped",
-          stderr: "inherit",
-        }).output();
-        const r = JSON.parse(new TextDecoder().decode(out.stdout));
-        console.log(
-          `${r.layout.padEnd(6)}  ${String(r.samples).padStart(7)}  ${
-            String(r.cells).padStart(5)
-          }  ` +
-            `${r.seconds.toFixed(3).padStart(10)}  ${
-              ((r.seconds * 1e6) / r.samples).toFixed(2).padStart(9)
-            }  ` +
-            `${String(r.peakMiB).padStart(12)} (${r.peakBeforeAnalysisMiB})  ${
-              r.ciMethod.slice(0, 60)
-            }`,
-        );
+    const layouts = values.layouts.split(",").map((l) => l.trim());
+    for (const l of layouts) {
+      if (l !== "run" && l !== "worst") {
+        throw new RangeError(`--layouts: unknown layout "${l}"; give run, worst or both`);
       }
     }
+    await benchAnalyzeReport({
+      layouts: layouts as Layout[],
+      sizes: values.sizes.split(",").map(Number),
+      before: values.before?.replace(/\/$/, ""),
+    });
   }
 }

@@ -22,7 +22,7 @@ import {
   runCollection,
 } from "../collect/run_loop.ts";
 import { checkRunId, runLayout } from "../model/run_layout.ts";
-import { checkRunLock } from "../collect/run_lock.ts";
+import { checkHostLock, checkRunLock, defaultHostLockPath } from "../collect/run_lock.ts";
 import { REAL_FILE_SYSTEM } from "../collect/run_effects.ts";
 import type { RunRecordOptions } from "../collect/samples_log.ts";
 import { DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME_S } from "../collect/adaptive.ts";
@@ -280,6 +280,8 @@ export async function executeCollection(
   all: RuntimeAdapter[] = allAdapters(),
 ): Promise<CollectionOutcome> {
   const { runId, outDir, record } = request;
+  // Fail at once, before the image is built, when another collection runs on this host.
+  await checkHostLock(defaultHostLockPath(), REAL_FILE_SYSTEM);
   const image = await buildImage({ rebuild: request.rebuild, log: (m) => console.error(m) });
   const controller = new AbortController();
   let signals = 0;

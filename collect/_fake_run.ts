@@ -16,6 +16,7 @@ import type {
 } from "./types.ts";
 import { type Clock, REAL_FILE_SYSTEM, type RunEffects } from "./run_effects.ts";
 import type { ProcessEffects } from "./process.ts";
+import type { ProcFs } from "./host_noise.ts";
 import type { RunRecordOptions } from "./samples_log.ts";
 import { type CollectionOutcome, runCollection, type RunCollectionOptions } from "./run_loop.ts";
 
@@ -64,6 +65,33 @@ export const NO_PROCESSES: ProcessEffects = {
     throw new Error(`unexpected background process: ${argv.join(" ")}`);
   },
 };
+
+/**
+ * A `/proc` whose numbers a test sets: each read of `/proc/stat` adds 100 ticks of CPU time and
+ * `stealPerRead` of them stolen; `/proc/loadavg` says `running` runnable threads (the reader
+ * included). Pauses return at once. By default a quiet host: no steal, only the reader runnable.
+ */
+export class FakeProcFs implements ProcFs {
+  stealPerRead = 0;
+  running = 1;
+  load1 = 0.25;
+  #total = 0;
+  #steal = 0;
+
+  readText(path: string): string | undefined {
+    if (path === "/proc/stat") {
+      this.#total += 100;
+      this.#steal += this.stealPerRead;
+      return `cpu  ${this.#total - this.#steal} 0 0 0 0 0 0 ${this.#steal} 0 0\nintr 1\n`;
+    }
+    if (path === "/proc/loadavg") return `${this.load1} 0.20 0.10 ${this.running}/120 4242\n`;
+    return undefined;
+  }
+
+  pause(): Promise<void> {
+    return Promise.resolve();
+  }
+}
 
 /** What a fake runtime went through. */
 export interface FakeRuntimeCalls {
@@ -179,7 +207,11 @@ export function fakeRecord(overrides: Partial<RunRecordOptions> = {}): RunRecord
 /** A results directory and a temp directory for fake runs, and a way to run them. */
 export interface FakeRunHarness {
   outDir: string;
+  /** The host lock the runs take. */
+  hostLockPath: string;
   clock: FakeClock;
+  /** The `/proc` the runs read the host's load from. */
+  procfs: FakeProcFs;
   effects: RunEffects;
   /** Everything the runs wrote to the progress display. */
   output: string[];
@@ -198,11 +230,21 @@ export async function fakeRunHarness(pid = 4242): Promise<FakeRunHarness> {
   const outDir = `${root}/results`;
   await Deno.mkdir(`${root}/tmp`);
   const clock = new FakeClock();
-  const effects: RunEffects = { fs: REAL_FILE_SYSTEM, clock, process: NO_PROCESSES, pid };
+  const procfs = new FakeProcFs();
+  const effects: RunEffects = {
+    fs: REAL_FILE_SYSTEM,
+    clock,
+    process: NO_PROCESSES,
+    procfs,
+    openStepTimer: () => Promise.resolve(() => Promise.resolve()),
+    pid,
+  };
   const output: string[] = [];
   return {
     outDir,
+    hostLockPath: `${root}/host/collect.lock`,
     clock,
+    procfs,
     effects,
     output,
     run: (options) =>
@@ -212,6 +254,7 @@ export async function fakeRunHarness(pid = 4242): Promise<FakeRunHarness> {
         image: FAKE_IMAGE,
         host: FAKE_HOST,
         tempDir: `${root}/tmp`,
+        hostLockPath: `${root}/host/collect.lock`,
         effects,
         progress: { live: false, write: (text) => output.push(text) },
         findLeftovers: () => Promise.resolve([]),

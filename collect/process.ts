@@ -9,7 +9,8 @@
  * @module
  */
 import type { ProcessResult } from "./types.ts";
-import { parseTimedExecResult, timedExecBinary } from "./timed_exec.ts";
+import { parseTimedExecResult, signalName, timedExecBinary } from "./timed_exec.ts";
+import { currentTimerServer, TimerServer, TimerSpawnError } from "./timer_server.ts";
 
 /** Default cap on the captured stdout tail, in bytes (fio/iperf3 JSON fits easily). */
 export const DEFAULT_STDOUT_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -34,9 +35,10 @@ export interface RunProcessOptions {
   /** Keep at most this many trailing bytes of stderr (default {@link DEFAULT_STDERR_LIMIT_BYTES}). */
   stderrLimitBytes?: number;
   /**
-   * Time the process with the C step timer (collect/timed_exec.ts) instead of around Deno's own
-   * spawn; default true for {@link runProcess} when the timer can be built. Ignored by
-   * {@link startBackground}.
+   * Time the process with the C step timer instead of around Deno's own spawn: through the
+   * persistent timer while one is open (collect/timer_server.ts), else a one-shot launcher
+   * (collect/timed_exec.ts); default true for {@link runProcess} when the timer can be built.
+   * Ignored by {@link startBackground}.
    */
   preciseTiming?: boolean;
   /**
@@ -284,6 +286,8 @@ export async function runProcess(
       finishedAt: now,
     };
   }
+  const server = options.preciseTiming === false ? undefined : currentTimerServer();
+  if (server) return await runThroughTimer(server, argv, options);
   const timedExec = options.preciseTiming === false ? undefined : await timedExecBinary();
   const resultFile = timedExec
     ? await Deno.makeTempFile({ prefix: `ocibench-timing-${Deno.pid}-` })
@@ -313,6 +317,119 @@ export async function runProcess(
     if (timer !== undefined) clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
     if (resultFile) await Deno.remove(resultFile).catch(() => {});
+  }
+}
+
+let outputFiles = 0;
+
+/**
+ * Runs `argv` through the persistent step timer: its standard streams go to files in the
+ * server's directory, whose tails become the result's stdout and stderr.
+ */
+async function runThroughTimer(
+  server: TimerServer,
+  argv: string[],
+  options: RunProcessOptions,
+): Promise<ProcessResult> {
+  const startedAt = new Date().toISOString();
+  const base = `${server.dir}/${Deno.pid}-${++outputFiles}`;
+  const own = options.logFile === undefined ? [`${base}.out`, `${base}.err`] : [];
+  const [stdoutPath, stderrPath] = options.logFile === undefined
+    ? own
+    : [options.logFile, options.logFile];
+  if (options.stdin !== undefined) {
+    own.push(`${base}.in`);
+    await Deno.writeTextFile(`${base}.in`, options.stdin);
+  }
+  const group = options.newProcessGroup ?? false;
+  const run = server.run({
+    argv,
+    env: options.env,
+    cwd: options.cwd,
+    ...(options.stdin !== undefined ? { stdinPath: `${base}.in` } : {}),
+    stdoutPath,
+    stderrPath,
+    append: options.logFile !== undefined,
+    newSession: group,
+  });
+  let timedOut = false;
+  const kill = async () => {
+    const pid = await run.pid();
+    if (pid !== undefined) signalTree(pid, "SIGKILL", group);
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (options.timeoutMs !== undefined) {
+    timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, options.timeoutMs);
+  }
+  options.signal?.addEventListener("abort", kill, { once: true });
+  try {
+    let done;
+    try {
+      done = await run.done;
+    } catch (error) {
+      if (!(error instanceof TimerSpawnError)) throw error;
+      if (error.errno === 2) throw new Deno.errors.NotFound(error.message);
+      if (error.errno === 13) throw new Deno.errors.PermissionDenied(error.message);
+      throw new Error(error.message);
+    }
+    if (group) {
+      // Anything of the group that is still alive once the leader exited is killed too.
+      try {
+        Deno.kill(-done.pid, "SIGKILL");
+      } catch {
+        // No such group any more: nothing left.
+      }
+    }
+    const limits = [
+      options.stdoutLimitBytes ?? DEFAULT_STDOUT_LIMIT_BYTES,
+      options.stderrLimitBytes ?? DEFAULT_STDERR_LIMIT_BYTES,
+    ];
+    const [stdout, stderr] = options.logFile === undefined
+      ? await Promise.all([readTail(stdoutPath, limits[0]), readTail(stderrPath, limits[1])])
+      : ["", ""];
+    return {
+      exitCode: done.exitCode,
+      ...(done.signal ? { signal: signalName(done.signal) } : {}),
+      stdout,
+      stderr,
+      timedOut,
+      wallMs: done.wallMs,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    options.signal?.removeEventListener("abort", kill);
+    await Promise.all(own.map((f) => Deno.remove(f).catch(() => {})));
+  }
+}
+
+/** The last `limit` bytes of a file as text, marked when earlier bytes were left out. */
+async function readTail(path: string, limit: number): Promise<string> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch {
+    return ""; // the command never opened it (it did not start)
+  }
+  try {
+    const { size } = await file.stat();
+    const keep = Math.min(size, limit);
+    if (size > keep) await file.seek(size - keep, Deno.SeekMode.Start);
+    const bytes = new Uint8Array(keep);
+    let at = 0;
+    while (at < keep) {
+      const n = await file.read(bytes.subarray(at));
+      if (n === null) break;
+      at += n;
+    }
+    const text = new TextDecoder().decode(bytes.subarray(0, at));
+    return size > keep ? `[… earlier output dropped]\n${text}` : text;
+  } finally {
+    file.close();
   }
 }
 

@@ -1,12 +1,14 @@
 /**
  * The effects a collection has on the world besides what adapters and benchmarks do: files, the
- * clock and processes. The run loop, its session and its step runner receive them, so tests can
+ * clock, processes and the `/proc` readings of the host's load. The run loop, its session and its step runner receive them, so tests can
  * pass a clock they move by hand or files in a temporary directory; the defaults are the real ones.
  *
  * @module
  */
 import { writeFileAtomic } from "../model/write_result_set.ts";
 import { type ProcessEffects, REAL_PROCESS_EFFECTS } from "./process.ts";
+import { type ProcFs, REAL_PROC_FS } from "./host_noise.ts";
+import { openTimerServer } from "./timer_server.ts";
 
 /** An open file as the samples log and the run lock use it (a `Deno.FsFile` is one). */
 export interface OpenFile {
@@ -50,6 +52,13 @@ export interface RunEffects {
   fs: RunFileSystem;
   clock: Clock;
   process: ProcessEffects;
+  /** `/proc` as the host-noise watch reads it (collect/host_noise.ts). */
+  procfs: ProcFs;
+  /**
+   * Opens the persistent step timer for the collection (collect/timer_server.ts); resolves to
+   * the function that closes it.
+   */
+  openStepTimer(): Promise<() => Promise<void>>;
   /** This process's id, written into the run lock. */
   pid: number;
 }
@@ -85,5 +94,7 @@ export const REAL_RUN_EFFECTS: RunEffects = {
   fs: REAL_FILE_SYSTEM,
   clock: REAL_CLOCK,
   process: REAL_PROCESS_EFFECTS,
+  procfs: REAL_PROC_FS,
+  openStepTimer: openTimerServer,
   pid: Deno.pid,
 };

@@ -1,10 +1,12 @@
 /**
- * One collection per run at a time. A session holds `<run-id>/collect.lock` (see
- * model/run_layout.ts) for as long as it runs: an exclusive advisory lock (flock) on the file,
- * which the kernel releases when the holding process ends however it ends, and in the file the
- * holder's pid and run id, so a second session can say who holds it. A lock file whose lock is free
- * but which still names a pid was left by a session that died without releasing it (SIGKILL, a
- * second Ctrl-C): it is taken over, with a note naming that pid.
+ * One collection per run, and one per host, at a time. A session holds two lock files for as long
+ * as it runs: `<run-id>/collect.lock` (see model/run_layout.ts), and the host's lock
+ * ({@link defaultHostLockPath}), so that two collections never measure on one machine at once and
+ * spoil each other's values. Each is an exclusive advisory lock (flock) on the file, which the
+ * kernel releases when the holding process ends however it ends, and in the file the holder's pid
+ * and run id, so a second session can say who holds it. A lock file whose lock is free but which
+ * still names a pid was left by a session that died without releasing it (SIGKILL, a second
+ * Ctrl-C): it is taken over, with a note naming that pid.
  *
  * @module
  */
@@ -37,10 +39,33 @@ export class RunLockedError extends Error {
   }
 }
 
+/** Raised when another collection holds the host's lock. */
+export class HostLockedError extends Error {
+  /** The pid of the holder, when its lock file names one. */
+  readonly pid?: number;
+  /** The run the holder collects, when its lock file names one. */
+  readonly runId?: string;
+  constructor(path: string, holder: LockContent | undefined) {
+    const who = holder
+      ? `run "${holder.runId}" (pid ${holder.pid}, collecting since ${holder.since})`
+      : "another process (its lock file names no run yet)";
+    super(
+      `Another collection is running on this host: ${who}. One collection per host at a time, ` +
+        `so that neither disturbs the other's measurements (lock ${path}). Wait for it to end, ` +
+        "or stop it first.",
+    );
+    this.name = "HostLockedError";
+    if (holder) {
+      this.pid = holder.pid;
+      this.runId = holder.runId;
+    }
+  }
+}
+
 /** A lock held by this process. */
 export interface RunLock {
   /** The lock this one took over (its holder died without releasing it), if any. */
-  tookOver?: { pid: number; since: string };
+  tookOver?: { pid: number; runId: string; since: string };
   /** Removes the lock file and releases the lock; safe to call twice. */
   release(): Promise<void>;
 }
@@ -71,22 +96,64 @@ async function readLockContent(fs: RunFileSystem, path: string): Promise<LockCon
  * Takes the lock of a run whose directory exists. Raises {@link RunLockedError} at once, naming
  * the holder's pid, when another session holds it (in this process or another).
  */
-export async function acquireRunLock(
+export function acquireRunLock(
   layout: RunLayout,
   options: AcquireRunLockOptions,
+): Promise<RunLock> {
+  return acquireLockFile(layout.lock, {
+    ...options,
+    runId: layout.runId,
+    refuse: (holder) => new RunLockedError(layout, holder),
+  });
+}
+
+/** Where the host's collection lock lives: `/run/ocibench/` for root, the temp directory otherwise. */
+export function defaultHostLockPath(): string {
+  const fromEnv = Deno.env.get("OCIBENCH_HOST_LOCK");
+  if (fromEnv) return fromEnv;
+  return Deno.uid() === 0
+    ? "/run/ocibench/collect.lock"
+    : `${Deno.env.get("TMPDIR") ?? "/tmp"}/ocibench-collect-${Deno.uid()}.lock`;
+}
+
+/** Options of {@link acquireHostLock}. */
+export interface AcquireHostLockOptions extends AcquireRunLockOptions {
+  /** The run this session collects, written into the lock file. */
+  runId: string;
+}
+
+/**
+ * Takes the host's lock at `path` (its directory is made when missing). Raises
+ * {@link HostLockedError} at once, naming the other run's id and pid, when another collection
+ * holds it.
+ */
+export async function acquireHostLock(
+  path: string,
+  options: AcquireHostLockOptions,
+): Promise<RunLock> {
+  await options.fs.mkdir(path.slice(0, path.lastIndexOf("/")) || "/");
+  return acquireLockFile(path, {
+    ...options,
+    refuse: (holder) => new HostLockedError(path, holder),
+  });
+}
+
+async function acquireLockFile(
+  path: string,
+  options: AcquireHostLockOptions & { refuse: (holder: LockContent | undefined) => Error },
 ): Promise<RunLock> {
   const { fs } = options;
   // A holder that releases removes the file; whoever opened it just before may lock the removed
   // file. Locking is therefore checked against the file now at the path, and retried.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const file = await fs.open(layout.lock, { read: true, write: true, create: true });
+    const file = await fs.open(path, { read: true, write: true, create: true });
     let locked = false;
     try {
       locked = await file.tryLock(true);
-      if (!locked) throw new RunLockedError(layout, await readLockContent(fs, layout.lock));
+      if (!locked) throw options.refuse(await readLockContent(fs, path));
       const [held, atPath] = await Promise.all([
         file.stat(),
-        fs.stat(layout.lock).catch(() => undefined),
+        fs.stat(path).catch(() => undefined),
       ]);
       if (!atPath || held.dev !== atPath.dev || held.ino !== atPath.ino) {
         file.close();
@@ -96,12 +163,12 @@ export async function acquireRunLock(
       file.close();
       throw error;
     }
-    const previous = await readLockContent(fs, layout.lock);
-    const content: LockContent = { pid: options.pid, runId: layout.runId, since: options.since };
+    const previous = await readLockContent(fs, path);
+    const content: LockContent = { pid: options.pid, runId: options.runId, since: options.since };
     await writeAll(file, JSON.stringify(content) + "\n");
-    return heldLock(fs, layout, file, previous);
+    return heldLock(fs, path, file, previous);
   }
-  throw new RunLockedError(layout, await readLockContent(fs, layout.lock));
+  throw options.refuse(await readLockContent(fs, path));
 }
 
 async function writeAll(file: OpenFile, text: string): Promise<void> {
@@ -115,18 +182,20 @@ async function writeAll(file: OpenFile, text: string): Promise<void> {
 
 function heldLock(
   fs: RunFileSystem,
-  layout: RunLayout,
+  path: string,
   file: OpenFile,
   previous: LockContent | undefined,
 ): RunLock {
   let released = false;
   return {
-    ...(previous ? { tookOver: { pid: previous.pid, since: previous.since } } : {}),
+    ...(previous
+      ? { tookOver: { pid: previous.pid, runId: previous.runId, since: previous.since } }
+      : {}),
     async release() {
       if (released) return;
       released = true;
       // Removed while still locked, so nobody locks a file that is about to go.
-      await fs.remove(layout.lock).catch(() => {});
+      await fs.remove(path).catch(() => {});
       file.close();
     },
   };
@@ -137,17 +206,31 @@ function heldLock(
  * the run has no lock file or its lock is free. For a quick check before slow preparations; the
  * session still takes the lock itself.
  */
-export async function checkRunLock(layout: RunLayout, fs: RunFileSystem): Promise<void> {
+export function checkRunLock(layout: RunLayout, fs: RunFileSystem): Promise<void> {
+  return checkLockFile(layout.lock, fs, (holder) => new RunLockedError(layout, holder));
+}
+
+/**
+ * Fails with {@link HostLockedError} when another collection holds the host's lock at `path`
+ * now; for a quick check before slow preparations, like {@link checkRunLock}.
+ */
+export function checkHostLock(path: string, fs: RunFileSystem): Promise<void> {
+  return checkLockFile(path, fs, (holder) => new HostLockedError(path, holder));
+}
+
+async function checkLockFile(
+  path: string,
+  fs: RunFileSystem,
+  refuse: (holder: LockContent | undefined) => Error,
+): Promise<void> {
   let file: OpenFile;
   try {
-    file = await fs.open(layout.lock, { read: true });
+    file = await fs.open(path, { read: true });
   } catch {
     return;
   }
   try {
-    if (!(await file.tryLock(true))) {
-      throw new RunLockedError(layout, await readLockContent(fs, layout.lock));
-    }
+    if (!(await file.tryLock(true))) throw refuse(await readLockContent(fs, path));
   } finally {
     file.close();
   }

@@ -1,5 +1,12 @@
 import { assert, assertEquals, assertRejects } from "../tests/assert.ts";
-import { acquireRunLock, checkRunLock, RunLockedError } from "./run_lock.ts";
+import {
+  acquireHostLock,
+  acquireRunLock,
+  checkHostLock,
+  checkRunLock,
+  HostLockedError,
+  RunLockedError,
+} from "./run_lock.ts";
 import { REAL_FILE_SYSTEM } from "./run_effects.ts";
 import { runLayout } from "../model/run_layout.ts";
 
@@ -55,7 +62,11 @@ Deno.test("acquireRunLock() takes over a lock file its holder left when it died,
     );
     await checkRunLock(layout, REAL_FILE_SYSTEM);
     const lock = await acquireRunLock(layout, options(4321));
-    assertEquals(lock.tookOver, { pid: child.pid, since: "2026-11-27T07:00:00.000Z" });
+    assertEquals(lock.tookOver, {
+      pid: child.pid,
+      runId: layout.runId,
+      since: "2026-11-27T07:00:00.000Z",
+    });
     assertEquals(JSON.parse(await Deno.readTextFile(layout.lock)).pid, 4321);
     await lock.release();
   });
@@ -96,4 +107,60 @@ Deno.test("a lock held by another process is refused with its pid, and freed whe
     assertEquals(lock.tookOver?.pid, holder.pid);
     await lock.release();
   });
+});
+
+Deno.test("acquireHostLock() refuses a second collection on the host, naming its run and pid", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ocibench-test-hostlock-" });
+  const path = `${dir}/run/collect.lock`;
+  const since = "2026-11-27T08:00:00.000Z";
+  try {
+    const first = await acquireHostLock(path, {
+      fs: REAL_FILE_SYSTEM,
+      pid: 1111,
+      since,
+      runId: "run-a",
+    });
+    const error = await assertRejects(
+      () => acquireHostLock(path, { fs: REAL_FILE_SYSTEM, pid: 2222, since, runId: "run-b" }),
+      HostLockedError,
+      'Another collection is running on this host: run "run-a" (pid 1111, collecting since',
+    );
+    assertEquals([error.runId, error.pid], ["run-a", 1111]);
+    await assertRejects(() => checkHostLock(path, REAL_FILE_SYSTEM), HostLockedError, "pid 1111");
+    await first.release();
+    await checkHostLock(path, REAL_FILE_SYSTEM);
+    const second = await acquireHostLock(path, {
+      fs: REAL_FILE_SYSTEM,
+      pid: 2222,
+      since,
+      runId: "run-b",
+    });
+    assertEquals(second.tookOver, undefined);
+    await second.release();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("acquireHostLock() takes over the lock of a collection that died, naming its run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ocibench-test-hostlock-" });
+  const path = `${dir}/collect.lock`;
+  try {
+    const child = new Deno.Command("true").spawn();
+    await child.status;
+    const stale = { pid: child.pid, runId: "run-dead", since: "2026-11-27T07:00:00.000Z" };
+    await Deno.writeTextFile(path, JSON.stringify(stale));
+    await checkHostLock(path, REAL_FILE_SYSTEM);
+    const lock = await acquireHostLock(path, {
+      fs: REAL_FILE_SYSTEM,
+      pid: 3333,
+      since: "2026-11-27T08:00:00.000Z",
+      runId: "run-c",
+    });
+    assertEquals(lock.tookOver, stale);
+    assertEquals(JSON.parse(await Deno.readTextFile(path)).runId, "run-c");
+    await lock.release();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

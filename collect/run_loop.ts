@@ -36,8 +36,9 @@ import {
   type SchedulePlan,
   type SchedulingPolicy,
 } from "./scheduler.ts";
-import { runStep } from "./step_runner.ts";
 import { policyOf } from "./policy_of.ts";
+import { StepWatch } from "./watched_step.ts";
+import { defaultHostLockPath } from "./run_lock.ts";
 
 export { newRunId } from "../model/run_layout.ts";
 export { namePrefixOf, readRunRecord } from "./run_session.ts";
@@ -68,6 +69,8 @@ export interface RunCollectionOptions {
   host?: HostInfo;
   /** Directory for the run's private work directory; default the system temp directory. */
   tempDir?: string;
+  /** The host's collection lock; default `defaultHostLockPath()` of collect/run_lock.ts. */
+  hostLockPath?: string;
   /** Files, clock and processes; default the real ones. */
   effects?: RunEffects;
   /** Decides the steps; default the record's (fixed rounds, `--target-ci` or `--budget`). */
@@ -89,8 +92,9 @@ export interface CollectionOutcome {
 /**
  * Runs (or resumes) one collection and writes its result set. Never throws for a failing step or
  * runtime: those become failures in the result. Throws only when the run cannot be recorded at
- * all (results directory not writable, a corrupt samples log) or another session holds the run
- * (RunLockedError, naming its pid).
+ * all (results directory not writable, a corrupt samples log), another session holds the run
+ * (RunLockedError, naming its pid) or another collection runs on this host (HostLockedError,
+ * naming its run and pid).
  */
 export async function runCollection(options: RunCollectionOptions): Promise<CollectionOutcome> {
   const { record, runId } = options;
@@ -106,6 +110,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
       layout,
       record,
       resume: options.resume,
+      hostLockPath: options.hostLockPath ?? defaultHostLockPath(),
       effects,
       log: (m) => progress.log(m),
     });
@@ -114,13 +119,19 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     throw error;
   }
   try {
-    return await collectInSession(session, options, {
-      effects,
-      signal,
-      progress,
-      namePrefix,
-      startedMs,
-    });
+    // One warm timer spawns every measured command of the collection (collect/timer_server.ts).
+    const closeTimer = await effects.openStepTimer();
+    try {
+      return await collectInSession(session, options, {
+        effects,
+        signal,
+        progress,
+        namePrefix,
+        startedMs,
+      });
+    } finally {
+      await closeTimer();
+    }
   } finally {
     await session.close();
   }
@@ -225,6 +236,14 @@ async function collectInSession(
   });
   await session.writeResult(result);
   progress.finish();
+  const noise = result.hostNoise;
+  if (noise && noise.stepsRerun > 0) {
+    progress.log(
+      `host noise: ${noise.stepsRerun} of ${noise.stepsWatched} steps were run again because the ` +
+        `host disturbed them; ${noise.stepsDisturbed} kept values are still disturbed`,
+      true,
+    );
+  }
   progress.log(
     `${status}: ${session.samples.length} samples, ${session.failures.length} failures → ${session.layout.result}`,
   );
@@ -254,6 +273,7 @@ async function runSchedule(
   const { policy, record, runtimes, ctx, signal, progress } = options;
   const clock = options.effects.clock;
   const benchmarksById = new Map(options.benchmarks.map((b) => [b.info.id, b]));
+  const watch = new StepWatch();
   let measured = foldPrevious(initialMeasured(plan), session, record.warmups);
   // A resumed run's clock goes on from the time its earlier sessions spent in steps.
   const earlierMs = measured.elapsedMs;
@@ -285,7 +305,7 @@ async function runSchedule(
       }
       const state = runtimes.get(step.runtime)!;
       progress.stepStarted(step);
-      const outcome = await runStep(step, {
+      const outcome = await watch.run(step, {
         benchmark: benchmarksById.get(step.benchmark)!,
         runtime: state.adapter,
         ctx,
@@ -297,6 +317,15 @@ async function runSchedule(
         timeoutMs: record.stepTimeoutMs,
         signal,
         clock: options.effects.clock,
+        procfs: options.effects.procfs,
+        onRerun: (why) =>
+          progress.log(`${stepKey(step)}: the host disturbed it (${why}), run again`),
+        onGiveUp: (cell, why) =>
+          progress.log(
+            `${cell}: its re-run was disturbed too (${why}); its disturbed steps are kept ` +
+              "without a re-run from now on",
+            true,
+          ),
       });
       if (outcome.status === "interrupted") {
         progress.stepFinished(step, "skipped", "interrupted");

@@ -17,7 +17,8 @@ import { readResultSet } from "../model/read_result_set.ts";
 import { parseSamplesLog, readSamplesLog } from "./samples_log.ts";
 import { buildRound, planPairs, stepKey } from "./plan.ts";
 import { StepFailedError } from "./errors.ts";
-import { RunLockedError } from "./run_lock.ts";
+import { acquireHostLock, HostLockedError, RunLockedError } from "./run_lock.ts";
+import { REAL_FILE_SYSTEM } from "./run_effects.ts";
 import {
   fakeBenchmark,
   fakeRecord,
@@ -480,5 +481,71 @@ Deno.test("runCollection() says plainly when the run to resume does not exist", 
       Error,
       `Cannot resume run "${runId}": no run directory ${h.outDir}/${runId}`,
     );
+  });
+});
+
+Deno.test("runCollection() refuses to start while another collection holds the host, and frees it after", async () => {
+  await withHarness(async (h) => {
+    const other = await acquireHostLock(h.hostLockPath, {
+      fs: REAL_FILE_SYSTEM,
+      pid: 777,
+      since: "2026-11-27T07:30:00.000Z",
+      runId: "20261127-073000-0f0f0f",
+    });
+    const bench = steadyBenchmark(h);
+    const args = {
+      runId: "20261127-080000-d0d0d0",
+      runtimes: [fakeRuntime("alpha")],
+      benchmarks: [bench],
+      record: fakeRecord({ runtimes: ["alpha"], repetitions: 1 }),
+    };
+    try {
+      await assertRejects(
+        () => h.run(args),
+        HostLockedError,
+        'run "20261127-073000-0f0f0f" (pid 777',
+      );
+      assertEquals(bench.calls.length, 0);
+    } finally {
+      await other.release();
+    }
+    const outcome = await h.run(args);
+    assertEquals(outcome.status, "complete");
+    // The host lock is free again: a third collection may start.
+    const after = await acquireHostLock(h.hostLockPath, {
+      fs: REAL_FILE_SYSTEM,
+      pid: 778,
+      since: "2026-11-27T08:10:00.000Z",
+      runId: "x",
+    });
+    await after.release();
+  });
+});
+
+Deno.test("runCollection() opens the step timer once for the whole collection and closes it at the end", async () => {
+  await withHarness(async (h) => {
+    let open = 0;
+    let opened = 0;
+    h.effects.openStepTimer = () => {
+      open++;
+      opened++;
+      return Promise.resolve(() => {
+        open--;
+        return Promise.resolve();
+      });
+    };
+    const openDuringSteps: number[] = [];
+    const bench = fakeBenchmark("work", ["a"], () => {
+      openDuringSteps.push(open);
+      return [{ metric: "work.a", value: 1 }];
+    });
+    await h.run({
+      runId: "20261127-080000-e0e0e0",
+      runtimes: [fakeRuntime("alpha"), fakeRuntime("beta")],
+      benchmarks: [bench],
+      record: fakeRecord({ repetitions: 2 }),
+    });
+    assertEquals(openDuringSteps, [1, 1, 1, 1]);
+    assertEquals([opened, open], [1, 0]);
   });
 });

@@ -9,6 +9,7 @@
 import type {
   Failure,
   HostInfo,
+  HostNoiseSummary,
   MetricInfo,
   ResultSet,
   RunStatus,
@@ -28,11 +29,12 @@ import {
   SamplesLog,
   type SamplesLogContent,
 } from "./samples_log.ts";
-import { acquireRunLock, type RunLock } from "./run_lock.ts";
+import { acquireHostLock, acquireRunLock, checkRunLock, type RunLock } from "./run_lock.ts";
 import type { RunEffects, RunFileSystem } from "./run_effects.ts";
 import type { StepOutcome } from "./step_runner.ts";
 import { imagePackageVersions, withToolVersion } from "./tool_versions.ts";
 import { markCollectedNotComparable } from "./mark_not_comparable.ts";
+import { NOISE_RULE } from "./host_noise.ts";
 
 /** The name prefix of everything a run creates: `ocibench-` and the last 6 characters of its id. */
 export function namePrefixOf(runId: string): string {
@@ -79,6 +81,8 @@ export interface OpenSessionOptions {
   record: RunRecordOptions;
   /** Continue the run from its samples log instead of starting it. */
   resume: boolean;
+  /** The host's collection lock (collect/run_lock.ts). */
+  hostLockPath: string;
   effects: RunEffects;
   /** Where the session's messages go (e.g. the progress display). */
   log: (message: string) => void;
@@ -109,6 +113,7 @@ export class RunSession {
   readonly notes: string[] = [];
   #log: SamplesLog;
   #lock: RunLock;
+  #hostLock?: RunLock;
   #effects: RunEffects;
   #logOpen = true;
 
@@ -128,14 +133,44 @@ export class RunSession {
   }
 
   /**
-   * Takes the run's lock (raising RunLockedError naming the holder's pid when another session has
-   * it) and opens its samples log: a new one with the run record as its first line, or, when
+   * Takes the host's lock (raising HostLockedError naming the other run's id and pid when another
+   * collection runs on this host) and the run's lock (raising RunLockedError naming the holder's
+   * pid when another session has it), and opens its samples log: a new one with the run record as its first line, or, when
    * resuming, the existing one cut after its last complete line.
    */
   static async open(options: OpenSessionOptions): Promise<RunSession> {
     const { layout, effects } = options;
     const { fs, clock } = effects;
     const now = clock.date().toISOString();
+    // The same run collected elsewhere is the more telling refusal: checked before the host's.
+    if (options.resume) await checkRunLock(layout, fs);
+    const hostLock = await acquireHostLock(options.hostLockPath, {
+      fs,
+      pid: effects.pid,
+      since: now,
+      runId: layout.runId,
+    });
+    if (hostLock.tookOver) {
+      const old = hostLock.tookOver;
+      options.log(
+        `note: took over this host's collection lock from run ${old.runId} (pid ${old.pid}), ` +
+          `which is no longer running (since ${old.since})`,
+      );
+    }
+    let session: RunSession;
+    try {
+      session = await RunSession.#openRun(options, now);
+    } catch (error) {
+      await hostLock.release();
+      throw error;
+    }
+    session.#hostLock = hostLock;
+    return session;
+  }
+
+  static async #openRun(options: OpenSessionOptions, now: string): Promise<RunSession> {
+    const { layout, effects } = options;
+    const { fs } = effects;
     if (!options.resume) await fs.mkdir(layout.dir);
     let lock: RunLock;
     try {
@@ -254,11 +289,16 @@ export class RunSession {
       runtimes,
       benchmarks: input.benchmarks.map((b) => ({
         ...withToolVersion(b.info, packages, input.image.hash),
-        parameters: { ...b.info.parameters, mode: input.quick ? "quick" : "full" },
+        parameters: {
+          ...b.info.parameters,
+          ...b.hostParameters?.({ quick: input.quick }),
+          mode: input.quick ? "quick" : "full",
+        },
       })),
       metrics,
       samples: this.samples,
       failures: this.failures,
+      ...hostNoiseSummaryOf(this.samples),
       ...(this.notes.length > 0 ? { notes: this.notes.join("\n") } : {}),
     }, adapters);
   }
@@ -271,11 +311,40 @@ export class RunSession {
     );
   }
 
-  /** Closes the log and releases the run's lock; safe to call twice. */
+  /** Closes the log and releases the run's and the host's locks; safe to call twice. */
   async close(): Promise<void> {
     this.closeLog();
     await this.#lock.release();
+    await this.#hostLock?.release();
   }
+}
+
+/**
+ * How many steps had their host noise read, were re-run, and are still disturbed, counted from
+ * the samples (so earlier sessions' steps count too); nothing when no step was watched.
+ */
+export function hostNoiseSummaryOf(
+  samples: readonly Sample[],
+): { hostNoise?: HostNoiseSummary } {
+  const watched = new Set<string>();
+  const rerun = new Set<string>();
+  const disturbed = new Set<string>();
+  for (const s of samples) {
+    if (!s.hostNoise) continue;
+    const key = stepKey(s);
+    watched.add(key);
+    if (s.hostNoise.rerunAfter) rerun.add(key);
+    if (s.hostNoise.disturbed) disturbed.add(key);
+  }
+  if (watched.size === 0) return {};
+  return {
+    hostNoise: {
+      rule: NOISE_RULE,
+      stepsWatched: watched.size,
+      stepsRerun: rerun.size,
+      stepsDisturbed: disturbed.size,
+    },
+  };
 }
 
 async function mountsUnder(dir: string, fs: RunFileSystem): Promise<string[]> {

@@ -1,8 +1,10 @@
 /**
  * The precise step timer: `collect/host_c/timed_exec.c`, compiled on the host on first use and
- * cached by the hash of its source. The process runner wraps a step's argv in it, so that the
- * step's wall time is measured by a small C launcher (posix_spawnp → waitpid, CLOCK_MONOTONIC)
- * rather than around the Deno runtime's own, much costlier, process start.
+ * cached by the hash of its source. While a collection runs, it serves as a persistent timer
+ * (collect/timer_server.ts); otherwise the process runner wraps a step's argv in it, one launcher
+ * per command. Either way the step's wall time is measured by a small C launcher (posix_spawn →
+ * waitpid, CLOCK_MONOTONIC) rather than around the Deno runtime's own, much costlier, process
+ * start.
  *
  * @module
  */
@@ -31,6 +33,11 @@ const SIGNAL_NAMES: Record<number, Deno.Signal> = {
   15: "SIGTERM",
 };
 
+/** The name of signal number `n` (SIGKILL for one not listed). */
+export function signalName(n: number): Deno.Signal {
+  return SIGNAL_NAMES[n] ?? "SIGKILL";
+}
+
 /** Parses the timer's result line (see timed_exec.c); SyntaxError when it is not one. */
 export function parseTimedExecResult(text: string): TimedExecResult {
   const line = text.trim();
@@ -43,7 +50,7 @@ export function parseTimedExecResult(text: string): TimedExecResult {
     kind: "exited",
     wallMs: Number(m[1]) / 1e6,
     exitCode: signal ? null : Number(m[2]),
-    ...(signal ? { signal: SIGNAL_NAMES[signal] ?? "SIGKILL" } : {}),
+    ...(signal ? { signal: signalName(signal) } : {}),
   };
 }
 

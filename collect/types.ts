@@ -282,6 +282,11 @@ export interface BenchmarkDefinition {
    * when it runs only the image's base commands or our own C programs (`collect/c/`).
    */
   tools: readonly BenchmarkTool[];
+  /**
+   * Parameters known only on the host that collects (e.g. array sizes chosen from its caches),
+   * merged over `info.parameters` in the result set.
+   */
+  hostParameters?: (options: { quick: boolean }) => NonNullable<BenchmarkInfo["parameters"]>;
   /** Runtimes it cannot run on, with the reason (e.g. no server side in runsc). */
   unsupported?: (runtime: RuntimeAdapter) => string | undefined;
   /** Measures one repetition; throws a StepFailedError (collect/errors.ts) when the step fails. */

@@ -7,7 +7,9 @@
 import { type ResultSet, ResultSetSchema } from "./result_set.ts";
 import { formatIssues, jsonErrorLocation } from "./format_issues.ts";
 import { runLayoutOfDir } from "./run_layout.ts";
-import { InvalidInputError, MAX_RESULTS_BYTES, readRegularTextFile } from "./read_text_file.ts";
+import { parseResultSetFast } from "./_fast_result_set.ts";
+import { InvalidInputError, MAX_RESULTS_BYTES, readRegularFile } from "./read_text_file.ts";
+import { decodeJsonAscii } from "./_ascii_json.ts";
 
 export { InvalidInputError };
 
@@ -28,8 +30,30 @@ export function parseJsonText(text: string, what: string, path: string): unknown
   }
 }
 
-/** Validates parsed JSON as a result set, naming `path` in any error. */
+/**
+ * Parses UTF-8 JSON bytes like {@link parseJsonText}, fast: the text is decoded with non-ASCII
+ * characters escaped (`_ascii_json.ts`), which keeps a large file's text one byte a character.
+ * On any failure the bytes are decoded as they are, for {@link parseJsonText}'s messages.
+ */
+export function parseJsonBytes(bytes: Uint8Array, what: string, path: string): unknown {
+  const ascii = decodeJsonAscii(bytes);
+  if (ascii !== null) {
+    try {
+      return JSON.parse(ascii);
+    } catch {
+      // Not JSON: the message comes from the text as it is, below.
+    }
+  }
+  return parseJsonText(new TextDecoder().decode(bytes), what, path);
+}
+
+/**
+ * Validates parsed JSON as a result set, naming `path` in any error. A valid set passes the fast
+ * path (`_fast_result_set.ts`); anything it doubts goes through the schema for the messages.
+ */
 export function parseResultSet(data: unknown, path: string): ResultSet {
+  const fast = parseResultSetFast(data);
+  if (fast !== null) return fast;
   const result = ResultSetSchema.safeParse(data);
   if (!result.success) {
     throw new InvalidInputError("results", path, formatIssues(result.error.issues, data));
@@ -47,8 +71,8 @@ export function parseResultSet(data: unknown, path: string): ResultSet {
  * ```
  */
 export async function readResultSet(path: string): Promise<ResultSet> {
-  const text = await readRegularTextFile(path, "results", MAX_RESULTS_BYTES);
-  return parseResultSet(parseJsonText(text, "results", path), path);
+  const bytes = await readRegularFile(path, "results", MAX_RESULTS_BYTES);
+  return parseResultSet(parseJsonBytes(bytes, "results", path), path);
 }
 
 /**

@@ -49,6 +49,15 @@ export async function readRegularTextFile(
   what: string,
   maxBytes: number,
 ): Promise<string> {
+  return new TextDecoder().decode(await readRegularFile(path, what, maxBytes));
+}
+
+/** The bytes of a regular file of at most `maxBytes`; fails as {@link readRegularTextFile}. */
+export async function readRegularFile(
+  path: string | URL,
+  what: string,
+  maxBytes: number,
+): Promise<Uint8Array> {
   const name = path instanceof URL ? path.pathname : path;
   const fail = (reason: string): never => {
     throw new InvalidInputError(what, name, [reason]);
@@ -74,32 +83,30 @@ export async function readRegularTextFile(
   } catch (error) {
     return fail((error as Error).message);
   }
-  // The file may grow after stat: stop one chunk past the limit.
-  const chunks: Uint8Array[] = [];
+  // One buffer of the size stat gave (plus a byte to notice growth), read into in place: no
+  // list of chunks to copy again. A file that grows after stat gets a larger buffer, up to one
+  // byte past the limit.
+  let buffer = new Uint8Array(Math.min(info.size, maxBytes) + 1);
   let length = 0;
   try {
-    for await (const chunk of file.readable) {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length > maxBytes) break;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) break;
+        const larger = new Uint8Array(Math.min(buffer.length * 2, maxBytes + 1));
+        larger.set(buffer);
+        buffer = larger;
+      }
+      const read = await file.read(buffer.subarray(length));
+      if (read === null) break;
+      length += read;
     }
   } catch (error) {
     fail((error as Error).message);
   } finally {
-    try {
-      file.close();
-    } catch {
-      // Closed by the stream already.
-    }
+    file.close();
   }
   if (length > maxBytes) tooLarge();
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return new TextDecoder().decode(bytes);
+  return buffer.subarray(0, length);
 }
 
 function formatMiB(bytes: number): string {

@@ -138,6 +138,38 @@ export const NotComparableSchema = z.object({ reason: z.string().min(1) }).stric
 /** Why a value is not comparable. */
 export type NotComparable = z.infer<typeof NotComparableSchema>;
 
+/** How busy the host was around one step (collect/host_noise.ts). */
+export const HostNoiseSchema = z.object({
+  /** CPU time the hypervisor stole during the step, in percent of all CPUs' time. */
+  stealPercent: z.number().nonnegative(),
+  /** 1-minute load average just before and just after the step. */
+  loadBefore: z.number().nonnegative(),
+  loadAfter: z.number().nonnegative(),
+  /** Threads of other processes runnable just before and just after the step (fewest of a few probes). */
+  othersRunnableBefore: z.number().int().nonnegative(),
+  othersRunnableAfter: z.number().int().nonnegative(),
+  /** Why this step counts as disturbed, when it does (it was kept: its re-run was disturbed too). */
+  disturbed: z.string().optional(),
+  /** Why the first run of this step was disturbed, when this is its one re-run. */
+  rerunAfter: z.string().optional(),
+});
+/** How busy the host was around one step. */
+export type HostNoise = z.infer<typeof HostNoiseSchema>;
+
+/** How many steps of a collection the host disturbed, and by which rule. */
+export const HostNoiseSummarySchema = z.object({
+  /** The rule a step is judged by. */
+  rule: z.string(),
+  /** Steps whose host noise was read. */
+  stepsWatched: z.number().int().nonnegative(),
+  /** Steps run a second time because their first run was disturbed. */
+  stepsRerun: z.number().int().nonnegative(),
+  /** Steps whose kept values are still disturbed (their re-run was too). */
+  stepsDisturbed: z.number().int().nonnegative(),
+});
+/** How many steps of a collection the host disturbed. */
+export type HostNoiseSummary = z.infer<typeof HostNoiseSummarySchema>;
+
 const SampleBase = {
   runtime: Id,
   benchmark: Id,
@@ -161,6 +193,8 @@ export const SampleSchema = z.object({
   /** How the endpoints were placed, e.g. `client:runsc server:native` for network benchmarks. */
   topology: z.string().optional(),
   notes: z.string().optional(),
+  /** How busy the host was around the step that measured it. */
+  hostNoise: HostNoiseSchema.optional(),
 });
 /** One raw measurement. */
 export type Sample = z.infer<typeof SampleSchema>;
@@ -231,6 +265,8 @@ export const ResultSetSchema = z.object({
   metrics: z.array(MetricInfoSchema),
   samples: z.array(ObservationSchema),
   failures: z.array(FailureSchema),
+  /** How many steps the host disturbed (collections that watched it). */
+  hostNoise: HostNoiseSummarySchema.optional(),
   notes: z.string().optional(),
 }).superRefine(checkReferences);
 /** Everything one run (or one published table) produced. */

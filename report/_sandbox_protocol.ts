@@ -2,15 +2,18 @@
 // JSON object per line. The builder validates every answer against these schemas before use: the
 // sandbox runs code from the notebook, so what it sends is untrusted.
 import { z } from "zod";
-import type { ResultSet } from "../model/result_set.ts";
+import type { Analysis } from "../model/analysis.ts";
+import type { PackedResultSet } from "./_packed_sets.ts";
 import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
 
 /** What the builder asks the sandbox. */
 export type WorkerRequestBody =
   | {
     type: "init";
-    sets: ResultSet[];
-    references: ResultSet[];
+    sets: PackedResultSet[];
+    references: PackedResultSet[];
+    /** The analysis of `sets`, made once by the builder; null when no cell names `analysis`. */
+    analysis: Analysis | null;
     meta: Record<string, unknown>;
     labels: string[];
     /** Marks the sandbox's answers on its standard output; cells do not see it. */

@@ -464,7 +464,8 @@ export interface CellContext {
   fmt: typeof fmt;
   /**
    * The analysis of `sets` (`analyzeResultSets` with seed 1, each set labelled with its file
-   * name, plus the front matter's `analysis:` options); computed on first use.
+   * name, plus the front matter's `analysis:` options), made once by the builder — the same as
+   * `ocibench analyze --format json` gives — and sent to the sandbox.
    */
   analysis: Analysis;
   /** Analyses `sets` again with other options (the seed stays 1 unless given). */
@@ -496,7 +497,7 @@ export function makeCellContext(
   sets: ResultSet[],
   meta: Record<string, unknown>,
   document: Document,
-  options: { labels?: string[]; references?: ResultSet[] } = {},
+  options: { labels?: string[]; references?: ResultSet[]; analysis?: Analysis } = {},
 ): CellContext {
   const labels = options.labels ?? [];
   const references = options.references ?? [];
@@ -505,13 +506,18 @@ export function makeCellContext(
     ((options: Plot.PlotOptions = {}) => Plot.plot({ ...options, document })) as typeof Plot.plot;
   const fromMeta = (meta.analysis ?? {}) as AnalyzeOptions;
   const analyze = (options: AnalyzeOptions = {}) =>
-    analyzeResultSets(sets, { seed: 1, labels, ...fromMeta, ...options });
-  let analysis: Analysis | undefined;
+    analyzeResultSets(sets, {
+      seed: 1,
+      ...(labels.length ? { labels } : {}),
+      ...fromMeta,
+      ...options,
+    });
+  let analysis = options.analysis;
+  let observations: ObservationRow[] | undefined;
+  let referenceObservations: ObservationRow[] | undefined;
   const context = {
     sets,
-    observations: observationRows(sets),
     references,
-    referenceObservations: observationRows(references),
     meta,
     Plot: { ...Plot, plot },
     table,
@@ -520,10 +526,15 @@ export function makeCellContext(
     md,
     fmt,
     analyze,
-  } as Omit<CellContext, "analysis">;
-  Object.defineProperty(context, "analysis", {
-    enumerable: true,
-    get: () => (analysis ??= analyze()),
+  } as Omit<CellContext, "analysis" | "observations" | "referenceObservations">;
+  // Made on first use: a cell that never names them never pays for them.
+  Object.defineProperties(context, {
+    observations: { enumerable: true, get: () => (observations ??= observationRows(sets)) },
+    referenceObservations: {
+      enumerable: true,
+      get: () => (referenceObservations ??= observationRows(references)),
+    },
+    analysis: { enumerable: true, get: () => (analysis ??= analyze()) },
   });
   return context as CellContext;
 }

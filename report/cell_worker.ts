@@ -15,6 +15,7 @@ import { type CellContext, makeCellContext, toCellOutputs } from "./cell_context
 import type { CellErrorOutput } from "./cell_output.ts";
 import { topLevelNames, withImplicitReturn } from "./cell_source.ts";
 import type { WorkerRequest, WorkerResponse } from "./_sandbox_protocol.ts";
+import { unpackResultSet } from "./_packed_sets.ts";
 
 let context: CellContext | undefined;
 /** Names declared at the top level of earlier cells, visible to later ones. */
@@ -130,9 +131,10 @@ function describe(error: unknown): CellErrorOutput {
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   try {
     if (request.type === "init") {
-      context = makeCellContext(request.sets, request.meta, document, {
+      context = makeCellContext(request.sets.map(unpackResultSet), request.meta, document, {
         labels: request.labels,
-        references: request.references,
+        references: request.references.map(unpackResultSet),
+        analysis: request.analysis ?? undefined,
       });
       return { id: request.id, ok: true, outputs: [] };
     }
@@ -165,15 +167,19 @@ Object.defineProperty(process, "getBuiltinModule", {
   configurable: false,
 });
 
-let buffered = "";
+// The first request holds every sample: keep its pieces in a list and join them once, rather
+// than growing (and copying) one string per chunk.
+const pieces: string[] = [];
 for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-  buffered += chunk;
+  let start = 0;
   let newline: number;
-  while ((newline = buffered.indexOf("\n")) >= 0) {
-    const line = buffered.slice(0, newline);
-    buffered = buffered.slice(newline + 1);
-    const request = JSON.parse(line) as WorkerRequest;
+  while ((newline = chunk.indexOf("\n", start)) >= 0) {
+    pieces.push(chunk.slice(start, newline));
+    start = newline + 1;
+    const request = JSON.parse(pieces.join("")) as WorkerRequest;
+    pieces.length = 0;
     if (request.type === "init") token = request.token;
     await send(await handle(request));
   }
+  if (start < chunk.length) pieces.push(chunk.slice(start));
 }

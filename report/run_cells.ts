@@ -10,6 +10,9 @@
 import "@observablehq/plot";
 import "jsdom";
 import type { ResultSet } from "../model/result_set.ts";
+import type { Analysis } from "../model/analysis.ts";
+import { type AnalyzeOptions, analyzeResultSets } from "../analyze/analyze_result_sets.ts";
+import { packResultSet } from "./_packed_sets.ts";
 import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
 import {
   type WorkerRequest,
@@ -99,6 +102,35 @@ export interface RunCellsOptions {
   memoryMiB?: number;
   /** The sandbox's main module (default `cell_worker.ts`); tests pass one that misbehaves. */
   sandboxModule?: URL;
+  /**
+   * The analysis cells see as `analysis`; default: {@link notebookAnalysis} of `sets`, made
+   * here once, and only when a cell or inline expression names `analysis`.
+   */
+  analysis?: Analysis;
+}
+
+/**
+ * The analysis a notebook's cells see: `analyzeResultSets` with seed 1, each set labelled with
+ * its file name, plus the front matter's `analysis:` options — the same as `ocibench analyze
+ * --format json` of those files with those options.
+ */
+export function notebookAnalysis(
+  notebook: Notebook,
+  sets: ResultSet[],
+  labels: string[] = [],
+): Analysis {
+  const fromMeta = (notebook.meta.extra.analysis ?? {}) as AnalyzeOptions;
+  return analyzeResultSets(sets, { seed: 1, ...(labels.length ? { labels } : {}), ...fromMeta });
+}
+
+/** True when some cell, inline expression, title or abstract of `notebook` names `analysis`. */
+function namesAnalysis(notebook: Notebook): boolean {
+  const texts = [
+    notebook.meta.title,
+    notebook.meta.abstract ?? "",
+    ...notebook.blocks.map((b) => b.kind === "prose" ? b.text : b.code),
+  ];
+  return texts.some((t) => /(?<![\w$])analysis(?![\w$])/.test(t));
 }
 
 /** The placeholder that stands for inline value `i` in {@link ExecutedProse.text}. */
@@ -130,13 +162,24 @@ export async function runCells(
   };
   try {
     const { extra, ...known } = notebook.meta;
+    const labels = options.labels ?? [];
+    let analysis = options.analysis ?? null;
+    if (analysis === null && namesAnalysis(notebook)) {
+      try {
+        analysis = notebookAnalysis(notebook, sets, labels);
+      } catch {
+        // Bad `analysis:` options: the sandbox analyses on first use instead, so that the error
+        // is shown at the cell that uses the analysis, as for any other failure of a cell.
+      }
+    }
     const started = await sandbox.request(
       {
         type: "init",
-        sets,
-        references: options.references ?? [],
+        sets: sets.map(packResultSet),
+        references: (options.references ?? []).map(packResultSet),
+        analysis,
         meta: { ...extra, ...known },
-        labels: options.labels ?? [],
+        labels,
         token: "",
       },
       "the start of the sandbox",

@@ -3,7 +3,7 @@
  * notebook, the cell and the line; `--keep-going` shows them in place; declarations carry over
  * to later cells; a cell's last expression is its value.
  */
-import { CellError, forbiddenSource, runCells } from "../report/run_cells.ts";
+import { CellError, forbiddenSource, notebookAnalysis, runCells } from "../report/run_cells.ts";
 import { parseNotebook } from "../report/parse_notebook.ts";
 import { readResultSet } from "../model/read_result_set.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "./assert.ts";
@@ -187,4 +187,38 @@ Deno.test("the sandbox refuses to run cells when started with any permission not
     new TextDecoder().decode(out.stderr),
     "ocibench cell sandbox: refusing to run cells: permissions not denied: read, write, net, env, run, ffi, sys, import",
   );
+});
+
+Deno.test("cells see the analysis the builder made, not one of their own", async () => {
+  const nb = parseNotebook(
+    notebook(["analysis.notes.join(' | ')", "JSON.stringify(analysis.settings)"]),
+    "analysis.md",
+  );
+  const given = notebookAnalysis(nb, [set], ["t6.json"]);
+  given.notes.push("made by the builder");
+  const run = await runCells(nb, [set], { labels: ["t6.json"], analysis: given });
+  const texts = run.blocks.flatMap((b) => b.kind === "cell" ? b.outputs : []).map((o) =>
+    o.kind === "text" ? o.text : ""
+  );
+  assertStringIncludes(texts[0], "made by the builder");
+  assertEquals(JSON.parse(texts[1]), JSON.parse(JSON.stringify(given.settings)));
+  // Without one, the builder makes it: what `analyze --format json` gives for the same files.
+  const own = await runCells(nb, [set], { labels: ["t6.json"] });
+  const first = own.blocks.find((b) => b.kind === "cell");
+  assertEquals(
+    first?.kind === "cell" ? first.outputs : null,
+    [{ kind: "text", text: notebookAnalysis(nb, [set], ["t6.json"]).notes.join(" | ") }],
+  );
+});
+
+Deno.test("analysis options the data cannot meet fail at the cell that uses the analysis", async () => {
+  const text = "---\ntitle: T\nanalysis: { baseline: nope }\n---\n" +
+    "```ts\n1 + 1\n```\n\n```ts\nanalysis.groups.length\n```\n";
+  const run = await runCells(parseNotebook(text, "bad_baseline.md"), [set], {
+    keepGoing: true,
+    labels: ["t6.json"],
+  });
+  assertEquals(run.errors.length, 1);
+  assertEquals(run.errors[0].cell, 2);
+  assertStringIncludes(run.errors[0].message, 'baseline "nope"');
 });

@@ -7,6 +7,12 @@
  * each job and fsyncs at the end of each write job). → bandwidth, IOPS and the p50/p99
  * completion latency (`clat`) of each job, from fio's JSON output.
  *
+ * Every job is time-based: it loops over its file for a ramp (not counted), then for a fixed
+ * runtime. A job bounded by its file size instead ends after a few milliseconds when the file is
+ * small, and fio divides by its job time in whole milliseconds: 32 MiB in 24 ms gives exactly
+ * 1,333 MiB/s for every runtime that lands on 24 ms. {@link checkFioRuntimes} refuses a result
+ * whose jobs did not run their full runtime, so no value carries that quantisation.
+ *
  * @module
  */
 import type { BenchmarkDefinition, MeasureContext, MeasuredValue } from "../types.ts";
@@ -15,14 +21,24 @@ import { parseStepOutput } from "../errors.ts";
 import { runBenchmarkStep } from "./_run_step.ts";
 import { type DiskPlacement, prepareDiskTarget } from "./_disk.ts";
 
-/** File size of a full collection, in MiB: read once sequentially, larger than any disk cache. */
+/** File size of a full collection, in MiB: larger than any disk cache. */
 export const FIO_SIZE_MIB = 1024;
 /** File size with `--quick`, in MiB. */
-export const FIO_QUICK_SIZE_MIB = 32;
-/** Time cap of each random job, in seconds. */
-export const FIO_RAND_RUNTIME_S = 10;
-/** Time cap of each random job with `--quick`, in seconds. */
-export const FIO_QUICK_RAND_RUNTIME_S = 1;
+export const FIO_QUICK_SIZE_MIB = 64;
+/** Time each job runs before it is measured, in seconds (fio's `--ramp_time`). */
+export const FIO_RAMP_S = 2;
+/** Ramp with `--quick`, in seconds. */
+export const FIO_QUICK_RAMP_S = 1;
+/** Measured time of each job, in seconds (fio's `--runtime`, with `--time_based`). */
+export const FIO_RUNTIME_S = 10;
+/** Measured time of each job with `--quick`, in seconds. */
+export const FIO_QUICK_RUNTIME_S = 2;
+/**
+ * The largest relative step of a bandwidth that fio's millisecond job clock may cause, e.g.
+ * 0.001: a job measured over at least 1,000 ms. fio reports `bytes × 1000 / runtime_ms`, so two
+ * neighbouring values differ by a factor of 1 + 1/runtime_ms.
+ */
+export const FIO_MAX_CLOCK_STEP = 0.001;
 
 /** The four jobs, in the order fio runs them (`stonewall` between them). */
 export const FIO_JOBS = [
@@ -47,6 +63,8 @@ export interface FioJobResult {
   clatP99Us: number;
   /** Bytes transferred. */
   ioBytes: number;
+  /** Time the job was measured over, in milliseconds (fio's whole-millisecond clock). */
+  runtimeMs: number;
 }
 
 /** fio's JSON output reduced to what ocibench keeps. */
@@ -64,8 +82,10 @@ export interface FioArgvOptions {
   sizeMiB: number;
   /** O_DIRECT (true) or buffered I/O. */
   direct: boolean;
-  /** Time cap of each random job, in seconds. */
-  randRuntimeS: number;
+  /** Unmeasured time at the start of each job, in seconds. */
+  rampS: number;
+  /** Measured time of each job, in seconds. */
+  runtimeS: number;
 }
 
 /** The argv of one fio run of the four jobs. */
@@ -80,11 +100,12 @@ export function fioArgv(options: FioArgvOptions): string[] {
     `--direct=${options.direct ? 1 : 0}`,
     "--invalidate=1",
     "--end_fsync=1",
+    "--time_based",
+    `--ramp_time=${options.rampS}`,
+    `--runtime=${options.runtimeS}`,
   ];
   for (const job of FIO_JOBS) {
-    argv.push(`--name=${job.name}`, `--rw=${job.rw}`, `--bs=${job.bs}`);
-    if (job.rw.startsWith("rand")) argv.push(`--runtime=${options.randRuntimeS}`);
-    argv.push("--stonewall");
+    argv.push(`--name=${job.name}`, `--rw=${job.rw}`, `--bs=${job.bs}`, "--stonewall");
   }
   argv.push("--unlink=1");
   return argv;
@@ -94,6 +115,8 @@ interface FioJsonSide {
   io_bytes: number;
   bw_bytes: number;
   iops: number;
+  /** Milliseconds the side was measured over. */
+  runtime?: number;
   clat_ns?: { percentile?: Record<string, number> };
 }
 
@@ -132,15 +155,46 @@ export function parseFioJson(stdout: string): FioResult {
     if (typeof p50 !== "number" || typeof p99 !== "number") {
       throw new SyntaxError(`fio job "${name}" has no 50th/99th clat percentile`);
     }
+    if (typeof side.runtime !== "number") {
+      throw new SyntaxError(`fio job "${name}" has no runtime`);
+    }
     jobs[name] = {
       bandwidthMiBPerS: side.bw_bytes / 2 ** 20,
       iops: side.iops,
       clatP50Us: p50 / 1000,
       clatP99Us: p99 / 1000,
       ioBytes: side.io_bytes,
+      runtimeMs: side.runtime,
     };
   }
   return { version: doc["fio version"] ?? "unknown", jobs };
+}
+
+/**
+ * Refuses a fio result whose bandwidths are quantised by fio's millisecond clock: raises a
+ * SyntaxError naming every job that was measured over less than `runtimeS` (it ended with its
+ * file, not its time: the run was not time-based) or over too few milliseconds for
+ * {@link FIO_MAX_CLOCK_STEP}. Tolerates 1 ms less than asked, as fio's clock rounds.
+ */
+export function checkFioRuntimes(result: FioResult, options: { runtimeS: number }): void {
+  const askedMs = options.runtimeS * 1000;
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(result.jobs)) {
+    const step = job.bandwidthMiBPerS / job.runtimeMs;
+    const where = `fio job "${name}" was measured over ${job.runtimeMs} ms`;
+    if (job.runtimeMs < askedMs - 1) {
+      problems.push(
+        `${where}, not the ${askedMs} ms asked (it ended with its file: not time-based), so ` +
+          `its ${job.bandwidthMiBPerS.toFixed(1)} MiB/s moves in steps of ${step.toFixed(1)} MiB/s`,
+      );
+    } else if (1 / job.runtimeMs > FIO_MAX_CLOCK_STEP) {
+      problems.push(
+        `${where}: fio's millisecond clock quantises its bandwidth in steps of ` +
+          `${(100 / job.runtimeMs).toFixed(2)} %, above ${FIO_MAX_CLOCK_STEP * 100} %`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new SyntaxError(problems.join("; "));
 }
 
 function errnoName(errno: number): string {
@@ -230,10 +284,13 @@ export function fioBenchmark(options: FioBenchmarkOptions): BenchmarkDefinition 
         cache: options.cache,
         direct: options.cache === "direct",
         ioengine: "psync",
+        timeBased: true,
         sizeMiB: FIO_SIZE_MIB,
         sizeMiBQuick: FIO_QUICK_SIZE_MIB,
-        randRuntimeS: FIO_RAND_RUNTIME_S,
-        randRuntimeSQuick: FIO_QUICK_RAND_RUNTIME_S,
+        rampS: FIO_RAMP_S,
+        rampSQuick: FIO_QUICK_RAMP_S,
+        runtimeS: FIO_RUNTIME_S,
+        runtimeSQuick: FIO_QUICK_RUNTIME_S,
       },
     },
     tools: [{ binary: "fio", package: "fio" }],
@@ -241,11 +298,13 @@ export function fioBenchmark(options: FioBenchmarkOptions): BenchmarkDefinition 
     async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
       const target = await prepareDiskTarget(ctx, options.placement);
       try {
+        const runtimeS = ctx.quick ? FIO_QUICK_RUNTIME_S : FIO_RUNTIME_S;
         const argv = fioArgv({
           directory: target.directory,
           sizeMiB: ctx.quick ? FIO_QUICK_SIZE_MIB : FIO_SIZE_MIB,
           direct: options.cache === "direct",
-          randRuntimeS: ctx.quick ? FIO_QUICK_RAND_RUNTIME_S : FIO_RAND_RUNTIME_S,
+          rampS: ctx.quick ? FIO_QUICK_RAMP_S : FIO_RAMP_S,
+          runtimeS,
         });
         const result = await runBenchmarkStep(ctx, argv, {
           timeoutMs: ctx.quick ? 180_000 : 900_000,
@@ -256,6 +315,7 @@ export function fioBenchmark(options: FioBenchmarkOptions): BenchmarkDefinition 
           for (const job of FIO_JOBS) {
             if (!out.jobs[job.name]) throw new SyntaxError(`fio reported no job "${job.name}"`);
           }
+          checkFioRuntimes(out, { runtimeS });
           return out;
         });
         const values: MeasuredValue[] = [];

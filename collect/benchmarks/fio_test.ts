@@ -9,7 +9,17 @@ import type { MeasureContext, RuntimeAdapter } from "../types.ts";
 import { imagePaths } from "../image.ts";
 import { MetricInfoSchema } from "../../model/result_set.ts";
 import { readToolOutput } from "./_fixture.ts";
-import { FIO_BENCHMARKS, FIO_JOBS, fioArgv, parseFioJson } from "./fio.ts";
+import {
+  checkFioRuntimes,
+  FIO_BENCHMARKS,
+  FIO_JOBS,
+  FIO_MAX_CLOCK_STEP,
+  FIO_QUICK_RAMP_S,
+  FIO_QUICK_RUNTIME_S,
+  FIO_QUICK_SIZE_MIB,
+  fioArgv,
+  parseFioJson,
+} from "./fio.ts";
 
 Deno.test("parseFioJson() reads bandwidth, IOPS and clat percentiles of the four jobs (O_DIRECT)", () => {
   const r = parseFioJson(readToolOutput("fio", "direct_64m.stdout"));
@@ -55,24 +65,58 @@ Deno.test("parseFioJson() rejects fio's error outputs with what went wrong", () 
   assertThrows(() => parseFioJson('{"jobs": [\n'), SyntaxError, "does not parse");
 });
 
-Deno.test("fioArgv() builds the command the fixtures were captured with", () => {
+Deno.test("fioArgv() builds the time-based command the quick fixtures were captured with", () => {
   const readme = readToolOutput("fio", "README.md");
   const argv = fioArgv({
-    directory: "/tmp/ocibench-h3cap/fio",
-    sizeMiB: 64,
+    directory: "/var/tmp/ocibench-h10cap/fio",
+    sizeMiB: FIO_QUICK_SIZE_MIB,
     direct: true,
-    randRuntimeS: 1,
+    rampS: FIO_QUICK_RAMP_S,
+    runtimeS: FIO_QUICK_RUNTIME_S,
   });
-  const jobs = readme.match(
-    /`FIO_JOBS` below stands for the four jobs it always appends:\n`([^`]+)`/,
-  )
-    ?.[1];
+  const jobs = readme.match(/`TIMED_JOBS` below stands for[^\n]*\n`([^`]+)`/)?.[1];
   assert(jobs, "README lists the jobs");
-  const command = readme.match(/`direct_64m\.\*` \| `([^`]+)`/)?.[1]?.replace("FIO_JOBS", jobs);
+  const command = readme.match(/`timed_direct_64m\.\*` \| `([^`]+)`/)?.[1]?.replace(
+    "TIMED_JOBS",
+    jobs,
+  );
   assertEquals(argv.join(" "), command);
   assert(
-    fioArgv({ directory: "/d", sizeMiB: 1, direct: false, randRuntimeS: 1 }).includes("--direct=0"),
+    fioArgv({ directory: "/d", sizeMiB: 1, direct: false, rampS: 1, runtimeS: 2 })
+      .includes("--direct=0"),
   );
+});
+
+Deno.test("checkFioRuntimes() accepts real time-based quick runs: no value is a clock step", () => {
+  for (const file of ["timed_direct_64m.stdout", "timed_buffered_64m.stdout"]) {
+    const r = parseFioJson(readToolOutput("fio", file));
+    checkFioRuntimes(r, { runtimeS: FIO_QUICK_RUNTIME_S });
+    for (const [name, job] of Object.entries(r.jobs)) {
+      assert(job.runtimeMs >= FIO_QUICK_RUNTIME_S * 1000, `${file} ${name}`);
+      // The step between neighbouring values fio can print for this job is below the bound.
+      assert(1 / job.runtimeMs <= FIO_MAX_CLOCK_STEP, `${file} ${name}`);
+      // Time-based: more bytes than one pass over the 64 MiB file for the sequential jobs.
+      if (name.startsWith("seq")) assert(job.ioBytes > 64 * 2 ** 20, `${file} ${name}`);
+    }
+  }
+});
+
+Deno.test("checkFioRuntimes() refuses size-bound runs whose bandwidth is size ÷ whole milliseconds", () => {
+  const r = parseFioJson(readToolOutput("fio", "direct_64m.stdout"));
+  const seqRead = r.jobs["seq-read"];
+  // The symptom: 64 MiB in 67 ms, i.e. a value fixed by the millisecond count.
+  assertEquals(seqRead.ioBytes, 64 * 2 ** 20);
+  assertEquals(seqRead.runtimeMs, 67);
+  assertEquals(Math.floor(seqRead.ioBytes * 1000 / seqRead.runtimeMs), 1001624835);
+  const error = assertThrows(
+    () => checkFioRuntimes(r, { runtimeS: FIO_QUICK_RUNTIME_S }),
+    SyntaxError,
+    'fio job "seq-read" was measured over 67 ms, not the 2000 ms asked',
+  );
+  assert(error.message.includes('"seq-write" was measured over 141 ms'), error.message);
+  // A time-based job that ran its time but too briefly for the clock is refused as well.
+  const brief = { version: "fio-3.33", jobs: { "seq-read": { ...seqRead, runtimeMs: 500 } } };
+  assertThrows(() => checkFioRuntimes(brief, { runtimeS: 0.5 }), SyntaxError, "steps of 0.20 %");
 });
 
 Deno.test("the fio benchmarks have distinct ids, and metrics with units and directions", () => {
@@ -106,7 +150,7 @@ function replayingRuntime(directIo: boolean | undefined): RuntimeAdapter {
     run: () =>
       Promise.resolve({
         exitCode: 0,
-        stdout: readToolOutput("fio", "direct_64m.stdout"),
+        stdout: readToolOutput("fio", "timed_direct_64m.stdout"),
         stderr: "",
         timedOut: false,
         wallMs: 1,

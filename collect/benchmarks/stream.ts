@@ -3,17 +3,27 @@
  * `/usr/local/bin/stream`) → best rate (MB/s) and average time (s) of Copy, Scale, Add and Triad,
  * the eight columns of the paper's Table 11.
  *
+ * Array sizes follow STREAM's rule in every mode: each array at least
+ * {@link STREAM_LLC_FACTOR} × the host's last-level cache (read from sysfs, collect/cpu_cache.ts),
+ * so the bandwidth is the memory's, not the cache's. Both sizes go into the result set's
+ * parameters.
+ *
  * @module
  */
 import type { BenchmarkDefinition, MeasureContext, MeasuredValue } from "../types.ts";
 import type { MetricInfo } from "../../model/result_set.ts";
 import { parseStepOutput } from "../errors.ts";
 import { runBenchmarkStep } from "./_run_step.ts";
+import { cpuCaches, lastLevelCache } from "../cpu_cache.ts";
 
-/** Elements per array in a full collection: 160 MB per array, far beyond the caches. */
+/** Elements per array in a full collection at least: 160 MB per array. */
 export const STREAM_ELEMENTS = 20_000_000;
-/** Elements per array with `--quick`: 32 MB per array. */
+/** Elements per array with `--quick` at least: 32 MB per array (more when the cache asks it). */
 export const STREAM_QUICK_ELEMENTS = 4_000_000;
+/** Each array is at least this many times the last-level cache (STREAM's rule). */
+export const STREAM_LLC_FACTOR = 4;
+/** Bytes of one array element (a double). */
+const ELEMENT_BYTES = 8;
 /** Repetitions of the four kernels inside one run (the first is not counted). */
 export const STREAM_NTIMES = 10;
 
@@ -72,6 +82,51 @@ export function parseStream(stdout: string): StreamResult {
   return { elements: Number(size[1]), kernels };
 }
 
+/** How the arrays of one run are sized. */
+export interface StreamSizing {
+  /** Elements per array. */
+  elements: number;
+  /** The host's last-level cache in bytes; undefined when sysfs lists none. */
+  lastLevelCacheBytes?: number;
+}
+
+/**
+ * Elements per array: the mode's minimum ({@link STREAM_ELEMENTS}, or
+ * {@link STREAM_QUICK_ELEMENTS} with `quick`), raised to {@link STREAM_LLC_FACTOR} × the last-level
+ * cache, rounded up to a whole million. With no cache known, quick mode uses the full size, the
+ * only one known to be beyond the caches of common machines.
+ */
+export function streamElements(
+  options: { quick: boolean; lastLevelCacheBytes?: number },
+): number {
+  const llc = options.lastLevelCacheBytes;
+  if (llc === undefined) return STREAM_ELEMENTS;
+  const rule = Math.ceil(STREAM_LLC_FACTOR * llc / ELEMENT_BYTES / 1e6) * 1e6;
+  return Math.max(options.quick ? STREAM_QUICK_ELEMENTS : STREAM_ELEMENTS, rule);
+}
+
+let hostSizingCache: { lastLevelCacheBytes?: number } | undefined;
+
+/** The sizing on this host, its last-level cache read from sysfs once per process. */
+export function hostStreamSizing(quick: boolean): StreamSizing {
+  hostSizingCache ??= { lastLevelCacheBytes: lastLevelCache(cpuCaches())?.sizeBytes };
+  const { lastLevelCacheBytes } = hostSizingCache;
+  return {
+    elements: streamElements({ quick, lastLevelCacheBytes }),
+    ...(lastLevelCacheBytes !== undefined ? { lastLevelCacheBytes } : {}),
+  };
+}
+
+/** The parameters the result set records for a sizing. */
+export function streamSizingParameters(sizing: StreamSizing): Record<string, number | string> {
+  return {
+    elementsUsed: sizing.elements,
+    arrayBytes: sizing.elements * ELEMENT_BYTES,
+    lastLevelCacheBytes: sizing.lastLevelCacheBytes ?? "unknown (not listed in sysfs)",
+    arrayRule: `each array ≥ ${STREAM_LLC_FACTOR} × the last-level cache`,
+  };
+}
+
 function streamMetrics(): MetricInfo[] {
   return STREAM_KERNELS.flatMap((kernel): MetricInfo[] => {
     const label = kernel[0].toUpperCase() + kernel.slice(1);
@@ -103,19 +158,28 @@ export const streamBenchmark: BenchmarkDefinition = {
     description: "Copy, Scale, Add, Triad over three arrays of doubles, single thread " +
       "(collect/c/stream.c); best rate and average time of 9 counted runs, as the paper's Table 11.",
     parameters: {
-      elements: STREAM_ELEMENTS,
-      elementsQuick: STREAM_QUICK_ELEMENTS,
+      elementsMin: STREAM_ELEMENTS,
+      elementsMinQuick: STREAM_QUICK_ELEMENTS,
       ntimes: STREAM_NTIMES,
       threads: 1,
     },
   },
   tools: [],
   metrics: streamMetrics(),
+  hostParameters: ({ quick }) => streamSizingParameters(hostStreamSizing(quick)),
   async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
-    const elements = ctx.quick ? STREAM_QUICK_ELEMENTS : STREAM_ELEMENTS;
+    const { elements } = hostStreamSizing(ctx.quick);
     const argv = ["stream", "-n", String(elements), "-t", String(STREAM_NTIMES)];
     const result = await runBenchmarkStep(ctx, argv, { timeoutMs: 180_000 });
-    const parsed = parseStepOutput(result, "stream", (r) => parseStream(r.stdout));
+    const parsed = parseStepOutput(result, "stream", (r) => {
+      const out = parseStream(r.stdout);
+      if (out.elements !== elements) {
+        throw new SyntaxError(
+          `stream ran ${out.elements} elements per array, not the ${elements} asked`,
+        );
+      }
+      return out;
+    });
     return STREAM_KERNELS.flatMap((kernel) => [
       { metric: `stream.${kernel}_best_rate`, value: parsed.kernels[kernel].bestRateMBps },
       { metric: `stream.${kernel}_avg_time`, value: parsed.kernels[kernel].avgTimeS },
