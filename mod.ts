@@ -75,6 +75,15 @@ export { resultSetJsonSchema } from "./model/write_json_schema.ts";
 export { runCollection, type RunCollectionOptions } from "./collect/run_loop.ts";
 export { newRunId, type RunLayout, runLayout } from "./model/run_layout.ts";
 export { buildPlan, type PlanOptions, type PlanStep } from "./collect/plan.ts";
+export {
+  budgetPolicy,
+  type BudgetPolicyOptions,
+  type BudgetTarget,
+  DEFAULT_LOOKS,
+  DEFAULT_MIN_RUNS,
+  lookShare,
+} from "./collect/budget_policy.ts";
+export { simulateSchedule, type SimulateScheduleOptions } from "./collect/simulate_schedule.ts";
 export { BENCHMARKS, listSuites, resolveBenchmarks } from "./collect/benchmarks/mod.ts";
 export {
   adapterById,

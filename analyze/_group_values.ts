@@ -6,6 +6,7 @@
  */
 import type { HostInfo, MetricInfo, ResultSet, RuntimeInfo } from "../model/result_set.ts";
 import type { SanityFinding, SourceInfo } from "../model/analysis.ts";
+import { markNotComparable } from "./mark_not_comparable.ts";
 
 /** One published value kept with where it came from. */
 export interface PublishedValue {
@@ -32,6 +33,11 @@ export interface RuntimeValues {
   published: PublishedValue[];
   /** Failure messages of this runtime's runs of the metric's benchmark. */
   failures: string[];
+  /**
+   * Non-warm-up samples marked `notComparable`, kept out of `values` (so out of every
+   * statistic, verdict, ranking and score) and shown with the (first) reason.
+   */
+  notComparable?: { reason: string; values: number[] };
 }
 
 /** One metric's values in a group. */
@@ -82,11 +88,15 @@ export function describeSet(s: LabelledSet): string {
 /**
  * Splits sets into groups by `host.id` (or one group when `pool`), merging runtimes and
  * metrics by id. A metric or runtime defined differently in two sets is reported as a finding
- * and the later set's values for it are left out rather than mixed.
+ * and the later set's values for it are left out rather than mixed. Values that do not measure
+ * what their metric says are marked first (mark_not_comparable.ts, so older runs are marked
+ * too) and kept apart in `notComparable`.
  */
 export function groupValues(sets: LabelledSet[], pool: boolean): GroupValues[] {
   const byHost = new Map<string, LabelledSet[]>();
-  for (const s of sets) {
+  for (const given of sets) {
+    const marked = markNotComparable(given.set);
+    const s = marked === given.set ? given : { ...given, set: marked };
     const key = pool ? "pooled" : s.set.host.id;
     if (!byHost.has(key)) byHost.set(key, []);
     byHost.get(key)!.push(s);
@@ -172,7 +182,10 @@ function buildGroup(key: string, members: LabelledSet[], pool: boolean): GroupVa
       if (!rv) continue;
       if (o.kind === "sample") {
         if (o.warmup) rv.warmup++;
-        else {
+        else if (o.notComparable) {
+          rv.notComparable ??= { reason: o.notComparable.reason, values: [] };
+          rv.notComparable.values.push(o.value);
+        } else {
           rv.values.push(o.value);
           rv.iterations.push(o.iteration);
           rv.runIds.push(set.runId);

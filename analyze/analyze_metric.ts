@@ -57,6 +57,30 @@ interface Prepared {
 }
 
 function summarizeRuntime(rv: RuntimeValues, options: AnalyzeMetricOptions): Prepared {
+  const prepared = summarizeComparable(rv, options);
+  if (!rv.notComparable) return prepared;
+  // Values that do not measure what the metric says: shown with the reason, never compared.
+  const { reason, values } = rv.notComparable;
+  const summary = {
+    ...prepared.summary,
+    notComparable: {
+      reason,
+      n: values.length,
+      median: summarizeValues(Float64Array.from(values).sort()).median,
+    },
+  };
+  if (summary.central === null) {
+    summary.missingReason = `not comparable: ${reason}`;
+  } else {
+    summary.notes = [
+      ...summary.notes,
+      `${values.length} value(s) not comparable, left out: ${reason}`,
+    ];
+  }
+  return { ...prepared, summary };
+}
+
+function summarizeComparable(rv: RuntimeValues, options: AnalyzeMetricOptions): Prepared {
   const notes: string[] = [];
   if (rv.values.length > 0) {
     const values = Float64Array.from(rv.values);

@@ -173,6 +173,13 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
         level,
         seed,
         marginOf: (metric) => marginFor(margins, metric).margin,
+        exclude: (metric, runtime) => {
+          const summary = metrics.find((m) => m.metric === metric)?.summaries
+            .find((s) => s.runtime === runtime);
+          return summary?.notComparable && summary.central === null
+            ? `not comparable: ${summary.notComparable.reason}`
+            : null;
+        },
       })
       : null;
     group.recommendations = profiles.map((p) =>

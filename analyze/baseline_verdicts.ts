@@ -59,6 +59,8 @@ export function baselineVerdicts(
     const missing = (side: string, what: RuntimeValues | undefined) =>
       what === undefined
         ? `${side} has no value of this metric`
+        : what.values.length === 0 && what.notComparable
+        ? `${side}'s values are not comparable (${what.notComparable.reason})`
         : what.values.length === 0 && what.published.length > 0
         ? `${side} has only published values, which carry no spread`
         : what.values.length === 0
@@ -68,8 +70,11 @@ export function baselineVerdicts(
         : null;
     const absent = missing("the baseline", base) ?? missing("the runtime", rv);
     if (absent !== null) {
+      const notComparable = [base, rv].find((x) => x?.values.length === 0 && x.notComparable)
+        ?.notComparable?.reason;
       return {
         ...row,
+        ...(notComparable !== undefined ? { notComparable } : {}),
         ratio: null,
         low: null,
         high: null,

@@ -116,6 +116,7 @@ export function checkSanity(
     byBenchmark.get(m.benchmark)!.push(m);
   }
 
+  checkNotComparable(metrics, add);
   for (const m of metrics) {
     const mv = valuesById.get(m.metric)!;
     checkMissing(m, mv, add);
@@ -239,9 +240,37 @@ type Add = (
 ) => void;
 type Ref = (m: MetricAnalysis, runtime: string) => FindingValue | null;
 
+/** One finding per runtime and benchmark whose values were marked not comparable. */
+function checkNotComparable(metrics: MetricAnalysis[], add: Add): void {
+  const byCell = new Map<
+    string,
+    { runtime: string; benchmark: string; reason: string; n: number }
+  >();
+  for (const m of metrics) {
+    for (const s of m.summaries) {
+      if (!s.notComparable) continue;
+      const key = `${s.runtime}/${m.benchmark}/${s.notComparable.reason}`;
+      const cell = byCell.get(key) ??
+        { runtime: s.runtime, benchmark: m.benchmark, reason: s.notComparable.reason, n: 0 };
+      cell.n++;
+      byCell.set(key, cell);
+    }
+  }
+  for (const c of byCell.values()) {
+    add(
+      "not-comparable",
+      "warning",
+      `${c.n} metric(s) of ${c.benchmark} under ${c.runtime} are not comparable and left out of ` +
+        `every comparison: ${c.reason}.`,
+      [{ runtime: c.runtime, metric: c.benchmark, value: null }],
+    );
+  }
+}
+
 function checkMissing(m: MetricAnalysis, mv: MetricValues, add: Add): void {
   for (const s of m.summaries) {
-    if (s.central !== null) continue;
+    // Values marked not comparable are reported once per benchmark (checkNotComparable).
+    if (s.central !== null || s.notComparable) continue;
     const rv = mv.runtimes.get(s.runtime);
     const published = rv?.published[0];
     add(

@@ -16,7 +16,7 @@ import type {
   RecommendationEntry,
 } from "../model/analysis.ts";
 import { type Category, CategorySchema } from "../model/result_set.ts";
-import type { ScoringCell, ScoringTable } from "./scoring_table.ts";
+import type { ScoringCell, ScoringMetric, ScoringTable } from "./scoring_table.ts";
 import { securityPostureOf } from "./security_posture.ts";
 
 /**
@@ -206,17 +206,38 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
           runtime.isolation,
       );
     }
-    const missing = used.map((m) => m.cells.get(runtime.id)).filter((c) =>
+    // A value that does not measure what its metric says is left out of this runtime's
+    // category (said in its reasons), not counted missing.
+    const comparable = (m: ScoringMetric) => m.cells.get(runtime.id)?.notComparable === undefined;
+    const missing = used.filter(comparable).map((m) => m.cells.get(runtime.id)).filter((c) =>
       c === undefined || c.cost === null
     );
     if (table !== null && missing.length > 0) {
-      const named = used.filter((m) => {
+      const named = used.filter(comparable).filter((m) => {
         const c = m.cells.get(runtime.id);
         return c === undefined || c.cost === null;
       }).map((m) => m.cells.get(runtime.id)?.missing ?? `no value of ${m.metric}`);
       ineligible.push(
         `${missing.length} weighed metric(s) without a value: ${named.slice(0, 3).join("; ")}` +
           (named.length > 3 ? `; and ${named.length - 3} more` : ""),
+      );
+    }
+    const excluded = used.filter((m) => !comparable(m));
+    const emptied = measured.filter((category) =>
+      used.some((m) => m.category === category) &&
+      !used.some((m) => m.category === category && comparable(m))
+    );
+    if (table !== null && emptied.length > 0) {
+      const why = excluded.filter((m) => emptied.includes(m.category)).slice(0, 3)
+        .map((m) => m.cells.get(runtime.id)!.missing ?? m.metric);
+      ineligible.push(`no comparable value in ${emptied.join(", ")} (${why.join("; ")})`);
+    }
+    if (excluded.length > 0) {
+      const why = [...new Set(excluded.map((m) => m.cells.get(runtime.id)!.notComparable))];
+      reasons.push(
+        `${excluded.length} weighed metric(s) left out of its score as ${why.join("; ")}: ` +
+          excluded.slice(0, 3).map((m) => m.metric).join(", ") +
+          (excluded.length > 3 ? ` and ${excluded.length - 3} more` : ""),
       );
     }
     const entry: RecommendationEntry = {
@@ -236,7 +257,7 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
     const perCategory = measured.map((category) => {
       const bounds = boundsOf(profile, category);
       const floor = 1 / bounds.unacceptable;
-      const metrics = used.filter((m) => m.category === category);
+      const metrics = used.filter((m) => m.category === category && comparable(m));
       const weightTotal = metrics.reduce((s, m) => s + metricWeight(m.metric), 0);
       const ratioOf = (pick: (c: ScoringCell) => number) => {
         let log = 0;

@@ -394,6 +394,34 @@ Deno.test("scoringTable() leaves out a cell the caller excludes, and the runtime
   assert(entryOf(rec, "runc").eligible);
 });
 
+Deno.test("recommend() leaves a not-comparable metric out of that runtime's category, which its other metrics still score", () => {
+  const set = metricsSet({
+    "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9], crun: [10.5, 10.4, 10.6] },
+    "loop.other": { native: [5, 5.1, 4.9], runc: [5, 5.1, 4.9], crun: [7.5, 7.6, 7.4] },
+  });
+  const group = analyzeResultSets([set], { profiles: [] }).groups[0];
+  const values = groupValues([{ set }], false)[0].metrics;
+  const table = scoringTable(values, group.metrics, {
+    baseline: "native",
+    level: 0.95,
+    seed: 1,
+    marginOf: () => 0.05,
+    exclude: (metric, runtime) =>
+      metric === "loop.other" && runtime === "crun" ? "flagged not comparable" : null,
+  });
+  const rec = recommend(table, { runtimes: group.runtimes, profile: CPU_ONLY, level: 0.95 });
+  const crun = entryOf(rec, "crun");
+  assert(crun.eligible, crun.ineligible.join("; "));
+  assertStringIncludes(
+    crun.reasons.join(" "),
+    "1 weighed metric(s) left out of its score as flagged not comparable: loop.other",
+  );
+  assertEquals(crun.categories[0].metricsUsed, 1);
+  // crun is scored on loop.time alone (5 % slower), not on its 1.5× loop.other.
+  assertEquals(entryOf(rec, "runc").categories[0].metricsUsed, 2);
+  assert(crun.categories[0].ratio! < 1.1, String(crun.categories[0].ratio));
+});
+
 Deno.test("a profile weighing only categories the group did not measure makes no runtime eligible", () => {
   const set = metricsSet({ "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9] } });
   const rec = recommendationOf(set, { ...CPU_ONLY, weights: { network: 1 }, bounds: undefined });

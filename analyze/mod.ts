@@ -29,3 +29,4 @@ export * from "./verdict.ts";
 export * from "./baseline_verdicts.ts";
 export * from "./median_interval.ts";
 export * from "./rank_intervals.ts";
+export * from "./mark_not_comparable.ts";

@@ -42,6 +42,11 @@ export interface ScoringCell {
   fixed: boolean;
   /** Why there is no cost, when `cost` is null. */
   missing?: string;
+  /**
+   * Set (to the reason) when the cell was excluded as not comparable: the recommendation leaves
+   * the metric out of this runtime's category instead of counting it missing.
+   */
+  notComparable?: string;
 }
 
 /** One ranked metric. */
@@ -229,6 +234,7 @@ export function scoringTable(
             resampled: new Float64Array(0),
             fixed: false,
             missing: `${m.metric}: ${excluded}`,
+            notComparable: excluded,
           });
           continue;
         }

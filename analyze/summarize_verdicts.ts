@@ -16,8 +16,10 @@ export interface RuntimeVerdicts {
   better: BaselineVerdict[];
   /** Equivalent to the baseline within the metric's margin. */
   equivalent: BaselineVerdict[];
-  /** Cells of this runtime that nothing decides. */
+  /** Cells of this runtime that nothing decides (not-comparable ones left out). */
   undetermined: number;
+  /** Cells of this runtime whose values are not comparable (never decided, whatever n). */
+  notComparable: number;
 }
 
 /** What {@link summarizeVerdicts} returns. */
@@ -26,7 +28,10 @@ export interface VerdictSummary {
   baseline: string | null;
   /** Runtime × metric cells with a verdict. */
   total: number;
+  /** `undetermined` leaves out the not-comparable cells, counted in `notComparable`. */
   counts: Record<VerdictKind, number>;
+  /** Cells whose values do not measure what the metric says, with their reasons. */
+  notComparable: { count: number; reasons: string[] };
   /** Runtimes in the group's order, the baseline left out. */
   runtimes: RuntimeVerdicts[];
   /** Smallest and largest n behind a verdict, or null when there are none. */
@@ -49,7 +54,14 @@ export function summarizeVerdicts(group: HostGroup): VerdictSummary {
     equivalent: 0,
     undetermined: 0,
   };
-  for (const v of group.verdicts) counts[v.verdict]++;
+  const reasons = new Set<string>();
+  let notComparable = 0;
+  for (const v of group.verdicts) {
+    if (v.notComparable !== undefined) {
+      notComparable++;
+      reasons.add(v.notComparable);
+    } else counts[v.verdict]++;
+  }
   const ns = group.verdicts.filter((v) => v.verdict !== "undetermined" || v.n > 0).map((v) => v.n);
   const runtimes = group.runtimes.filter((r) => r.id !== group.baseline.used).map((r) => {
     const mine = group.verdicts.filter((v) => v.runtime === r.id);
@@ -62,13 +74,15 @@ export function summarizeVerdicts(group: HostGroup): VerdictSummary {
       worse: pick("worse"),
       better: pick("better"),
       equivalent: pick("equivalent"),
-      undetermined: mine.filter((v) => v.verdict === "undetermined").length,
+      undetermined: mine.filter((v) => v.verdict === "undetermined" && !v.notComparable).length,
+      notComparable: mine.filter((v) => v.notComparable !== undefined).length,
     };
   });
   return {
     baseline: group.baseline.used,
     total: group.verdicts.length,
     counts,
+    notComparable: { count: notComparable, reasons: [...reasons] },
     runtimes,
     n: ns.length > 0 ? { min: Math.min(...ns), max: Math.max(...ns) } : null,
   };

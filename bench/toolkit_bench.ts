@@ -9,9 +9,12 @@
  * 3. read, analyze and report time and peak memory (builder and cell sandbox) of synthetic runs:
  *    shaped like a real one (every benchmark's metrics, 15 runtimes) at 10 k, 100 k and 1 M
  *    samples, and the worst layout (10 runtimes × 50 metrics × 2 000 samples), each case in its
- *    own process (bench/analyze_bench.ts; `deno task bench:analyze` runs this part alone).
+ *    own process (bench/analyze_bench.ts; `deno task bench:analyze` runs this part alone);
+ * 4. decided cells per minute of budget: `collect --budget` against a fixed plan of the same
+ *    duration, on cells simulated from the published run (bench/budget_bench.ts;
+ *    `deno task bench:budget` runs this part alone).
  *
- * Usage: `deno task bench [--skip harness,adaptive,scale] [--sizes 10000,100000,1000000]`.
+ * Usage: `deno task bench [--skip harness,adaptive,scale,budget] [--sizes 10000,100000,1000000]`.
  * Needs root and the benchmark image for parts 1 and 2.
  *
  * @module
@@ -22,6 +25,7 @@ import { readResultSet } from "../model/read_result_set.ts";
 import { allAdapters, baselineAdapter } from "../collect/runtimes/mod.ts";
 import { ciHalfWidthPercent } from "../collect/adaptive.ts";
 import { benchAnalyzeReport } from "./analyze_bench.ts";
+import { budgetBench } from "./budget_bench.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
@@ -125,4 +129,5 @@ if (import.meta.main) {
   }
   if (!skip.includes("adaptive")) await adaptive();
   if (!skip.includes("scale")) await scale(values.sizes.split(",").map(Number));
+  if (!skip.includes("budget")) await budgetBench();
 }

@@ -26,6 +26,8 @@ import { checkHostLock, checkRunLock, defaultHostLockPath } from "../collect/run
 import { REAL_FILE_SYSTEM } from "../collect/run_effects.ts";
 import type { RunRecordOptions } from "../collect/samples_log.ts";
 import { DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME_S } from "../collect/adaptive.ts";
+import { DEFAULT_LOOKS, DEFAULT_MIN_RUNS } from "../collect/budget_policy.ts";
+import { parseDuration } from "./parse_duration.ts";
 import type { RuntimeAdapter } from "../collect/types.ts";
 import { allAdapters } from "../collect/runtimes/mod.ts";
 import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
@@ -55,6 +57,15 @@ Options:
                            of the mean of each metric is within P % of the mean (Student t) ...
   --max-runs N             ... or N measured runs are made (default ${DEFAULT_MAX_RUNS})
   --max-time S             ... or its runs took S seconds in total (default ${DEFAULT_MAX_TIME_S})
+  --budget T               decide within a time budget (e.g. 90s, 8m, 45m, 1h): warm-ups, then
+                           --min-runs of every cell, then more runs where the verdict against
+                           the baseline is still undetermined, the cells closest to a decision
+                           per second of step time first; stops when every cell is decided or
+                           the time is spent (at most one step over) and says which. At most
+                           ${DEFAULT_LOOKS} looks at the data share the 5 % error rate (the last look
+                           about half), so looking often does not inflate false decisions
+  --min-runs N             measured runs of every cell before the first look (default ${DEFAULT_MIN_RUNS})
+  --baseline ID            the runtime verdicts compare with (default: the native one)
   --resume RUN_ID          continue an interrupted or killed run without redoing finished steps
                            (the run id, e.g. 20261127-075501-3f9a0c, with --out for its directory;
                            one collection of a run at a time)
@@ -122,6 +133,9 @@ export interface CollectFlags {
   "target-ci"?: string;
   "max-runs"?: string;
   "max-time"?: string;
+  budget?: string;
+  "min-runs"?: string;
+  baseline?: string;
   resume?: string;
   out?: string;
   seed?: string;
@@ -171,8 +185,19 @@ export async function collectRequestFrom(
   }
   const quick = values.quick ?? false;
   const adaptive = values["target-ci"] !== undefined;
-  if (adaptive && values.repetitions !== undefined) {
-    throw new UsageError("collect: give either --repetitions or --target-ci, not both");
+  const budgeted = values.budget !== undefined;
+  const modes = [
+    values.repetitions !== undefined ? "--repetitions" : "",
+    adaptive ? "--target-ci" : "",
+    budgeted ? "--budget" : "",
+  ].filter((m) => m !== "");
+  if (modes.length > 1) {
+    throw new UsageError(
+      `collect: give one of --repetitions, --target-ci, --budget; got ${modes.join(" and ")}`,
+    );
+  }
+  if (!budgeted && (values["min-runs"] !== undefined || values.baseline !== undefined)) {
+    throw new UsageError("collect: --min-runs and --baseline go with --budget");
   }
   if (!adaptive && (values["max-runs"] !== undefined || values["max-time"] !== undefined)) {
     throw new UsageError("collect: --max-runs and --max-time go with --target-ci");
@@ -186,6 +211,34 @@ export async function collectRequestFrom(
   }
   const runtimeIds = splitList(values.runtimes);
   if (runtimeIds) resolveRuntimes(runtimeIds, all);
+  let budget: RunRecordOptions["budget"];
+  if (budgeted) {
+    let budgetMs: number;
+    try {
+      budgetMs = parseDuration(values.budget!, "--budget");
+    } catch (error) {
+      throw new UsageError(`collect: ${(error as Error).message}`);
+    }
+    const ids = runtimeIds ?? all.map((a) => a.id);
+    const baseline = values.baseline ?? all.find((a) => a.isolation === "native")?.id;
+    if (baseline === undefined) {
+      throw new UsageError(
+        "collect: no runtime runs natively to compare with; name one with --baseline",
+      );
+    }
+    if (!ids.includes(baseline)) {
+      throw new UsageError(
+        `collect: the baseline "${baseline}" is not among the runtimes (${ids.join(", ")}); ` +
+          "add it to --runtimes or choose another with --baseline",
+      );
+    }
+    budget = {
+      budgetMs,
+      minRuns: integer("min-runs", values["min-runs"], DEFAULT_MIN_RUNS, 2),
+      baseline,
+      looks: DEFAULT_LOOKS,
+    };
+  }
   const record: RunRecordOptions = {
     runtimes: runtimeIds ?? all.map((a) => a.id),
     explicitRuntimes: runtimeIds !== undefined,
@@ -198,7 +251,7 @@ export async function collectRequestFrom(
       values["step-timeout"],
       DEFAULT_STEP_TIMEOUT_MS / 1000,
     ) * 1000,
-    ...(adaptive
+    ...(budget ? { budget } : adaptive
       ? {
         adaptive: {
           targetCiPercent: positiveNumber("target-ci", values["target-ci"], 5),
@@ -280,6 +333,9 @@ export const collectCommand: Command = {
       "target-ci": { type: "string" },
       "max-runs": { type: "string" },
       "max-time": { type: "string" },
+      budget: { type: "string" },
+      "min-runs": { type: "string" },
+      baseline: { type: "string" },
       resume: { type: "string" },
       out: { type: "string" },
       seed: { type: "string" },

@@ -5,6 +5,7 @@ import { runLayout } from "../model/run_layout.ts";
 import { acquireRunLock, RunLockedError } from "../collect/run_lock.ts";
 import { REAL_FILE_SYSTEM } from "../collect/run_effects.ts";
 import type { RunRecordOptions } from "../collect/samples_log.ts";
+import { fakeRuntime } from "../collect/_fake_run.ts";
 
 Deno.test("collect --resume takes a run id, not a path, and says which id to give", async () => {
   await assertRejects(
@@ -60,4 +61,40 @@ Deno.test("collect --resume of a run another session is collecting fails at once
   } finally {
     await Deno.remove(outDir, { recursive: true });
   }
+});
+
+Deno.test("collect --budget records the budget, min-runs and baseline; refuses a second mode", async () => {
+  const all = [{ ...fakeRuntime("native"), isolation: "native" as const }, fakeRuntime("runc")];
+  const request = await collectRequestFrom(
+    { budget: "8m", "min-runs": "4", benchmarks: "startup", seed: "3" },
+    all,
+  );
+  assertEquals(request.record.budget, {
+    budgetMs: 480_000,
+    minRuns: 4,
+    baseline: "native",
+    looks: 10,
+  });
+  assertEquals(request.record.repetitions, undefined);
+  assertEquals(request.record.adaptive, undefined);
+  await assertRejects(
+    () => collectRequestFrom({ budget: "8m", "target-ci": "5" }, all),
+    UsageError,
+    "got --target-ci and --budget",
+  );
+  await assertRejects(
+    () => collectRequestFrom({ budget: "8 minutes" }, all),
+    UsageError,
+    '--budget must be a duration such as 90s, 8m, 1h or 1h30m (a number and a unit h, m or s), got "8 minutes"',
+  );
+  await assertRejects(
+    () => collectRequestFrom({ budget: "8m", runtimes: "runc" }, all),
+    UsageError,
+    'the baseline "native" is not among the runtimes (runc)',
+  );
+  await assertRejects(
+    () => collectRequestFrom({ "min-runs": "3" }, all),
+    UsageError,
+    "--min-runs and --baseline go with --budget",
+  );
 });

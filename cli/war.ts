@@ -38,6 +38,9 @@ Options:
   --runtimes a,b      only these runtimes (default: every usable one)
   --benchmarks x,y    benchmark ids or suites (default: quick, or full with --full)
   --repetitions N     measured repetitions per runtime and benchmark
+  --budget T          decide within a time budget instead (e.g. 8m, 45m, 1h; see collect --help)
+  --min-runs N        with --budget: runs of every cell before the first look (default 3)
+  --baseline ID       with --budget: the runtime verdicts compare with (default native)
   --results DIR       results directory (default: results)
   --out DIR           report directory (default: site)
   --seed N            seed of the interleaved order
@@ -56,6 +59,9 @@ export const warCommand: Command = {
       runtimes: { type: "string" },
       benchmarks: { type: "string" },
       repetitions: { type: "string" },
+      budget: { type: "string" },
+      "min-runs": { type: "string" },
+      baseline: { type: "string" },
       results: { type: "string" },
       out: { type: "string" },
       seed: { type: "string" },
@@ -74,6 +80,9 @@ export const warCommand: Command = {
       ...(values.runtimes !== undefined ? { runtimes: values.runtimes } : {}),
       ...(values.benchmarks !== undefined ? { benchmarks: values.benchmarks } : {}),
       ...(values.repetitions !== undefined ? { repetitions: values.repetitions } : {}),
+      ...(values.budget !== undefined ? { budget: values.budget } : {}),
+      ...(values["min-runs"] !== undefined ? { "min-runs": values["min-runs"] } : {}),
+      ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
       ...(values.seed !== undefined ? { seed: values.seed } : {}),
     };
     const request = await collectRequestFrom(flags, all);

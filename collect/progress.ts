@@ -31,11 +31,13 @@ export function isLiveTerminal(): boolean {
 /** `73` → `1m13s`; under a minute `12.3s`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return "?";
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)}s`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)}s`;
+  // Whole seconds (or minutes) first, so that 59.6 s of a minute never shows as "60s".
+  const s = Math.round(ms / 1000);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s - m * 60)).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+  if (m < 60) return `${m}m${String(s - m * 60).padStart(2, "0")}s`;
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }
 
 function writeStderr(text: string): void {
@@ -64,6 +66,7 @@ export class Progress {
   #counts = new Map<string, RuntimeCounts>();
   #skippedRuntimes: { runtime: string; reason: string }[] = [];
   #notes: string[] = [];
+  #status?: string;
 
   constructor(options: ProgressOptions) {
     this.#total = options.total;
@@ -76,6 +79,18 @@ export class Progress {
   /** Changes the planned number of steps (adaptive mode learns it as it goes). */
   setTotal(total: number): void {
     this.#total = Math.max(total, this.#done);
+  }
+
+  /**
+   * A state line of the scheduler (e.g. "12/30 cells decided, 4m10s left"): shown at the end of
+   * the live line, or printed on its own line when it changes.
+   */
+  setStatus(status: string | undefined): void {
+    if (status === this.#status) return;
+    this.#status = status;
+    if (status === undefined) return;
+    if (this.#live) this.#draw();
+    else this.#print(status);
   }
 
   /** Counts steps already finished in an earlier session of a resumed run. */
@@ -175,8 +190,8 @@ export class Progress {
   #draw(): void {
     const elapsed = formatDuration(this.#now() - this.#started);
     const what = this.#current ? ` ${this.#describe(this.#current.step)}` : "";
-    const line = `${this.#position(this.#current ? 1 : 0)}${what} elapsed ${elapsed} ETA ${
-      formatDuration(this.etaMs())
+    const line = `${this.#position(this.#current ? 1 : 0)}${what} elapsed ${elapsed} ${
+      this.#status ?? `ETA ${formatDuration(this.etaMs())}`
     }`;
     this.#write(`\r\x1b[2K${line}`);
     this.#lineShown = true;

@@ -6,6 +6,10 @@ Deno.test("formatDuration() reads as seconds, minutes or hours", () => {
   assertEquals(formatDuration(73_000), "1m13s");
   assertEquals(formatDuration(2 * 3600_000 + 5 * 60_000), "2h05m");
   assertEquals(formatDuration(Infinity), "?");
+  // Rounding carries into the next unit instead of showing 60 seconds or minutes.
+  assertEquals(formatDuration(119_700), "2m00s");
+  assertEquals(formatDuration(59_980), "1m00s");
+  assertEquals(formatDuration(3_599_700), "1h00m");
 });
 
 Deno.test("Progress in a pipe prints one plain line per step and a summary", () => {
@@ -48,4 +52,23 @@ Deno.test("Progress on a terminal redraws one line with step, elapsed and ETA", 
   assertEquals(frames[0], "[1/4] runsc-ptrace stream #1 elapsed 0.0s ETA ?");
   assertStringIncludes(out, "[2/4] runsc-ptrace stream #2 elapsed 4.0s ETA 12.0s");
   assert(out.endsWith("\n"), "close() ends the live line");
+});
+
+Deno.test("Progress shows the scheduler's state: in place of the ETA live, once per change in a pipe", () => {
+  let live = "";
+  const p = new Progress({ total: 4, live: true, write: (t) => (live += t), now: () => 0 });
+  p.setStatus("3/12 cells decided, 5m00s of 8m00s left");
+  p.stepStarted({ runtime: "runc", benchmark: "stream", iteration: 4, warmup: false });
+  p.close();
+  assertStringIncludes(live, "runc stream #4 elapsed 0.0s 3/12 cells decided, 5m00s of 8m00s left");
+  assert(!live.includes("ETA"), live);
+  let plain = "";
+  const q = new Progress({ total: 4, live: false, write: (t) => (plain += t), now: () => 0 });
+  q.setStatus("0/2 cells decided, 1m00s of 1m00s left");
+  q.setStatus("0/2 cells decided, 1m00s of 1m00s left");
+  q.setStatus("1/2 cells decided, 30.0s of 1m00s left");
+  assertEquals(plain.trim().split("\n"), [
+    "0/2 cells decided, 1m00s of 1m00s left",
+    "1/2 cells decided, 30.0s of 1m00s left",
+  ]);
 });

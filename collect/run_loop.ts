@@ -28,14 +28,15 @@ import {
   addStepResult,
   afterSchedule,
   type Cell,
+  cellKey,
   type CellStop,
   type CellTally,
   initialMeasured,
   type Measured,
-  policyOf,
   type SchedulePlan,
   type SchedulingPolicy,
 } from "./scheduler.ts";
+import { policyOf } from "./policy_of.ts";
 import { StepWatch } from "./watched_step.ts";
 import { defaultHostLockPath } from "./run_lock.ts";
 
@@ -72,7 +73,7 @@ export interface RunCollectionOptions {
   hostLockPath?: string;
   /** Files, clock and processes; default the real ones. */
   effects?: RunEffects;
-  /** Decides the steps; default the record's (fixed rounds, or `--target-ci`). */
+  /** Decides the steps; default the record's (fixed rounds, `--target-ci` or `--budget`). */
   policy?: SchedulingPolicy;
 }
 
@@ -100,6 +101,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
   const effects = options.effects ?? REAL_RUN_EFFECTS;
   const layout = runLayout(options.outDir, runId);
   const signal = options.signal ?? new AbortController().signal;
+  const startedMs = effects.clock.now();
   const progress = new Progress({ total: 0, now: () => effects.clock.now(), ...options.progress });
   const namePrefix = namePrefixOf(runId);
   let session: RunSession;
@@ -120,7 +122,13 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     // One warm timer spawns every measured command of the collection (collect/timer_server.ts).
     const closeTimer = await effects.openStepTimer();
     try {
-      return await collectInSession(session, options, { effects, signal, progress, namePrefix });
+      return await collectInSession(session, options, {
+        effects,
+        signal,
+        progress,
+        namePrefix,
+        startedMs,
+      });
     } finally {
       await closeTimer();
     }
@@ -133,7 +141,14 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
 async function collectInSession(
   session: RunSession,
   options: RunCollectionOptions,
-  run: { effects: RunEffects; signal: AbortSignal; progress: Progress; namePrefix: string },
+  run: {
+    effects: RunEffects;
+    signal: AbortSignal;
+    progress: Progress;
+    namePrefix: string;
+    /** When this session started, by `effects.clock` (a budget counts from there). */
+    startedMs: number;
+  },
 ): Promise<CollectionOutcome> {
   const { record } = options;
   const { effects, signal, progress, namePrefix } = run;
@@ -169,7 +184,7 @@ async function collectInSession(
       progress.log(`skipped ${note}`, true);
     });
     const ended = await runSchedule(session, plan, {
-      policy: options.policy ?? policyOf(record),
+      policy: options.policy ?? policyOf(record, options.benchmarks.flatMap((b) => b.metrics)),
       benchmarks: options.benchmarks,
       runtimes,
       record,
@@ -252,23 +267,42 @@ async function runSchedule(
     effects: RunEffects;
     signal: AbortSignal;
     progress: Progress;
+    startedMs: number;
   },
 ): Promise<"done" | "interrupted"> {
   const { policy, record, runtimes, ctx, signal, progress } = options;
+  const clock = options.effects.clock;
   const benchmarksById = new Map(options.benchmarks.map((b) => [b.info.id, b]));
   const watch = new StepWatch();
   let measured = foldPrevious(initialMeasured(plan), session, record.warmups);
+  // A resumed run's clock goes on from the time its earlier sessions spent in steps.
+  const earlierMs = measured.elapsedMs;
+  const clockMs = () => earlierMs + clock.now() - options.startedMs;
   progress.addDone(session.previous?.finished.size ?? 0);
   for (;;) {
-    const schedule = policy.next(plan, measured);
+    const schedule = policy.next(plan, { ...measured, clockMs: clockMs() });
     for (const { cell, stop } of schedule.stops) {
       reportStop(cell, stop, record.adaptive?.targetCiPercent, progress, session.notes);
     }
     progress.setTotal(schedule.plannedSteps);
+    progress.setStatus(schedule.status);
     measured = afterSchedule(measured, schedule);
-    if (schedule.done) return "done";
-    for (const step of schedule.steps) {
+    if (schedule.done) {
+      if (schedule.endReason) {
+        session.notes.push(`stopped: ${schedule.endReason}`);
+        progress.log(`stopped: ${schedule.endReason}`, true);
+      }
+      return "done";
+    }
+    for (const [i, step] of schedule.steps.entries()) {
       if (signal.aborted) return "interrupted";
+      const deadline = schedule.deadline;
+      // The policy checked the first step against the time left; the others are checked here.
+      if (
+        i > 0 && deadline && clockMs() + (deadline.expectedMs[cellKey(step)] ?? 0) > deadline.atMs
+      ) {
+        break;
+      }
       const state = runtimes.get(step.runtime)!;
       progress.stepStarted(step);
       const outcome = await watch.run(step, {
@@ -414,6 +448,16 @@ function reportStop(
   notes: string[],
 ): void {
   const name = `${cell.runtime}/${cell.benchmark}`;
+  if (stop.reason === "decided") {
+    progress.log(`${name}: ${stop.detail}`);
+    return;
+  }
+  if (stop.reason === "undecidable") {
+    const note = `${name}: cannot be decided: ${stop.detail}`;
+    notes.push(note);
+    progress.log(note, true);
+    return;
+  }
   if (stop.reason === "converged") {
     progress.log(`${name}: 95 % CI within ±${target} % after ${cell.measuredRuns} runs`);
     return;

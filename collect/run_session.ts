@@ -33,6 +33,7 @@ import { acquireHostLock, acquireRunLock, checkRunLock, type RunLock } from "./r
 import type { RunEffects, RunFileSystem } from "./run_effects.ts";
 import type { StepOutcome } from "./step_runner.ts";
 import { imagePackageVersions, withToolVersion } from "./tool_versions.ts";
+import { markCollectedNotComparable } from "./mark_not_comparable.ts";
 import { NOISE_RULE } from "./host_noise.ts";
 
 /** The name prefix of everything a run creates: `ocibench-` and the last 6 characters of its id. */
@@ -250,7 +251,8 @@ export class RunSession {
   resultSet(input: ResultSetInput): ResultSet {
     const used = new Set([...this.samples, ...this.failures].map((o) => o.runtime));
     const runtimes: RuntimeInfo[] = [];
-    for (const state of input.runtimes) {
+    const states = [...input.runtimes]; // may be a one-shot iterator
+    for (const state of states) {
       const id = state.adapter.id;
       if (!state.detection?.usable && !used.has(id) && !state.brokenReason) continue;
       const a = state.adapter;
@@ -275,7 +277,8 @@ export class RunSession {
     }
     const metrics: MetricInfo[] = input.benchmarks.flatMap((b) => b.metrics);
     const packages = imagePackageVersions(input.image);
-    return {
+    const adapters = states.map((state) => state.adapter);
+    return markCollectedNotComparable({
       schemaVersion: SCHEMA_VERSION,
       runId: this.layout.runId,
       title: `ocibench collection ${this.layout.runId}${input.quick ? " (quick)" : ""}`,
@@ -297,7 +300,7 @@ export class RunSession {
       failures: this.failures,
       ...hostNoiseSummaryOf(this.samples),
       ...(this.notes.length > 0 ? { notes: this.notes.join("\n") } : {}),
-    };
+    }, adapters);
   }
 
   /** Validates and writes the result set to `<run-id>.json`, atomically. */

@@ -34,6 +34,13 @@ export const RunRecordOptionsSchema = z.object({
     maxRuns: z.number().int().positive(),
     maxTimeS: z.number().positive(),
   }).optional(),
+  /** `--budget`: the time the run may take and how its verdicts are decided (budget_policy.ts). */
+  budget: z.object({
+    budgetMs: z.number().positive(),
+    minRuns: z.number().int().min(2),
+    baseline: z.string(),
+    looks: z.number().int().positive(),
+  }).optional(),
   stepTimeoutMs: z.number().positive(),
 });
 /** The options a run was started with. */

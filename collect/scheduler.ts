@@ -10,9 +10,10 @@
  * - {@link fixedRoundsPolicy}: `repetitions` measured rounds of every cell;
  * - {@link targetCiPolicy} (`--target-ci`): after the warm-ups, a round holds the cells whose
  *   95 % CI is not yet within the target and that have not reached their budget (adaptive.ts).
- * Another policy (e.g. one that spends a time budget where verdicts are undetermined) is one more
- * implementation of the same interface; `Measured.elapsedMs` and each cell's wall time are there
- * for it.
+ * - `budgetPolicy` (`--budget`, budget_policy.ts): after the warm-ups and a first round of
+ *   `--min-runs`, spends a time budget where verdicts against the baseline are undetermined.
+ * The budget policy reads the run's real clock from `Measured.clockMs`, which the run loop sets
+ * before each call, so the policy stays a function of its inputs.
  *
  * @module
  */
@@ -23,6 +24,7 @@ import {
   MIN_ADAPTIVE_RUNS,
 } from "./adaptive.ts";
 import { buildRound, type PlanStep, stepKey } from "./plan.ts";
+import type { VerdictKind } from "../model/analysis.ts";
 
 /** One cell of the plan: a benchmark under a runtime. */
 export interface Cell {
@@ -48,7 +50,30 @@ export interface SchedulePlan {
 /** Why a cell gets no more steps. */
 export type CellStop =
   | (AdaptiveDecision & { more: false })
-  | { more: false; reason: "failing" };
+  | { more: false; reason: "failing" }
+  | {
+    more: false;
+    /** `decided`: every verdict of the cell is decided; `undecidable`: one never can be. */
+    reason: "decided" | "undecidable";
+    detail: string;
+  };
+
+/** A verdict against the baseline that a policy decided for good on one metric of a cell. */
+export interface MetricDecision {
+  metric: string;
+  verdict: VerdictKind;
+  /** Runtime ÷ baseline and its interval (null when no interval could be made). */
+  ratio: number | null;
+  low: number | null;
+  high: number | null;
+  /** The coverage asked of the interval at this look. */
+  level: number | null;
+  /** The look (0-based) at which it was decided. */
+  look: number;
+  n: number;
+  baselineN: number;
+  reason: string;
+}
 
 /** What the measured (non-warm-up) steps of one cell gave so far. */
 export interface CellTally extends Cell {
@@ -62,6 +87,8 @@ export interface CellTally extends Cell {
   values: ReadonlyMap<string, readonly number[]>;
   /** Set once the policy stopped the cell. */
   stopped?: CellStop;
+  /** Verdicts a policy decided for good, by metric (a decision is never looked at again). */
+  decisions?: ReadonlyMap<string, MetricDecision>;
 }
 
 /** What was measured so far: the scheduler's input besides the plan. */
@@ -74,6 +101,11 @@ export interface Measured {
   finished: ReadonlySet<string>;
   /** Wall time of every finished step, warm-ups included, in milliseconds. */
   elapsedMs: number;
+  /**
+   * Time the run has taken by the session's clock, in milliseconds: steps plus detection and
+   * everything between them. Set by the run loop before each `next`; absent in a bare fold.
+   */
+  clockMs?: number;
 }
 
 /** What a policy hands out. */
@@ -86,6 +118,17 @@ export interface Schedule {
   done: boolean;
   /** The steps the whole run is expected to take, finished ones included (for progress). */
   plannedSteps: number;
+  /** Metric verdicts decided by this look, by cell key; folded into the cells' `decisions`. */
+  decisions?: { cell: string; decision: MetricDecision }[];
+  /**
+   * Don't start a step of this schedule (after its first, which the policy checked) once
+   * `clockMs` + the step's expected cost would pass `atMs`; costs by cell key, in ms.
+   */
+  deadline?: { atMs: number; expectedMs: Readonly<Record<string, number>> };
+  /** A short state line for the progress display, e.g. "12/30 cells decided, 4m10s left". */
+  status?: string;
+  /** When `done`: why the run stops, in one line. */
+  endReason?: string;
 }
 
 /** Decides the next steps of a run from the plan and what was measured so far. */
@@ -147,10 +190,17 @@ export function addStepResult(measured: Measured, result: StepResult): Measured 
 /** `measured` after a schedule was handed out: its stops recorded, its round counted. */
 export function afterSchedule(measured: Measured, schedule: Schedule): Measured {
   let cells = measured.cells;
-  if (schedule.stops.length > 0) {
+  const decisions = schedule.decisions ?? [];
+  if (schedule.stops.length > 0 || decisions.length > 0) {
     const next = new Map(cells);
+    for (const { cell, decision } of decisions) {
+      const tally = next.get(cell);
+      if (!tally) continue;
+      const decided = new Map(tally.decisions).set(decision.metric, decision);
+      next.set(cell, { ...tally, decisions: decided });
+    }
     for (const { cell, stop } of schedule.stops) {
-      next.set(cellKey(cell), { ...cell, stopped: stop });
+      next.set(cellKey(cell), { ...next.get(cellKey(cell))!, stopped: stop });
     }
     cells = next;
   }
@@ -228,13 +278,4 @@ export function targetCiPolicy(target: AdaptiveTarget): SchedulingPolicy {
       return { steps: round(plan, measured, going), stops, done: false, plannedSteps };
     },
   };
-}
-
-/** The policy of a run's record: {@link targetCiPolicy} with `adaptive`, else fixed rounds. */
-export function policyOf(
-  record: { adaptive?: AdaptiveTarget; repetitions?: number },
-): SchedulingPolicy {
-  return record.adaptive
-    ? targetCiPolicy(record.adaptive)
-    : fixedRoundsPolicy(record.repetitions ?? 0);
 }

@@ -6,13 +6,13 @@ import {
   fixedRoundsPolicy,
   initialMeasured,
   type Measured,
-  policyOf,
   type Schedule,
   type SchedulePlan,
   type SchedulingPolicy,
   targetCiPolicy,
 } from "./scheduler.ts";
 import { buildRound, planPairs, type PlanStep, stepKey } from "./plan.ts";
+import { policyOf } from "./policy_of.ts";
 
 const plan: SchedulePlan = {
   cells: planPairs(["native", "runc", "crun"], ["startup", "stream"]),

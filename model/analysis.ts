@@ -87,6 +87,15 @@ export const RuntimeSummarySchema = z.object({
   outliers: z.array(OutlierSchema),
   /** Why there is no value, when `central` is null. */
   missingReason: z.string().optional(),
+  /**
+   * Values of this runtime that do not measure what the metric says (kept out of every
+   * statistic, verdict, ranking and score): how many, their median and why.
+   */
+  notComparable: z.object({
+    reason: z.string(),
+    n: z.number().int().positive(),
+    median: NumOrNull,
+  }).optional(),
   /** Anything a reader must know, e.g. "single sample: no spread and no interval". */
   notes: z.array(z.string()),
 });
@@ -450,6 +459,11 @@ export const BaselineVerdictSchema = z.object({
   /** Intervals of this metric made simultaneous (Bonferroni); 0 when no interval was made. */
   comparisons: z.number().int().nonnegative(),
   reason: z.string(),
+  /**
+   * Set (to the reason) when the runtime's values of the metric do not measure what it says:
+   * the verdict is `undetermined` and stays so however many samples come.
+   */
+  notComparable: z.string().optional(),
 });
 /** One runtime against the baseline on one metric. */
 export type BaselineVerdict = z.infer<typeof BaselineVerdictSchema>;

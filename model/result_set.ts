@@ -130,6 +130,14 @@ export const MetricInfoSchema = z.object({
 /** One quantity a benchmark produces. */
 export type MetricInfo = z.infer<typeof MetricInfoSchema>;
 
+/**
+ * Why a value does not measure what its metric says under this runtime (e.g. "direct" reads
+ * served from a cache): kept and shown with the reason, never ranked, scored or compared.
+ */
+export const NotComparableSchema = z.object({ reason: z.string().min(1) }).strict();
+/** Why a value is not comparable. */
+export type NotComparable = z.infer<typeof NotComparableSchema>;
+
 /** How busy the host was around one step (collect/host_noise.ts). */
 export const HostNoiseSchema = z.object({
   /** CPU time the hypervisor stole during the step, in percent of all CPUs' time. */
@@ -168,6 +176,8 @@ const SampleBase = {
   metric: Id,
   unit: z.string().min(1),
   direction: DirectionSchema,
+  /** Set when the value does not measure what the metric says under this runtime. */
+  notComparable: NotComparableSchema.optional(),
 };
 
 /** One raw measurement. Summary statistics are never stored in place of samples. */

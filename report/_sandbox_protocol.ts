@@ -38,6 +38,7 @@ const TableCellSchema = z.object({
   text,
   raw: z.union([z.string().max(MAX_TEXT), z.number(), z.boolean(), z.null()]),
   strong: z.boolean().optional(),
+  muted: z.boolean().optional(),
 }).strict();
 
 /** One output of a cell, as the builder accepts it. */

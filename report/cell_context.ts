@@ -115,6 +115,11 @@ export interface TableOptions {
   id?: string;
   /** Text printed under the table. */
   note?: string;
+  /**
+   * A row key: rows where it is truthy are shown greyed and take no part in `best` (values kept
+   * for reference only, e.g. `notComparable` ones).
+   */
+  muted?: string;
 }
 
 /**
@@ -141,34 +146,38 @@ function tableOf(rows: Record<string, unknown>[], options: TableOptions): MadeOu
       );
     return { key: c.key, label: c.label ?? c.key, align: c.align ?? (numeric ? "right" : "left") };
   });
+  const isMuted = (row: Record<string, unknown>) =>
+    options.muted !== undefined && Boolean(row[options.muted]);
   const best = specs.map((c) => {
     if (!c.best) return undefined;
-    const values = rows.map((r) => r[c.key]).filter((v): v is number =>
+    const values = rows.filter((r) => !isMuted(r)).map((r) => r[c.key]).filter((v): v is number =>
       typeof v === "number" && Number.isFinite(v)
     );
     if (values.length === 0) return undefined;
     return c.best === "higher" ? Math.max(...values) : Math.min(...values);
   });
-  const cells: TableCellOutput[][] = rows.map((row) =>
-    specs.map((c, i): TableCellOutput => {
-      const value = row[c.key];
-      const raw = value === undefined || value === null
-        ? null
-        : typeof value === "number" || typeof value === "boolean"
-        ? value
-        : String(value);
-      const text = c.format
-        ? c.format(value, row)
-        : typeof value === "number"
-        ? formatNumber(value, { digits: c.digits, unit: c.unit })
-        : value === null || value === undefined
-        ? "—"
-        : String(value);
-      return best[i] !== undefined && value === best[i]
-        ? { text, raw, strong: true }
-        : { text, raw };
-    })
-  );
+  const cellOf = (
+    row: Record<string, unknown>,
+    c: (typeof specs)[number],
+    i: number,
+  ): TableCellOutput => {
+    const value = row[c.key];
+    const raw = value === undefined || value === null
+      ? null
+      : typeof value === "number" || typeof value === "boolean"
+      ? value
+      : String(value);
+    const text = c.format
+      ? c.format(value, row)
+      : typeof value === "number"
+      ? formatNumber(value, { digits: c.digits, unit: c.unit })
+      : value === null || value === undefined
+      ? "—"
+      : String(value);
+    if (isMuted(row)) return { text, raw, muted: true };
+    return best[i] !== undefined && value === best[i] ? { text, raw, strong: true } : { text, raw };
+  };
+  const cells: TableCellOutput[][] = rows.map((row) => specs.map((c, i) => cellOf(row, c, i)));
   const output: TableOutput = {
     kind: "table",
     columns,

@@ -19,6 +19,8 @@ export interface TableCellOutput {
   raw: string | number | boolean | null;
   /** Shown in bold (e.g. the best value of a column). */
   strong?: boolean;
+  /** Shown greyed: a value kept for reference, not compared (e.g. not comparable). */
+  muted?: boolean;
 }
 
 /** A figure: one standalone SVG document (legend included) with its caption and alternative. */

@@ -12,7 +12,8 @@ import { formatNumber, formatRatio } from "./format_number.ts";
 
 /** What to do about undetermined cells, as the summaries say it. */
 export const HOW_TO_DECIDE =
-  "more repetitions (collect --repetitions N or --target-ci) narrow the intervals and decide them";
+  "collect --budget 45m spends a time budget on them, the closest to a decision first; more " +
+  "repetitions (collect --repetitions N or --target-ci) also narrow the intervals";
 
 /** Options of {@link formatVerdictSummary}. */
 export interface VerdictSummaryOptions {
@@ -99,6 +100,12 @@ export function formatVerdictSummary(
   }
   if (quiet.length > 0) {
     lines.push(`  nothing decided for ${quiet.join(", ")}`);
+  }
+  if (s.notComparable.count > 0) {
+    lines.push(
+      `Not comparable: ${s.notComparable.count} of ${s.total} cells, left out of every ` +
+        `comparison (${s.notComparable.reasons.join("; ")}).`,
+    );
   }
   lines.push(
     counts.undetermined === 0

@@ -79,7 +79,7 @@ function renderBlock(block: ReportBlock): string {
         "<tr>" +
         row.map((cell, i) => {
           const text = escapeHtml(cell.text);
-          return `<td class="${block.columns[i].align}">${
+          return `<td class="${block.columns[i].align}${cell.muted ? " muted" : ""}">${
             cell.strong ? `<strong>${text}</strong>` : text
           }</td>`;
         }).join("") + "</tr>"
@@ -190,6 +190,7 @@ td { border-top: 1px solid var(--faint); }
 .left { text-align: left; }
 .right { text-align: right; }
 td.right { white-space: nowrap; }
+td.muted { color: #999; }
 .table-note { font-size: .8rem; color: var(--muted); margin: .4rem 1rem 0; }
 .cell-text { font-variant-numeric: lining-nums; }
 .cell-error, .inline-error { color: #8a1111; }

@@ -43,7 +43,11 @@ function renderBlock(block: ReportBlock): string {
         block.columns.map((c) => (c.align === "right" ? "---:" : ":---")).join("|")
       }|`;
       const rows = block.rows.map((row) =>
-        `| ${row.map((c) => (c.strong ? `**${cell(c.text)}**` : cell(c.text))).join(" | ")} |`
+        `| ${
+          row.map((c) =>
+            c.strong ? `**${cell(c.text)}**` : c.muted ? `<sub>${cell(c.text)}</sub>` : cell(c.text)
+          ).join(" | ")
+        } |`
       );
       const note = block.note ? `\n\n${escapeMarkdown(block.note)}` : "";
       return [

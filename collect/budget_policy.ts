@@ -1,0 +1,534 @@
+/**
+ * The budget policy (`collect --budget 45m`): warm-up rounds, then `minRuns` measured rounds of
+ * every cell, then the rest of the time goes where the verdicts against the baseline
+ * (analyze/verdict.ts) are still `undetermined`, the cells expected to decide soonest per second
+ * of step cost first. It stops when every cell is decided, when the budget is spent, or after its
+ * last look, and says which.
+ *
+ * Repeated looks at the data inflate false decisions. The policy makes at most `looks` (K) looks,
+ * the first right after the first rounds, the last when the budget is spent, and splits the error
+ * rate over them in advance (Bonferroni over looks, {@link lookShare}: look j gets the share
+ * 2^j/(2^K − 1)). At look j, each of the k runtimes that can be compared with the baseline on a
+ * metric gets an interval at level 1 − share_j·(1 − level)/k (Bonferroni over runtimes too). A
+ * decision, once made, is final (the metric is not looked at again; the cell stops once all its
+ * metrics are decided), so over every look and runtime the chance of any false `better`/`worse`
+ * on a metric stays ≤ 1 − level, whatever the dependence between looks. When the budget leaves
+ * no room for a step after the first rounds (a clock fact, not a data one), the first look is the
+ * only one and gets the whole error rate. A resumed run starts its
+ * looks afresh (decisions are not kept in the samples log), which spends the error rate again.
+ *
+ * Pure: the run's time comes in as `Measured.clockMs` (the run loop reads its clock before each
+ * call).
+ *
+ * @module
+ */
+import {
+  bonferroniLevel,
+  decideVerdict,
+  type VerdictOptions,
+  type VerdictResult,
+} from "../analyze/verdict.ts";
+import { createRandom } from "../analyze/random.ts";
+import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
+import type { MetricInfo } from "../model/result_set.ts";
+import { buildRound, type PlanStep, shuffled, stepKey } from "./plan.ts";
+import { formatDuration } from "./progress.ts";
+import {
+  type Cell,
+  cellKey,
+  type CellStop,
+  type CellTally,
+  type Measured,
+  type MetricDecision,
+  type Schedule,
+  type SchedulePlan,
+  type SchedulingPolicy,
+} from "./scheduler.ts";
+
+/** Measured rounds of every cell before the first look. */
+export const DEFAULT_MIN_RUNS = 3;
+/** Most looks at the data, the first right after the first rounds (K of the split over looks). */
+export const DEFAULT_LOOKS = 10;
+/** Level at which a metric's decisions hold together, over every look and runtime. */
+export const BUDGET_LEVEL = 0.95;
+
+/** What a budgeted run records (in its samples log, so `--resume` does the same). */
+export interface BudgetTarget {
+  /** Time the whole run may take, in milliseconds. */
+  budgetMs: number;
+  /** Measured runs of every cell before the first look. */
+  minRuns: number;
+  /** The baseline runtime id. */
+  baseline: string;
+  /** Most looks at the data after the first rounds. */
+  looks: number;
+}
+
+/** Options of {@link budgetPolicy}. */
+export interface BudgetPolicyOptions extends BudgetTarget {
+  /** The metrics of the run's benchmarks (those with direction `none` are not decided). */
+  metrics: readonly Pick<MetricInfo, "id" | "benchmark" | "direction">[];
+  /** Margins δ per metric; default config/margins.json. */
+  margins?: Margins;
+  /** Level of each metric's decisions over all looks; default {@link BUDGET_LEVEL}. */
+  level?: number;
+}
+
+/** Where a budgeted run stands: what the progress line and the closing note say. */
+export interface BudgetState {
+  /** Non-baseline cells with every verdict decided. */
+  decidedCells: number;
+  /** Non-baseline cells that can never be decided (failing, values ≤ 0, baseline missing). */
+  undecidableCells: number;
+  /** Non-baseline cells. */
+  totalCells: number;
+  /** Runtime × metric verdicts decided, and in all. */
+  decidedVerdicts: number;
+  totalVerdicts: number;
+  /** Time left of the budget, in ms (never negative). */
+  remainingMs: number;
+}
+
+interface Need {
+  tally: CellTally;
+  /** Further runs to make: those that give the most expected decisions per run. */
+  runs: number;
+  /** Worth of the decisions expected within `runs` (see mostDecisionsPerRun). */
+  decisions: number;
+  /** Expected wall time of one step, in ms. */
+  costMs: number;
+}
+
+/** Mean wall time of a cell's measured steps, or `fallback` before it has any. */
+function stepCost(tally: CellTally | undefined, fallback: number): number {
+  return tally && tally.measuredRuns > 0 ? tally.elapsedMs / tally.measuredRuns : fallback;
+}
+
+/** How many times the runs so far a prediction tries, smallest first. */
+const GROWTH = [1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32];
+
+/**
+ * `values` as `m` times as many, with the same geometric mean and the same spread of ln values
+ * (sample standard deviation): each value repeated, its ln deviation rescaled, the last copy
+ * cut short for a fractional `m`.
+ */
+function grown(values: readonly number[], m: number): number[] {
+  const n = values.length;
+  const size = Math.round(n * m);
+  const logs = values.map(Math.log);
+  const mean = logs.reduce((a, b) => a + b, 0) / n;
+  const out: number[] = [];
+  for (let i = 0; i < size; i++) out.push(logs[i % n]);
+  const ss = (xs: number[], centre: number) => xs.reduce((a, x) => a + (x - centre) ** 2, 0);
+  const outMean = out.reduce((a, b) => a + b, 0) / size;
+  const target = ss(logs, mean) / (n - 1);
+  const actual = ss(out, outMean) / (size - 1);
+  const scale = actual > 0 ? Math.sqrt(target / actual) : 1;
+  return out.map((x) => Math.exp(mean + (x - outMean) * scale));
+}
+
+/**
+ * Runs more to expect before a verdict decides: the smallest growth of both sides (same centre,
+ * same spread, more values) whose interval, by the verdict function itself, decides. Taking the
+ * function's own interval accounts for its quantile falling as the degrees of freedom grow
+ * (at n = 3 a t quantile of a small tail is many times its value at n = 6). Infinity when even
+ * 32 times the runs would not decide.
+ */
+function expectedRuns(
+  baseValues: readonly number[],
+  values: readonly number[],
+  options: VerdictOptions,
+): number {
+  if (!usable(baseValues) || !usable(values)) return 1;
+  const decides = (m: number) =>
+    decideVerdict(grown(baseValues, m), grown(values, m), options).verdict !== "undetermined";
+  // Deciding is taken as monotone in the growth: a binary search over GROWTH.
+  if (!decides(GROWTH[GROWTH.length - 1])) return Infinity;
+  let low = -1;
+  let high = GROWTH.length - 1;
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    if (decides(GROWTH[mid])) high = mid;
+    else low = mid;
+  }
+  return Math.max(1, Math.round(values.length * (GROWTH[high] - 1)));
+}
+
+function usable(values: readonly number[] | undefined): boolean {
+  return values !== undefined && values.length >= 2 && values.every((v) => v > 0);
+}
+
+/** The next free measured iterations of a cell: after its runs, skipping finished steps. */
+function freeIterations(
+  tally: CellTally,
+  count: number,
+  warmups: number,
+  finished: ReadonlySet<string>,
+): number[] {
+  const out: number[] = [];
+  for (let i = warmups + tally.measuredRuns; out.length < count; i++) {
+    if (!finished.has(stepKey({ ...tally, iteration: i }))) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * The budget policy (see the module doc). Cells of the baseline runtime are measured alongside
+ * the cells that need them, as many times as the most-run of those in each look.
+ *
+ * @example
+ * ```ts
+ * const policy = budgetPolicy({
+ *   budgetMs: 45 * 60_000, minRuns: 3, baseline: "native", looks: 10,
+ *   metrics: [{ id: "startup.wall", benchmark: "startup", direction: "lower" }],
+ * });
+ * ```
+ */
+export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
+  const { budgetMs, minRuns, baseline, looks } = options;
+  if (!(budgetMs > 0)) throw new RangeError(`budget must be positive, got ${budgetMs} ms`);
+  if (!Number.isInteger(minRuns) || minRuns < 2) {
+    throw new RangeError(`min-runs must be an integer of at least 2, got ${minRuns}`);
+  }
+  if (!Number.isInteger(looks) || looks < 1) {
+    throw new RangeError(`looks must be a positive integer, got ${looks}`);
+  }
+  const level = options.level ?? BUDGET_LEVEL;
+  const margins = options.margins ?? DEFAULT_MARGINS;
+  const metricsOf = new Map<string, { id: string; direction: "higher" | "lower" }[]>();
+  for (const m of options.metrics) {
+    if (m.direction === "none") continue;
+    const list = metricsOf.get(m.benchmark) ?? [];
+    list.push({ id: m.id, direction: m.direction });
+    metricsOf.set(m.benchmark, list);
+  }
+  const marginOf = (metric: string) => marginFor(margins, metric).margin;
+
+  return {
+    next(plan, measured) {
+      const firstRounds = plan.warmups + minRuns;
+      const usedMs = measured.clockMs ?? measured.elapsedMs;
+      const remainingMs = Math.max(0, budgetMs - usedMs);
+      const tallies = [...measured.cells.values()];
+      const others = tallies.filter((t) => t.runtime !== baseline);
+      const meanStepMs = measured.finished.size > 0
+        ? measured.elapsedMs / measured.finished.size
+        : 0;
+      const state = (
+        extra: Map<string, CellStop>,
+        fresh: NonNullable<Schedule["decisions"]> = [],
+      ): BudgetState => {
+        let decidedCells = 0;
+        let undecidableCells = 0;
+        let decidedVerdicts = 0;
+        let totalVerdicts = 0;
+        for (const t of others) {
+          const stop = t.stopped ?? extra.get(cellKey(t));
+          const metrics = metricsOf.get(t.benchmark) ?? [];
+          totalVerdicts += metrics.length;
+          decidedVerdicts += metrics.filter((m) => t.decisions?.has(m.id)).length +
+            fresh.filter((d) => d.cell === cellKey(t)).length;
+          if (stop?.reason === "decided") decidedCells++;
+          else if (stop) undecidableCells++;
+        }
+        return {
+          decidedCells,
+          undecidableCells,
+          totalCells: others.length,
+          decidedVerdicts,
+          totalVerdicts,
+          remainingMs,
+        };
+      };
+      const statusOf = (s: BudgetState) =>
+        `${s.decidedCells}/${s.totalCells} cells decided, ${formatDuration(s.remainingMs)} of ${
+          formatDuration(budgetMs)
+        } left`;
+      const end = (
+        why: string,
+        extra: Pick<Schedule, "stops" | "decisions">,
+      ): Schedule => {
+        const stops = new Map(extra.stops.map((s) => [cellKey(s.cell), s.stop]));
+        const s = state(stops, extra.decisions);
+        return {
+          ...extra,
+          steps: [],
+          done: true,
+          plannedSteps: measured.finished.size,
+          status: statusOf(s),
+          endReason: `${why}: ${s.decidedCells} of ${s.totalCells} cells decided` +
+            (s.undecidableCells > 0 ? ` (${s.undecidableCells} cannot be)` : "") +
+            `, ${s.decidedVerdicts} of ${s.totalVerdicts} runtime × metric verdicts; ` +
+            `${formatDuration(Math.min(usedMs, budgetMs))} of the ${
+              formatDuration(budgetMs)
+            } budget used`,
+        };
+      };
+
+      const baseOf = (benchmark: string) => measured.cells.get(`${baseline}/${benchmark}`);
+      /**
+       * A look at the data: decides what the intervals at this look's share of the error rate
+       * decide, stops the cells that are done, and lists what the others still need.
+       */
+      const lookAt = (look: number, share: number) => {
+        const stops: Schedule["stops"] = [];
+        const decisions: NonNullable<Schedule["decisions"]> = [];
+        const needs: Need[] = [];
+        const stop = (tally: CellTally, reason: "decided" | "undecidable" | "failing", d = "") =>
+          stops.push({
+            cell: tally,
+            stop: reason === "failing"
+              ? { more: false, reason }
+              : { more: false, reason, detail: d },
+          });
+        const failing = (t: CellTally | undefined) =>
+          t !== undefined && t.failures >= minRuns && t.values.size === 0;
+
+        for (const tally of others) {
+          if (tally.stopped) continue;
+          const metrics = metricsOf.get(tally.benchmark) ?? [];
+          const base = baseOf(tally.benchmark);
+          if (failing(tally)) {
+            stop(tally, "failing");
+            continue;
+          }
+          if (!base || failing(base)) {
+            stop(
+              tally,
+              "undecidable",
+              base
+                ? `the baseline ${baseline} fails this benchmark`
+                : `no baseline ${baseline} cell`,
+            );
+            continue;
+          }
+          const runsEach: number[] = [];
+          let hopeless: string | undefined;
+          let open = 0;
+          for (const metric of metrics) {
+            if (tally.decisions?.has(metric.id)) continue;
+            const baseValues = base.values.get(metric.id);
+            const values = tally.values.get(metric.id);
+            // The family of this metric at this look: every runtime that can give an interval.
+            const k = others.filter((o) =>
+              o.benchmark === tally.benchmark && usable(o.values.get(metric.id))
+            ).length;
+            const options: VerdictOptions = {
+              direction: metric.direction,
+              margin: marginOf(metric.id),
+              level: bonferroniLevel(1 - share * (1 - level), k),
+            };
+            const v = decideVerdict(baseValues ?? [], values ?? [], options);
+            if (v.verdict !== "undetermined") {
+              decisions.push({ cell: cellKey(tally), decision: decisionOf(metric.id, v, look) });
+              continue;
+            }
+            const enough = (values?.length ?? 0) >= minRuns && (baseValues?.length ?? 0) >= minRuns;
+            if (v.intervalKind === null && enough) {
+              hopeless ??= `${metric.id}: ${v.reason}`;
+              continue;
+            }
+            open++;
+            runsEach.push(expectedRuns(baseValues ?? [], values ?? [], options));
+          }
+          if (open === 0) {
+            if (hopeless) stop(tally, "undecidable", hopeless);
+            else stop(tally, "decided", `every verdict decided after ${tally.measuredRuns} runs`);
+            continue;
+          }
+          needs.push({
+            tally,
+            ...mostDecisionsPerRun(runsEach),
+            costMs: stepCost(tally, meanStepMs),
+          });
+        }
+        // A baseline cell stops once no cell of its benchmark needs it.
+        for (const tally of tallies) {
+          if (tally.runtime !== baseline || tally.stopped) continue;
+          if (!needs.some((n) => n.tally.benchmark === tally.benchmark)) {
+            stop(tally, "decided", "no cell of its benchmark needs the baseline any more");
+          }
+        }
+        return { stops, decisions, needs };
+      };
+
+      // Warm-ups and the first measured rounds: every cell, as long as the budget lasts.
+      if (measured.round < firstRounds) {
+        // No look has been made and none will follow: this one gets the whole error rate.
+        const onlyLook = () => {
+          const { stops, decisions } = lookAt(0, 1);
+          return end("budget spent before the first rounds ended (one look)", {
+            stops,
+            decisions,
+          });
+        };
+        if (remainingMs <= 0) return onlyLook();
+        const steps = buildRound(plan.cells, {
+          iteration: measured.round,
+          warmup: measured.round < plan.warmups,
+          seed: plan.seed,
+        }).filter((step) => !measured.finished.has(stepKey(step)));
+        const expectedMs: Record<string, number> = {};
+        for (const t of tallies) expectedMs[cellKey(t)] = stepCost(t, meanStepMs);
+        if (steps.length > 0 && expectedMs[cellKey(steps[0])] > remainingMs) return onlyLook();
+        return {
+          steps,
+          stops: [],
+          done: false,
+          plannedSteps: plan.cells.length * firstRounds,
+          deadline: { atMs: budgetMs, expectedMs },
+          status: statusOf(state(new Map())),
+        };
+      }
+
+      const look = measured.round - firstRounds;
+      if (look >= looks) return end(`all ${looks} looks made`, { stops: [] });
+      // When no step of any cell fits in what is left after the first rounds, this first look
+      // is the only one (decided from the clock alone): it gets the whole error rate.
+      const onlyLook = look === 0 &&
+        remainingMs < Math.min(...others.map((t) => stepCost(t, meanStepMs)));
+      const { stops, decisions, needs } = lookAt(look, onlyLook ? 1 : lookShare(look, looks));
+      const extra = { stops, decisions };
+      if (needs.length === 0) return end("every cell decided", extra);
+      if (onlyLook) return end("budget spent after the first rounds (one look)", extra);
+      if (remainingMs <= 0) return end("budget spent", extra);
+      if (look >= looks - 1) {
+        // The last look comes when the batches have spent the budget (up to what no step fits).
+        const spent = remainingMs < Math.min(...needs.map((n) => n.costMs));
+        return end(
+          spent ? `budget spent (last of ${looks} looks)` : `all ${looks} looks made`,
+          extra,
+        );
+      }
+
+      // Most expected decisions per second of step time first.
+      const rate = (n: Need) => n.decisions / (n.runs * n.costMs || 1);
+      needs.sort((a, b) => rate(b) - rate(a) || cellKey(a.tally).localeCompare(cellKey(b.tally)));
+      // The runs between this look and the next: a share of the time left, so that the last
+      // look (looks − 1) comes when the budget is spent.
+      const sliceMs = remainingMs / (looks - 1 - look);
+      const runsOf = new Map<string, number>();
+      let spentMs = 0;
+      const take = (need: Need, roomMs: number): boolean => {
+        const base = baseOf(need.tally.benchmark)!;
+        const baseKey = cellKey(base);
+        const baseCost = stepCost(base, meanStepMs);
+        // At most double a cell's runs in one look, so the estimate is renewed as data come.
+        let runs = Math.min(need.runs, Math.max(1, need.tally.measuredRuns));
+        const costOf = (r: number) =>
+          r * need.costMs + Math.max(0, r - (runsOf.get(baseKey) ?? 0)) * baseCost;
+        while (runs > 1 && costOf(runs) > roomMs - spentMs) runs--;
+        if (costOf(runs) > roomMs - spentMs) return false;
+        spentMs += costOf(runs);
+        runsOf.set(cellKey(need.tally), runs);
+        runsOf.set(baseKey, Math.max(runs, runsOf.get(baseKey) ?? 0));
+        return true;
+      };
+      for (const need of needs) take(need, sliceMs);
+      // A slice too small for any step still gets one run of the first cell that fits the time left.
+      if (runsOf.size === 0) needs.some((need) => take({ ...need, runs: 1 }, remainingMs));
+      if (runsOf.size === 0) {
+        return end(
+          `budget spent: no step of an undetermined cell fits in the ${
+            formatDuration(remainingMs)
+          } left`,
+          extra,
+        );
+      }
+      const steps = interleave(plan, measured, runsOf);
+      const expectedMs: Record<string, number> = {};
+      for (const key of runsOf.keys()) {
+        expectedMs[key] = stepCost(measured.cells.get(key), meanStepMs);
+      }
+      const stopped = new Map(stops.map((s) => [cellKey(s.cell), s.stop]));
+      const s = state(stopped, decisions);
+      return {
+        steps,
+        stops,
+        decisions,
+        done: false,
+        plannedSteps: measured.finished.size + steps.length +
+          (meanStepMs > 0 ? Math.floor(Math.max(0, remainingMs - spentMs) / meanStepMs) : 0),
+        deadline: { atMs: budgetMs, expectedMs },
+        status: statusOf(s),
+      };
+    },
+  };
+}
+
+/**
+ * The share of the error rate spent at look `look` (0-based) of `looks`: doubling from look to
+ * look, 2^look / (2^looks − 1), so the shares sum to 1 and the last look, on the most data, gets
+ * about half. (Early looks have few runs and decide only large differences, which a small share
+ * does not stop; in the bench this decides more than equal shares.)
+ */
+export function lookShare(look: number, looks: number): number {
+  return 2 ** look / (2 ** looks - 1);
+}
+
+/**
+ * Of a cell's undetermined metrics, each expected to decide after `runsEach[i]` more runs: the
+ * number of runs that gives the most decisions per run, and their worth (the metrics decided,
+ * twice when that is all of them). In the bench the bonus for a whole cell decides more cells
+ * for a few verdicts less.
+ */
+function mostDecisionsPerRun(runsEach: number[]): { runs: number; decisions: number } {
+  const sorted = runsEach.filter(Number.isFinite).sort((a, b) => a - b);
+  let best = { runs: 1, decisions: 0 };
+  for (const [i, runs] of sorted.entries()) {
+    // Deciding all of them counts twice: the cell is decided and costs no more runs.
+    const value = i + 1 === runsEach.length ? 2 * (i + 1) : i + 1;
+    if (value / runs > best.decisions / best.runs) best = { runs, decisions: value };
+  }
+  return best;
+}
+
+function decisionOf(metric: string, v: VerdictResult, look: number): MetricDecision {
+  return {
+    metric,
+    verdict: v.verdict,
+    ratio: v.ratio,
+    low: v.low,
+    high: v.high,
+    level: v.level,
+    look,
+    n: v.n,
+    baselineN: v.baselineN,
+    reason: v.reason,
+  };
+}
+
+/**
+ * The steps of a look: sub-round s holds every cell with more than s runs, each sub-round in a
+ * seeded shuffled order across runtimes, each step at its cell's next free iteration.
+ */
+function interleave(
+  plan: SchedulePlan,
+  measured: Measured,
+  runsOf: ReadonlyMap<string, number>,
+): PlanStep[] {
+  const iterations = new Map<string, number[]>();
+  for (const [key, runs] of runsOf) {
+    iterations.set(
+      key,
+      freeIterations(measured.cells.get(key)!, runs, plan.warmups, measured.finished),
+    );
+  }
+  const most = Math.max(...runsOf.values());
+  const steps: PlanStep[] = [];
+  for (let s = 0; s < most; s++) {
+    const cells: Cell[] = plan.cells.filter((c) => (runsOf.get(cellKey(c)) ?? 0) > s);
+    const random = createRandom(
+      (plan.seed ^ Math.imul(measured.round + 1, 0x9e3779b1) ^ Math.imul(s + 1, 0x85ebca6b)) >>> 0,
+    );
+    for (const c of shuffled(cells, random)) {
+      steps.push({
+        runtime: c.runtime,
+        benchmark: c.benchmark,
+        iteration: iterations.get(cellKey(c))![s],
+        warmup: false,
+      });
+    }
+  }
+  return steps;
+}

@@ -1,0 +1,346 @@
+import { assert, assertEquals, assertThrows } from "../tests/assert.ts";
+import { createRandom, type Random } from "../analyze/random.ts";
+import { budgetPolicy, type BudgetPolicyOptions, lookShare } from "./budget_policy.ts";
+import {
+  addStepResult,
+  afterSchedule,
+  initialMeasured,
+  type Measured,
+  type Schedule,
+  type SchedulePlan,
+  type SchedulingPolicy,
+} from "./scheduler.ts";
+import { planPairs, type PlanStep } from "./plan.ts";
+import { simulateSchedule } from "./simulate_schedule.ts";
+
+function normal(random: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** A simulated cell: log-normal values around `median` with coefficient of variation `cv`. */
+interface SimCell {
+  median: number;
+  cv: number;
+  stepMs: number;
+}
+
+interface Simulation {
+  plan: SchedulePlan;
+  metrics: BudgetPolicyOptions["metrics"];
+  /** The truth of a (runtime, metric): its median, spread and step time. */
+  cellOf(runtime: string, metric: string): SimCell;
+}
+
+/**
+ * Runs `policy` as the run loop does (simulate_schedule.ts) on simulated values: each step takes
+ * its cell's step time (±10 %) and 200 ms pass between steps (the harness).
+ */
+function drive(
+  policy: SchedulingPolicy,
+  sim: Simulation,
+  seed: number,
+): { schedules: Schedule[]; measured: Measured; clockMs: number } {
+  const random = createRandom(seed);
+  const metricsOf = (benchmark: string) => sim.metrics.filter((m) => m.benchmark === benchmark);
+  return simulateSchedule(policy, sim.plan, {
+    gapMs: 200,
+    step: (step: PlanStep) => {
+      const metrics = metricsOf(step.benchmark);
+      return {
+        wallMs: sim.cellOf(step.runtime, metrics[0].id).stepMs * (0.9 + 0.2 * random()),
+        values: metrics.map((m) => {
+          const c = sim.cellOf(step.runtime, m.id);
+          return { metric: m.id, value: c.median * Math.exp(c.cv * normal(random)) };
+        }),
+      };
+    },
+  });
+}
+
+const RUNTIMES = ["native", "r1", "r2", "r3", "r4", "r5"];
+
+/** `benchmarks` benchmarks of 4 metrics each; every runtime the same distribution (the null). */
+function nullSimulation(benchmarks: number, seed: number): Simulation {
+  const random = createRandom(seed);
+  const ids = Array.from({ length: benchmarks }, (_, i) => `b${i}`);
+  const metrics = ids.flatMap((b) =>
+    [0, 1, 2, 3].map((j) => ({
+      id: `${b}.m${j}`,
+      benchmark: b,
+      direction: j % 2 === 0 ? "lower" as const : "higher" as const,
+    }))
+  );
+  const truth = new Map(metrics.map((m) => [m.id, {
+    median: 10 ** (1 + 3 * random()),
+    // From 0.5 % to 6 %, as in the published run: some decide at once, some need many runs.
+    cv: 0.005 + 0.055 * random(),
+    stepMs: 500 + 4500 * random(),
+  }]));
+  const stepMs = new Map(ids.map((b) => [b, truth.get(`${b}.m0`)!.stepMs]));
+  return {
+    plan: { cells: planPairs(RUNTIMES, ids), warmups: 1, seed },
+    metrics,
+    cellOf: (_runtime, metric) => ({
+      ...truth.get(metric)!,
+      stepMs: stepMs.get(metric.split(".")[0])!,
+    }),
+  };
+}
+
+Deno.test("budgetPolicy() on null data: at most 5 % of metrics get any false better/worse over every look", () => {
+  let metricsSeen = 0;
+  let metricsWrong = 0;
+  let decided = 0;
+  let verdicts = 0;
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const sim = nullSimulation(10, seed);
+    const policy = budgetPolicy({
+      budgetMs: 60 * 60_000,
+      minRuns: 3,
+      baseline: "native",
+      looks: 10,
+      metrics: sim.metrics,
+    });
+    const { measured, schedules } = drive(policy, sim, seed * 7919);
+    assert(schedules.at(-1)!.endReason !== undefined);
+    const wrong = new Set<string>();
+    for (const tally of measured.cells.values()) {
+      for (const d of tally.decisions?.values() ?? []) {
+        decided++;
+        if (d.verdict === "better" || d.verdict === "worse") wrong.add(d.metric);
+      }
+    }
+    verdicts += sim.metrics.length * (RUNTIMES.length - 1);
+    metricsSeen += sim.metrics.length;
+    metricsWrong += wrong.size;
+  }
+  const rate = metricsWrong / metricsSeen;
+  assert(rate <= 0.05, `${metricsWrong} of ${metricsSeen} metrics with a false decision`);
+  // The policy must still decide: a policy that never decides would pass the line above.
+  assert(decided / verdicts > 0.5, `only ${decided} of ${verdicts} verdicts decided`);
+  console.log(
+    `null data: ${metricsWrong}/${metricsSeen} metrics with a false decision, ` +
+      `${decided}/${verdicts} verdicts decided (equivalent)`,
+  );
+});
+
+/** One benchmark "work" of one metric; `truth` gives each runtime's cell. */
+function simpleSimulation(
+  runtimes: string[],
+  truth: (runtime: string) => SimCell,
+  direction: "lower" | "higher" = "lower",
+): Simulation {
+  return {
+    plan: { cells: planPairs(runtimes, ["work", "other"]), warmups: 1, seed: 11 },
+    metrics: [
+      { id: "work.time", benchmark: "work", direction },
+      { id: "other.time", benchmark: "other", direction },
+      { id: "other.info", benchmark: "other", direction: "none" },
+    ],
+    cellOf: (runtime, metric) =>
+      metric.startsWith("work.") ? truth(runtime) : { median: 50, cv: 0.002, stepMs: 1000 },
+  };
+}
+
+Deno.test("budgetPolicy() decides a true 30 % difference within the budget and spends the time on it", () => {
+  const sim = simpleSimulation(
+    RUNTIMES,
+    (r) => ({ median: r === "r3" ? 130 : 100, cv: 0.1, stepMs: 2000 }),
+  );
+  const policy = budgetPolicy({
+    budgetMs: 20 * 60_000,
+    minRuns: 3,
+    baseline: "native",
+    looks: 10,
+    metrics: sim.metrics,
+  });
+  const { measured, schedules, clockMs } = drive(policy, sim, 5);
+  const r3 = measured.cells.get("r3/work")!;
+  assertEquals(r3.decisions?.get("work.time")?.verdict, "worse");
+  assert(clockMs <= 20 * 60_000 + 2200 + 200, `ran ${clockMs} ms of a 20 min budget`);
+  // At 10 % CV three runs cannot tell 30 %: it took looks, and more runs than the first rounds.
+  const decision = r3.decisions!.get("work.time")!;
+  assert(decision.look > 0 && decision.n > 3, JSON.stringify(decision));
+  // The "other" cells (0.2 % spread) decide within a look or two: the time goes to "work".
+  for (const r of RUNTIMES.slice(1)) {
+    const other = measured.cells.get(`${r}/other`)!;
+    assert(other.measuredRuns <= 6, `${r}/other ran ${other.measuredRuns} times`);
+    assertEquals(other.stopped?.reason, "decided");
+    assertEquals(other.decisions?.get("other.time")?.verdict, "equivalent");
+    assertEquals(other.decisions?.has("other.info"), false);
+  }
+  const runs = (benchmark: string) =>
+    RUNTIMES.reduce((sum, r) => sum + measured.cells.get(`${r}/${benchmark}`)!.measuredRuns, 0);
+  assert(
+    runs("work") > 5 * runs("other"),
+    `${runs("work")} runs of work, ${runs("other")} of other`,
+  );
+  // The baseline is measured alongside the cells that need it.
+  assert(measured.cells.get("native/work")!.measuredRuns >= decision.baselineN);
+  assert(decision.baselineN > 3);
+  const last = schedules.at(-1)!;
+  assert(last.done && last.endReason !== undefined);
+  assert(/^\d+\/10 cells decided, /.test(last.status!), last.status);
+});
+
+Deno.test("budgetPolicy() stops when every cell is decided, says so, and interleaves runtimes in a seeded order", () => {
+  const sim = simpleSimulation(
+    ["native", "a", "b", "c"],
+    (r) => ({ median: r === "a" ? 200 : 100, cv: 0.03, stepMs: 1000 }),
+  );
+  const policy = budgetPolicy({
+    budgetMs: 3 * 3_600_000,
+    minRuns: 3,
+    baseline: "native",
+    looks: 10,
+    metrics: sim.metrics,
+  });
+  const { measured, schedules, clockMs } = drive(policy, sim, 9);
+  const last = schedules.at(-1)!;
+  assert(last.endReason!.startsWith("every cell decided: 6 of 6 cells decided"), last.endReason);
+  assert(clockMs < 3 * 3_600_000);
+  assertEquals(measured.cells.get("a/work")!.decisions!.get("work.time")!.verdict, "worse");
+  for (const r of ["b", "c"]) {
+    assertEquals(
+      measured.cells.get(`${r}/work`)!.decisions!.get("work.time")!.verdict,
+      "equivalent",
+    );
+  }
+  // Warm-up round, then 3 measured rounds of every cell, each a shuffle of all 8 cells.
+  assert(schedules[0].steps.every((s) => s.warmup));
+  for (const s of schedules.slice(0, 4)) assertEquals(s.steps.length, 8);
+  const orders = schedules.slice(0, 4).map((s) => s.steps.map((x) => x.runtime).join());
+  assert(new Set(orders).size > 1, "every round in the same order");
+  // Every step of the run has its own iteration per cell.
+  const keys = schedules.flatMap((s) =>
+    s.steps.map((x) => `${x.runtime}/${x.benchmark}/${x.iteration}`)
+  );
+  assertEquals(new Set(keys).size, keys.length);
+  // The same seed gives the same schedules.
+  const again = drive(
+    budgetPolicy({
+      budgetMs: 3 * 3_600_000,
+      minRuns: 3,
+      baseline: "native",
+      looks: 10,
+      metrics: sim.metrics,
+    }),
+    sim,
+    9,
+  );
+  assertEquals(again.schedules.map((s) => s.steps), schedules.map((s) => s.steps));
+});
+
+Deno.test("budgetPolicy() ends when the budget is spent, at most one step over, and never starts a step that cannot fit", () => {
+  const sim = simpleSimulation(
+    ["native", "a", "b"],
+    (r) => ({ median: r === "a" ? 103 : 100, cv: 0.08, stepMs: 3000 }),
+  );
+  const budgetMs = 2 * 60_000;
+  const policy = budgetPolicy({
+    budgetMs,
+    minRuns: 3,
+    baseline: "native",
+    looks: 10,
+    metrics: sim.metrics,
+  });
+  const { schedules, clockMs } = drive(policy, sim, 3);
+  const last = schedules.at(-1)!;
+  assert(last.endReason!.startsWith("budget spent"), last.endReason);
+  assert(clockMs <= budgetMs + 3300 + 200, `ran ${clockMs} ms of ${budgetMs}`);
+  assert(last.endReason!.includes("of the 2m00s budget used"), last.endReason);
+});
+
+Deno.test("budgetPolicy() stops a failing cell, and the cells whose baseline fails, with the reason", () => {
+  const plan: SchedulePlan = {
+    cells: planPairs(["native", "a", "b"], ["w", "v"]),
+    warmups: 0,
+    seed: 1,
+  };
+  const policy = budgetPolicy({
+    budgetMs: 3_600_000,
+    minRuns: 2,
+    baseline: "native",
+    looks: 5,
+    metrics: [{ id: "w.t", benchmark: "w", direction: "lower" }, {
+      id: "v.t",
+      benchmark: "v",
+      direction: "lower",
+    }],
+  });
+  let measured = initialMeasured(plan);
+  for (let i = 0; i < 50; i++) {
+    const schedule = policy.next(plan, measured);
+    measured = afterSchedule(measured, schedule);
+    if (schedule.done) break;
+    for (const step of schedule.steps) {
+      const fails = (step.runtime === "a" && step.benchmark === "w") ||
+        (step.runtime === "native" && step.benchmark === "v");
+      measured = addStepResult(measured, {
+        step,
+        wallMs: 10,
+        ...(fails
+          ? {}
+          : { values: [{ metric: `${step.benchmark}.t`, value: 10 + (step.iteration % 3) }] }),
+      });
+    }
+  }
+  const stopOf = (key: string) => measured.cells.get(key)!.stopped;
+  assertEquals(stopOf("a/w")?.reason, "failing");
+  assertEquals(stopOf("a/v"), {
+    more: false,
+    reason: "undecidable",
+    detail: "the baseline native fails this benchmark",
+  });
+  assertEquals(stopOf("b/v")?.reason, "undecidable");
+});
+
+Deno.test("budgetPolicy() refuses a budget, min-runs or looks that cannot work", () => {
+  const base = { budgetMs: 1000, minRuns: 3, baseline: "native", looks: 10, metrics: [] };
+  assertThrows(() => budgetPolicy({ ...base, budgetMs: 0 }), RangeError, "budget must be positive");
+  assertThrows(
+    () => budgetPolicy({ ...base, minRuns: 1 }),
+    RangeError,
+    "min-runs must be an integer of at least 2",
+  );
+  assertThrows(
+    () => budgetPolicy({ ...base, looks: 0 }),
+    RangeError,
+    "looks must be a positive integer",
+  );
+});
+
+Deno.test("lookShare() splits the whole error rate over the looks, doubling from look to look", () => {
+  for (const looks of [1, 3, 10]) {
+    const shares = Array.from({ length: looks }, (_, j) => lookShare(j, looks));
+    assert(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-12, `${looks}: ${shares}`);
+    shares.slice(1).forEach((s, j) => assert(Math.abs(s / shares[j] - 2) < 1e-12));
+  }
+  assert(Math.abs(lookShare(9, 10) - 512 / 1023) < 1e-15);
+});
+
+Deno.test("budgetPolicy() spent within the first rounds makes one look with the whole error rate", () => {
+  const sim = simpleSimulation(
+    ["native", "a", "b"],
+    // a is 1.5× native; b 3 % off at 5 % spread, which three runs cannot decide.
+    (r) =>
+      r === "a"
+        ? { median: 150, cv: 0.02, stepMs: 1000 }
+        : { median: r === "b" ? 103 : 100, cv: 0.05, stepMs: 1000 },
+  );
+  const run = (budgetMs: number) =>
+    drive(
+      budgetPolicy({ budgetMs, minRuns: 3, baseline: "native", looks: 10, metrics: sim.metrics }),
+      sim,
+      4,
+    );
+  // 6 cells, 1.2 s a step with the harness: warm-ups and three rounds take about 29 s.
+  for (const budgetMs of [24_000, 29_500]) {
+    const { measured, schedules } = run(budgetMs);
+    const last = schedules.at(-1)!;
+    assert(last.endReason!.includes("(one look)"), last.endReason);
+    const a = measured.cells.get("a/work")!;
+    assertEquals(a.decisions?.get("work.time")?.verdict, "worse", `${budgetMs}: ${last.endReason}`);
+    assertEquals(a.decisions?.get("work.time")?.level! > 0.95, true);
+  }
+});
