@@ -308,7 +308,13 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
         spec.imageRef(ctx.image),
         ...step.argv,
       ];
-      const r = await effects.run(argv, { timeoutMs: step.timeoutMs, signal: step.signal });
+      // The engine's monitor (podman's conmon) writes an "oom" marker into its working directory
+      // when the workload is killed for memory: keep such files in the run's work dir.
+      const r = await effects.run(argv, {
+        timeoutMs: step.timeoutMs,
+        signal: step.signal,
+        cwd: ctx.workDir,
+      });
       // A killed client leaves the container behind: remove it.
       if (r.exitCode === null || r.exitCode === 125) await removeWithState(ctx, name);
       else removeIfThere(`${cidDir(ctx)}/${name}`);
@@ -327,7 +333,11 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
         spec.imageRef(ctx.image),
         ...step.argv,
       ];
-      const r = await effects.run(argv, { timeoutMs: 120_000, signal: step.signal });
+      const r = await effects.run(argv, {
+        timeoutMs: 120_000,
+        signal: step.signal,
+        cwd: ctx.workDir,
+      });
       if (r.exitCode !== 0) {
         await removeWithState(ctx, name);
         throw new Error(`${spec.id}: cannot start ${name}: ${tailOf(r.stderr.trim(), 600)}`);
