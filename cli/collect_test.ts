@@ -5,7 +5,7 @@ import { runLayout } from "../model/run_layout.ts";
 import { acquireRunLock, RunLockedError } from "../collect/run_lock.ts";
 import { REAL_FILE_SYSTEM } from "../collect/run_effects.ts";
 import type { RunRecordOptions } from "../collect/samples_log.ts";
-import { fakeRuntime } from "../collect/_fake_run.ts";
+import { fakeRuntime } from "../collect/fake_run.ts";
 
 Deno.test("collect --resume takes a run id, not a path, and says which id to give", async () => {
   await assertRejects(

@@ -1,7 +1,7 @@
 /** A budgeted collection end to end with fake runtimes, a fake benchmark and a clock moved by hand. */
 import { assert, assertEquals, assertStringIncludes } from "../tests/assert.ts";
 import { createRandom } from "../analyze/random.ts";
-import { fakeBenchmark, fakeRecord, fakeRunHarness, fakeRuntime } from "./_fake_run.ts";
+import { fakeBenchmark, fakeRecord, fakeRunHarness, fakeRuntime } from "./fake_run.ts";
 import { readSamplesLog } from "./samples_log.ts";
 import { runLayout } from "../model/run_layout.ts";
 

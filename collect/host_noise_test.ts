@@ -8,7 +8,7 @@ import {
   parseProcStatCpu,
   readHostLoad,
 } from "./host_noise.ts";
-import { FakeProcFs } from "./_fake_run.ts";
+import { FakeProcFs } from "./fake_run.ts";
 
 function proc(name: string): string {
   return Deno.readTextFileSync(new URL(`../fixtures/tool_outputs/proc/${name}`, import.meta.url));

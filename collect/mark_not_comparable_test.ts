@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../tests/assert.ts";
 import { allAdapters } from "./runtimes/mod.ts";
-import { fakeBenchmark, fakeRecord, fakeRunHarness, fakeRuntime } from "./_fake_run.ts";
+import { fakeBenchmark, fakeRecord, fakeRunHarness, fakeRuntime } from "./fake_run.ts";
 import { ignoresODirect } from "./mark_not_comparable.ts";
 import {
   DIRECT_READ_CACHE_REASON,

@@ -25,7 +25,7 @@ import {
   type FakeRunHarness,
   fakeRunHarness,
   fakeRuntime,
-} from "./_fake_run.ts";
+} from "./fake_run.ts";
 
 Deno.test("newRunId() is a valid result-set id, sortable by time and random at the end", () => {
   const id = newRunId(new Date("2026-11-27T08:03:46.123Z"));

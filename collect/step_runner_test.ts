@@ -1,6 +1,6 @@
 import { assertEquals } from "../tests/assert.ts";
 import { runStep, type RunStepOptions, STEP_ABORT_GRACE_MS } from "./step_runner.ts";
-import { FAKE_IMAGE, fakeBenchmark, FakeClock, fakeRuntime } from "./_fake_run.ts";
+import { FAKE_IMAGE, fakeBenchmark, FakeClock, fakeRuntime } from "./fake_run.ts";
 import type { BenchmarkDefinition } from "./types.ts";
 
 const step = { runtime: "alpha", benchmark: "work", iteration: 2, warmup: false };

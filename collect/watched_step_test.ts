@@ -6,7 +6,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../tests/assert.ts";
 import { StepFailedError } from "./errors.ts";
 import { NOISE_RULE } from "./host_noise.ts";
-import { fakeBenchmark, fakeRecord, fakeRunHarness, fakeRuntime } from "./_fake_run.ts";
+import { fakeBenchmark, fakeRecord, fakeRunHarness, fakeRuntime } from "./fake_run.ts";
 
 Deno.test("a step with steal above the threshold is run once more and marked as a re-run", async () => {
   const h = await fakeRunHarness();
