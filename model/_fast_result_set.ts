@@ -6,13 +6,26 @@
  * @module
  */
 import { z } from "zod";
-import { type ResultSet, ResultSetSchema } from "./result_set.ts";
+import {
+  ObservationSchema,
+  type ResultSet,
+  ResultSetSchema,
+  SampleSchema,
+  SummaryValueSchema,
+} from "./result_set.ts";
 
 // The same pattern `z.iso.datetime({ offset: true })` applies to `startedAt` and `finishedAt`.
 const TIMESTAMP = z.regexes.datetime({ offset: true, local: false, precision: null });
 
-/** A sample's keys in the schema's order, as zod's output has them. */
-const SAMPLE_KEYS = [
+/** A sample's and a published summary's keys in the schema's order, as zod's output has them. */
+const SAMPLE_KEYS = Object.keys(SampleSchema.shape);
+const SUMMARY_KEYS = Object.keys(SummaryValueSchema.shape);
+/**
+ * The keys the hand checks below cover. A sample with any other key the schema knows (a nested
+ * object such as `hostNoise` or `notComparable`) goes through the schema, so a field added to it
+ * is validated and kept, never dropped by a list here that did not follow.
+ */
+const CHECKED_KEYS = new Set([
   "kind",
   "runtime",
   "benchmark",
@@ -26,21 +39,12 @@ const SAMPLE_KEYS = [
   "finishedAt",
   "topology",
   "notes",
-] as const;
-const SUMMARY_KEYS = [
-  "kind",
-  "runtime",
-  "benchmark",
-  "metric",
-  "unit",
-  "direction",
-  "value",
   "statistic",
   "n",
   "missingReason",
   "source",
   "printed",
-] as const;
+]);
 const STATISTICS = new Set(["mean", "median", "best", "single"]);
 
 type Loose = Record<string, unknown>;
@@ -99,6 +103,12 @@ export function parseResultSetFast(data: unknown): ResultSet | null {
       o.benchmark !== metric.benchmark || o.unit !== metric.unit ||
       o.direction !== metric.direction
     ) return null;
+    if (Object.keys(o).some((key) => !CHECKED_KEYS.has(key) && o[key] !== undefined)) {
+      const checked = ObservationSchema.safeParse(o);
+      if (!checked.success) return null;
+      out[i] = checked.data;
+      continue;
+    }
     const value = o.value;
     let order: readonly string[];
     if (o.kind === "sample") {

@@ -112,3 +112,21 @@ Deno.test("parseResultSetFast() gives up wherever the schema finds a problem", (
   assertEquals(parseResultSetFast({ ...small(), runId: "Not An Id" }), null);
   assertEquals(parseResultSetFast([]), null);
 });
+
+Deno.test("parseResultSetFast() keeps every field the schema keeps: host noise and not-comparable marks", () => {
+  const data = small();
+  data.samples[0] = {
+    ...data.samples[0],
+    notComparable: { reason: "served from a cache" },
+    hostNoise: {
+      stealPercent: 1.5,
+      loadBefore: 0.5,
+      loadAfter: 0.75,
+      othersRunnableBefore: 0,
+      othersRunnableAfter: 1,
+    },
+  };
+  const fast = parseResultSetFast(data);
+  assert(fast !== null, "the fast path gave up on a valid file");
+  assertEquals(JSON.stringify(fast), JSON.stringify(ResultSetSchema.parse(data)));
+});
