@@ -37,6 +37,11 @@ export interface MarkNotComparableOptions {
 
 const DIRECT_BENCHMARK = /^fio_.+_direct$/;
 
+/** Whether a benchmark measures direct I/O (O_DIRECT), which a runtime may not honour. */
+export function isDirectIoBenchmark(benchmark: string): boolean {
+  return DIRECT_BENCHMARK.test(benchmark);
+}
+
 function isRead(metric: string): boolean {
   return metric.slice(metric.indexOf(".") + 1).includes("read");
 }

@@ -47,6 +47,10 @@ natively, the baseline) and writes:
 
 Options:
   --quick                  small sizes, 1 repetition, no warm-up, the "quick" suite
+  --sizes quick|full       step sizes (default: quick with --quick or --budget, else full). Quick
+                           steps are shorter, never meaningless (fio time-based, STREAM arrays
+                           ≥ 4 × the last-level cache); a budget buys repetitions, which give
+                           intervals, rather than long steps
   --runtimes a,b           runtime ids (default: every usable one; the unusable ones are
                            skipped by name with the reason; one asked for by name that is
                            unusable is recorded as a failure)
@@ -62,8 +66,9 @@ Options:
                            the baseline is still undetermined, the cells closest to a decision
                            per second of step time first; stops when every cell is decided or
                            the time is spent (at most one step over) and says which. At most
-                           ${DEFAULT_LOOKS} looks at the data share the 5 % error rate (the last look
-                           about half), so looking often does not inflate false decisions
+                           ${DEFAULT_LOOKS} looks at the data share the 5 % error rate (as many as the time
+                           allows; the last takes what is left), so looking often does not
+                           inflate false decisions. Quick sizes unless --sizes full
   --min-runs N             measured runs of every cell before the first look (default ${DEFAULT_MIN_RUNS})
   --baseline ID            the runtime verdicts compare with (default: the native one)
   --resume RUN_ID          continue an interrupted or killed run without redoing finished steps
@@ -126,6 +131,7 @@ function listing(all: RuntimeAdapter[]): string {
 /** The options of a collection as the command line gives them (see the help text). */
 export interface CollectFlags {
   quick?: boolean;
+  sizes?: string;
   runtimes?: string;
   benchmarks?: string;
   repetitions?: string;
@@ -186,6 +192,10 @@ export async function collectRequestFrom(
   const quick = values.quick ?? false;
   const adaptive = values["target-ci"] !== undefined;
   const budgeted = values.budget !== undefined;
+  if (values.sizes !== undefined && values.sizes !== "quick" && values.sizes !== "full") {
+    throw new UsageError(`collect: --sizes is "quick" or "full", got "${values.sizes}"`);
+  }
+  const quickSizes = values.sizes !== undefined ? values.sizes === "quick" : quick || budgeted;
   const modes = [
     values.repetitions !== undefined ? "--repetitions" : "",
     adaptive ? "--target-ci" : "",
@@ -243,7 +253,7 @@ export async function collectRequestFrom(
     runtimes: runtimeIds ?? all.map((a) => a.id),
     explicitRuntimes: runtimeIds !== undefined,
     benchmarks: benchmarks.map((b) => b.info.id),
-    quick,
+    quick: quickSizes,
     seed: integer("seed", values.seed, Math.floor(Math.random() * 2 ** 31), 0),
     warmups: integer("warmups", values.warmups, quick ? 0 : DEFAULT_WARMUPS, 0),
     stepTimeoutMs: positiveNumber(
@@ -326,6 +336,7 @@ export const collectCommand: Command = {
   async run(args) {
     const { values } = parseCommandArgs("collect", args, {
       quick: { type: "boolean" },
+      sizes: { type: "string" },
       runtimes: { type: "string" },
       benchmarks: { type: "string" },
       repetitions: { type: "string" },

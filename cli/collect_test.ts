@@ -77,6 +77,18 @@ Deno.test("collect --budget records the budget, min-runs and baseline; refuses a
   });
   assertEquals(request.record.repetitions, undefined);
   assertEquals(request.record.adaptive, undefined);
+  // A budget buys repetitions with quick sizes, unless full sizes are asked for; warm-ups stay.
+  assertEquals([request.record.quick, request.record.warmups], [true, 1]);
+  const full = await collectRequestFrom({ budget: "8m", sizes: "full" }, all);
+  assertEquals(full.record.quick, false);
+  const plain = await collectRequestFrom({ sizes: "quick", repetitions: "2" }, all);
+  assertEquals([plain.record.quick, plain.record.repetitions, plain.record.warmups], [true, 2, 1]);
+  assertEquals((await collectRequestFrom({}, all)).record.quick, false);
+  await assertRejects(
+    () => collectRequestFrom({ budget: "8m", sizes: "big" }, all),
+    UsageError,
+    '--sizes is "quick" or "full", got "big"',
+  );
   await assertRejects(
     () => collectRequestFrom({ budget: "8m", "target-ci": "5" }, all),
     UsageError,

@@ -8,14 +8,21 @@
  * Repeated looks at the data inflate false decisions. The policy makes at most `looks` (K) looks,
  * the first right after the first rounds, the last when the budget is spent, and splits the error
  * rate over them in advance (Bonferroni over looks, {@link lookShare}: look j gets the share
- * 2^j/(2^K − 1)). At look j, each of the k runtimes that can be compared with the baseline on a
+ * 2^j/(2^K − 1)). K is set at the first look from the clock alone — one look after each round of
+ * the open cells that the time left allows, at most `looks` — and the look at which the time runs
+ * out (a clock fact too) gets what is left of the error rate ({@link remainingShare}), so the
+ * shares of the looks made sum to one and a short budget does not waste its error rate on looks
+ * it never reaches. At look j, each of the k runtimes that can be compared with the baseline on a
  * metric gets an interval at level 1 − share_j·(1 − level)/k (Bonferroni over runtimes too). A
  * decision, once made, is final (the metric is not looked at again; the cell stops once all its
  * metrics are decided), so over every look and runtime the chance of any false `better`/`worse`
- * on a metric stays ≤ 1 − level, whatever the dependence between looks. When the budget leaves
- * no room for a step after the first rounds (a clock fact, not a data one), the first look is the
- * only one and gets the whole error rate. A resumed run starts its
- * looks afresh (decisions are not kept in the samples log), which spends the error rate again.
+ * on a metric stays ≤ 1 − level, whatever the dependence between looks, as long as step times do
+ * not depend on the values measured (they decide when the time runs out). A resumed run starts
+ * its looks afresh (decisions are not kept in the samples log), which spends the error rate
+ * again.
+ *
+ * Cells whose values are known in advance not to be comparable (direct I/O under a runtime that
+ * ignores O_DIRECT) are measured once, to show, and count neither as decided nor as undetermined.
  *
  * Pure: the run's time comes in as `Measured.clockMs` (the run loop reads its clock before each
  * call).
@@ -72,6 +79,12 @@ export interface BudgetPolicyOptions extends BudgetTarget {
   margins?: Margins;
   /** Level of each metric's decisions over all looks; default {@link BUDGET_LEVEL}. */
   level?: number;
+  /**
+   * Cells (by {@link cellKey}) whose values are known before measuring not to be comparable
+   * (e.g. direct I/O under a runtime that ignores O_DIRECT), with the reason: measured once, to
+   * show, then stopped; they count neither as decided nor as undetermined.
+   */
+  notComparable?: ReadonlyMap<string, string>;
 }
 
 /** Where a budgeted run stands: what the progress line and the closing note say. */
@@ -80,9 +93,11 @@ export interface BudgetState {
   decidedCells: number;
   /** Non-baseline cells that can never be decided (failing, values ≤ 0, baseline missing). */
   undecidableCells: number;
-  /** Non-baseline cells. */
+  /** Non-baseline cells, not-comparable ones left out. */
   totalCells: number;
-  /** Runtime × metric verdicts decided, and in all. */
+  /** Non-baseline cells whose values are not comparable (not counted in the totals). */
+  notComparableCells: number;
+  /** Runtime × metric verdicts decided, and in all (not-comparable cells left out). */
   decidedVerdicts: number;
   totalVerdicts: number;
   /** Time left of the budget, in ms (never negative). */
@@ -203,6 +218,9 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
     metricsOf.set(m.benchmark, list);
   }
   const marginOf = (metric: string) => marginFor(margins, metric).margin;
+  const notComparable = options.notComparable ?? new Map<string, string>();
+  /** Looks this run makes (at most `looks`), set at the first look from the clock (see below). */
+  let plannedLooks: number | undefined;
 
   return {
     next(plan, measured) {
@@ -210,7 +228,9 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       const usedMs = measured.clockMs ?? measured.elapsedMs;
       const remainingMs = Math.max(0, budgetMs - usedMs);
       const tallies = [...measured.cells.values()];
-      const others = tallies.filter((t) => t.runtime !== baseline);
+      const shownOnly = (t: CellTally) => notComparable.has(cellKey(t));
+      const others = tallies.filter((t) => t.runtime !== baseline && !shownOnly(t));
+      const notComparableCells = tallies.filter((t) => t.runtime !== baseline && shownOnly(t));
       const meanStepMs = measured.finished.size > 0
         ? measured.elapsedMs / measured.finished.size
         : 0;
@@ -235,6 +255,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           decidedCells,
           undecidableCells,
           totalCells: others.length,
+          notComparableCells: notComparableCells.length,
           decidedVerdicts,
           totalVerdicts,
           remainingMs,
@@ -258,7 +279,11 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           status: statusOf(s),
           endReason: `${why}: ${s.decidedCells} of ${s.totalCells} cells decided` +
             (s.undecidableCells > 0 ? ` (${s.undecidableCells} cannot be)` : "") +
-            `, ${s.decidedVerdicts} of ${s.totalVerdicts} runtime × metric verdicts; ` +
+            `, ${s.decidedVerdicts} of ${s.totalVerdicts} runtime × metric verdicts` +
+            (s.notComparableCells > 0
+              ? ` (${s.notComparableCells} not-comparable cells measured once, left out)`
+              : "") +
+            "; " +
             `${formatDuration(Math.min(usedMs, budgetMs))} of the ${
               formatDuration(budgetMs)
             } budget used`,
@@ -283,6 +308,17 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           });
         const failing = (t: CellTally | undefined) =>
           t !== undefined && t.failures >= minRuns && t.values.size === 0;
+        for (const tally of notComparableCells) {
+          if (tally.stopped) continue;
+          stops.push({
+            cell: tally,
+            stop: {
+              more: false,
+              reason: "not-comparable",
+              detail: notComparable.get(cellKey(tally))!,
+            },
+          });
+        }
 
         for (const tally of others) {
           if (tally.stopped) continue;
@@ -363,11 +399,15 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           });
         };
         if (remainingMs <= 0) return onlyLook();
+        // A not-comparable cell gets its first measured run only: no warm-up, no repetition.
         const steps = buildRound(plan.cells, {
           iteration: measured.round,
           warmup: measured.round < plan.warmups,
           seed: plan.seed,
-        }).filter((step) => !measured.finished.has(stepKey(step)));
+        }).filter((step) =>
+          !measured.finished.has(stepKey(step)) &&
+          (!notComparable.has(cellKey(step)) || step.iteration === plan.warmups)
+        );
         const expectedMs: Record<string, number> = {};
         for (const t of tallies) expectedMs[cellKey(t)] = stepCost(t, meanStepMs);
         if (steps.length > 0 && expectedMs[cellKey(steps[0])] > remainingMs) return onlyLook();
@@ -375,38 +415,51 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           steps,
           stops: [],
           done: false,
-          plannedSteps: plan.cells.length * firstRounds,
+          plannedSteps: (plan.cells.length - notComparable.size) * firstRounds + notComparable.size,
           deadline: { atMs: budgetMs, expectedMs },
           status: statusOf(state(new Map())),
         };
       }
 
       const look = measured.round - firstRounds;
-      if (look >= looks) return end(`all ${looks} looks made`, { stops: [] });
-      // When no step of any cell fits in what is left after the first rounds, this first look
-      // is the only one (decided from the clock alone): it gets the whole error rate.
-      const onlyLook = look === 0 &&
-        remainingMs < Math.min(...others.map((t) => stepCost(t, meanStepMs)));
-      const { stops, decisions, needs } = lookAt(look, onlyLook ? 1 : lookShare(look, looks));
+      // How many looks: set at the first, from the clock alone (what the first rounds cost and
+      // the time left), never from the values: one look after each round of every open cell
+      // that the time left allows, at most `looks`. A short budget so makes few looks, each
+      // with a larger share of the error rate, instead of planning looks it never reaches.
+      if (look === 0 || plannedLooks === undefined) {
+        const roundMs = tallies.filter((t) => !shownOnly(t) && !t.stopped)
+          .reduce((sum, t) => sum + stepCost(t, meanStepMs), 0);
+        const rounds = roundMs > 0 ? Math.floor(remainingMs / roundMs) : looks;
+        plannedLooks = Math.min(looks, Math.max(look + 1, 1 + Math.max(1, rounds)));
+      }
+      const lookCount = plannedLooks;
+      if (look >= lookCount) return end(`all ${lookCount} looks made`, { stops: [] });
+      // The last look is the one at which no step of an open cell fits in the time left (a
+      // clock fact) or the last planned: it gets what is left of the error rate, so the shares
+      // of the looks made always sum to one.
+      const openCosts = others.filter((t) => !t.stopped).map((t) => stepCost(t, meanStepMs));
+      const clockEnds = remainingMs <= 0 || remainingMs < Math.min(...openCosts);
+      const last = clockEnds || look === lookCount - 1;
+      const share = last ? remainingShare(look, lookCount) : lookShare(look, lookCount);
+      const { stops, decisions, needs } = lookAt(look, share);
       const extra = { stops, decisions };
       if (needs.length === 0) return end("every cell decided", extra);
-      if (onlyLook) return end("budget spent after the first rounds (one look)", extra);
-      if (remainingMs <= 0) return end("budget spent", extra);
-      if (look >= looks - 1) {
-        // The last look comes when the batches have spent the budget (up to what no step fits).
-        const spent = remainingMs < Math.min(...needs.map((n) => n.costMs));
+      if (clockEnds) {
         return end(
-          spent ? `budget spent (last of ${looks} looks)` : `all ${looks} looks made`,
+          look === 0
+            ? "budget spent after the first rounds (one look)"
+            : `budget spent (look ${look + 1} of ${lookCount}, the last)`,
           extra,
         );
       }
+      if (last) return end(`all ${lookCount} looks made`, extra);
 
       // Most expected decisions per second of step time first.
       const rate = (n: Need) => n.decisions / (n.runs * n.costMs || 1);
       needs.sort((a, b) => rate(b) - rate(a) || cellKey(a.tally).localeCompare(cellKey(b.tally)));
       // The runs between this look and the next: a share of the time left, so that the last
       // look (looks − 1) comes when the budget is spent.
-      const sliceMs = remainingMs / (looks - 1 - look);
+      const sliceMs = remainingMs / (lookCount - 1 - look);
       const runsOf = new Map<string, number>();
       let spentMs = 0;
       const take = (need: Need, roomMs: number): boolean => {
@@ -464,6 +517,11 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
  */
 export function lookShare(look: number, looks: number): number {
   return 2 ** look / (2 ** looks - 1);
+}
+
+/** The share of the error rate left for look `look` when it is the last: its own and the rest. */
+export function remainingShare(look: number, looks: number): number {
+  return (2 ** looks - 2 ** look) / (2 ** looks - 1);
 }
 
 /**

@@ -5,9 +5,14 @@
  *
  * @module
  */
-import { markNotComparable } from "../analyze/mark_not_comparable.ts";
+import {
+  IGNORES_O_DIRECT_REASON,
+  isDirectIoBenchmark,
+  markNotComparable,
+} from "../analyze/mark_not_comparable.ts";
 import type { ResultSet } from "../model/result_set.ts";
 import type { RuntimeAdapter } from "./types.ts";
+import { cellKey } from "./scheduler.ts";
 
 /**
  * Whether an adapter declares that O_DIRECT is not honoured under it: `capabilities.directIo:
@@ -35,4 +40,24 @@ export function markCollectedNotComparable(
 ): ResultSet {
   const declared = new Set([...adapters].filter(ignoresODirect).map((a) => a.id));
   return markNotComparable(set, { ignoresODirect: declared });
+}
+
+/**
+ * The cells (by `runtime/benchmark` key) whose values are not comparable by declaration, known
+ * before anything is measured: each direct-I/O benchmark under each runtime that ignores O_DIRECT,
+ * with the reason. A budgeted run measures them once, to show, and spends nothing more on them.
+ */
+export function declaredNotComparableCells(
+  adapters: Iterable<RuntimeAdapter>,
+  benchmarks: Iterable<string>,
+): Map<string, string> {
+  const direct = [...benchmarks].filter(isDirectIoBenchmark);
+  const cells = new Map<string, string>();
+  for (const adapter of adapters) {
+    if (!ignoresODirect(adapter)) continue;
+    for (const benchmark of direct) {
+      cells.set(cellKey({ runtime: adapter.id, benchmark }), IGNORES_O_DIRECT_REASON);
+    }
+  }
+  return cells;
 }

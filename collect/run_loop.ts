@@ -37,6 +37,7 @@ import {
   type SchedulingPolicy,
 } from "./scheduler.ts";
 import { policyOf } from "./policy_of.ts";
+import { declaredNotComparableCells } from "./mark_not_comparable.ts";
 import { StepWatch } from "./watched_step.ts";
 import { defaultHostLockPath } from "./run_lock.ts";
 
@@ -184,7 +185,14 @@ async function collectInSession(
       progress.log(`skipped ${note}`, true);
     });
     const ended = await runSchedule(session, plan, {
-      policy: options.policy ?? policyOf(record, options.benchmarks.flatMap((b) => b.metrics)),
+      policy: options.policy ?? policyOf(
+        record,
+        options.benchmarks.flatMap((b) => b.metrics),
+        declaredNotComparableCells(
+          [...runtimes.values()].map((r) => r.adapter),
+          options.benchmarks.map((b) => b.info.id),
+        ),
+      ),
       benchmarks: options.benchmarks,
       runtimes,
       record,
@@ -452,8 +460,10 @@ function reportStop(
     progress.log(`${name}: ${stop.detail}`);
     return;
   }
-  if (stop.reason === "undecidable") {
-    const note = `${name}: cannot be decided: ${stop.detail}`;
+  if (stop.reason === "undecidable" || stop.reason === "not-comparable") {
+    const note = stop.reason === "undecidable"
+      ? `${name}: cannot be decided: ${stop.detail}`
+      : `${name}: not comparable, measured once to show: ${stop.detail}`;
     notes.push(note);
     progress.log(note, true);
     return;

@@ -53,8 +53,11 @@ export type CellStop =
   | { more: false; reason: "failing" }
   | {
     more: false;
-    /** `decided`: every verdict of the cell is decided; `undecidable`: one never can be. */
-    reason: "decided" | "undecidable";
+    /**
+     * `decided`: every verdict of the cell is decided; `undecidable`: one never can be;
+     * `not-comparable`: its values do not measure what their metrics say (measured to show only).
+     */
+    reason: "decided" | "undecidable" | "not-comparable";
     detail: string;
   };
 
