@@ -24,6 +24,8 @@ import { BUDGET_LEVEL, budgetPolicy, DEFAULT_LOOKS } from "../collect/budget_pol
 import { fixedRoundsPolicy, type Measured, type SchedulingPolicy } from "../collect/scheduler.ts";
 import { simulateSchedule } from "../collect/simulate_schedule.ts";
 import { formatDuration } from "../collect/progress.ts";
+import { declaredNotComparableCells } from "../collect/mark_not_comparable.ts";
+import { allAdapters } from "../collect/runtimes/mod.ts";
 
 const PUBLISHED = new URL("../fixtures/runs/20261127-102220-d5d4ad.json", import.meta.url).pathname;
 /** The smallest spread simulated: quantised values that repeat exactly would never decide. */
@@ -46,6 +48,11 @@ export interface SimulatedCells {
   stepMs: Map<string, number>;
   /** Time between steps the run spent outside them (detection, cleanup), per step, ms. */
   gapMs: number;
+  /**
+   * Cells (`runtime/benchmark`) not comparable by their adapters' declaration: the budget
+   * measures them once, a fixed plan every round; neither counts their verdicts.
+   */
+  notComparable: Map<string, string>;
 }
 
 function median(xs: number[]): number {
@@ -111,6 +118,10 @@ export function cellsOf(
   const stepMs = new Map<string, number>();
   for (const [cell, s] of stepSum) stepMs.set(cell, s.ms / s.n);
   const used = new Set(metrics.map((m) => m.benchmark));
+  const notComparable = declaredNotComparableCells(
+    allAdapters().filter((a) => runtimes.includes(a.id)),
+    benchmarks,
+  );
   return {
     runtimes,
     benchmarks: benchmarks.filter((b) => used.has(b)),
@@ -118,6 +129,7 @@ export function cellsOf(
     values,
     stepMs,
     gapMs,
+    notComparable,
   };
 }
 
@@ -174,6 +186,7 @@ function fixedOutcome(measured: Measured & { steps: number }, cells: SimulatedCe
     const base = measured.cells.get(`native/${m.benchmark}`)!.values.get(m.id) ?? [];
     const level = bonferroniLevel(BUDGET_LEVEL, others.length);
     for (const r of others) {
+      if (cells.notComparable.has(`${r}/${m.benchmark}`)) continue;
       const values = measured.cells.get(`${r}/${m.benchmark}`)!.values.get(m.id) ?? [];
       const v = decideVerdict(base, values, {
         direction: m.direction,
@@ -193,20 +206,31 @@ function fixedOutcome(measured: Measured & { steps: number }, cells: SimulatedCe
     decidedCells,
     cells: decided.size,
     decidedVerdicts,
-    verdicts: cells.metrics.length * others.length,
+    verdicts: comparableVerdicts(cells),
   };
 }
 
 function budgetOutcome(measured: Measured & { steps: number }, cells: SimulatedCells): PlanOutcome {
-  const others = [...measured.cells.values()].filter((t) => t.runtime !== "native");
+  const others = [...measured.cells.values()].filter((t) =>
+    t.runtime !== "native" && !cells.notComparable.has(`${t.runtime}/${t.benchmark}`)
+  );
   return {
     steps: measured.steps,
     clockMs: measured.clockMs ?? 0,
     decidedCells: others.filter((t) => t.stopped?.reason === "decided").length,
     cells: others.length,
     decidedVerdicts: others.reduce((sum, t) => sum + (t.decisions?.size ?? 0), 0),
-    verdicts: cells.metrics.length * (cells.runtimes.length - 1),
+    verdicts: comparableVerdicts(cells),
   };
+}
+
+/** Runtime × metric verdicts against native, not-comparable cells left out. */
+function comparableVerdicts(cells: SimulatedCells): number {
+  return cells.runtimes.filter((r) => r !== "native").reduce(
+    (sum, r) =>
+      sum + cells.metrics.filter((m) => !cells.notComparable.has(`${r}/${m.benchmark}`)).length,
+    0,
+  );
 }
 
 /** Compares the two plans on `cells` with `budgetMs`, averaged over `seeds` simulated runs. */
@@ -241,6 +265,7 @@ export function compareWithFixed(
       baseline: "native",
       looks: DEFAULT_LOOKS,
       metrics: cells.metrics,
+      notComparable: cells.notComparable,
     });
     budgets.push(budgetOutcome(run(policy, cells, seed), cells));
     fixeds.push(fixedOutcome(run(fixedRoundsPolicy(rounds), cells, seed), cells));
