@@ -20,6 +20,7 @@ import { BUILTIN_PROFILES } from "./profiles.ts";
 import { createRandom } from "./random.ts";
 import { SECURITY_POSTURE } from "./security_posture.ts";
 import { baselineVerdicts } from "./baseline_verdicts.ts";
+import { withBudgetVerdicts } from "./budget_verdicts.ts";
 import { scoringTable } from "./scoring_table.ts";
 import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
 
@@ -134,10 +135,14 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
       })
     );
     const verdicts = has
-      ? g.metrics.flatMap((m) => {
-        const { margin, rule } = marginFor(margins, m.info.id);
-        return baselineVerdicts(m, { baseline, runtimes: ids, margin, marginRule: rule, level });
-      })
+      ? withBudgetVerdicts(
+        g.metrics.flatMap((m) => {
+          const { margin, rule } = marginFor(margins, m.info.id);
+          return baselineVerdicts(m, { baseline, runtimes: ids, margin, marginRule: rule, level });
+        }),
+        g.sets.map((s) => s.set),
+        baseline,
+      )
       : [];
     const group: HostGroup = {
       id: g.id,

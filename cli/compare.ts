@@ -16,6 +16,9 @@ import { readResultSets } from "../model/read_result_set.ts";
 import { DEFAULT_TOLERANCES_PATH, readTolerances } from "../model/tolerances.ts";
 import { compareResultSets } from "../analyze/compare_result_sets.ts";
 import { formatComparison } from "../report/format_comparison.ts";
+import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
+import { verdictChanges } from "../analyze/verdict_changes.ts";
+import { formatVerdictChanges } from "../report/format_verdict_changes.ts";
 import { escapeTerminal, jsonForTerminal } from "../report/escape.ts";
 
 const FORMATS = ["table", "md", "json"] as const;
@@ -35,6 +38,10 @@ Options:
   --alpha A          significance level after Holm's correction (default 0.05)
   --format FORMAT    table (default), md or json
   --seed N           seed of the bootstrap (default 1)
+  --verdicts         also list which verdicts against the baseline runtime (native; see
+                     analyze) moved from one run to the other: reversed, changed, newly
+                     decided, no longer decided (each side is analysed: a few seconds a run;
+                     informative only, the exit code stays the gate's)
   --allow-missing    pass even when the new run has steps that failed only there, or lacks a
                      runtime or metric of the baseline, or a metric whose samples are all empty
                      (each is still printed); without it, each of these fails the gate
@@ -53,6 +60,7 @@ export const compareCommand: Command = {
       format: { type: "string" },
       seed: { type: "string" },
       "allow-missing": { type: "boolean" },
+      verdicts: { type: "boolean" },
     }, true);
     if (values.help) {
       console.log(HELP);
@@ -76,10 +84,19 @@ export const compareCommand: Command = {
     );
     const comparison = compareResultSets(baseline, candidate, { tolerances, alpha, seed });
     const allowMissing = values["allow-missing"] === true;
+    const changes = values.verdicts === true
+      ? verdictChanges(
+        analyzeResultSets(baseline, { seed, pool: true }),
+        analyzeResultSets(candidate, { seed, pool: true }),
+      )
+      : undefined;
     console.log(
       format === "json"
-        ? jsonForTerminal(comparison)
-        : formatComparison(comparison, format as "table" | "md", { allowMissing }),
+        ? jsonForTerminal(changes ? { ...comparison, verdictChanges: changes } : comparison)
+        : [
+          formatComparison(comparison, format as "table" | "md", { allowMissing }),
+          ...(changes ? ["", formatVerdictChanges(changes, format as "table" | "md")] : []),
+        ].join("\n"),
     );
     for (const problem of comparison.problems) {
       console.error(

@@ -37,7 +37,7 @@ import {
 } from "../analyze/verdict.ts";
 import { createRandom } from "../analyze/random.ts";
 import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
-import type { MetricInfo } from "../model/result_set.ts";
+import type { BudgetDesign, BudgetVerdict, MetricInfo } from "../model/result_set.ts";
 import { buildRound, type PlanStep, shuffled, stepKey } from "./plan.ts";
 import { formatDuration } from "./progress.ts";
 import {
@@ -267,12 +267,22 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
         } left`;
       const end = (
         why: string,
-        extra: Pick<Schedule, "stops" | "decisions">,
+        extra: Pick<Schedule, "stops" | "decisions"> & {
+          made?: number;
+          open?: NonNullable<Schedule["looks"]>["open"];
+        },
       ): Schedule => {
         const stops = new Map(extra.stops.map((s) => [cellKey(s.cell), s.stop]));
         const s = state(stops, extra.decisions);
         return {
-          ...extra,
+          stops: extra.stops,
+          ...(extra.decisions ? { decisions: extra.decisions } : {}),
+          looks: {
+            planned: plannedLooks ?? extra.made ?? 0,
+            made: extra.made ?? 0,
+            level,
+            open: extra.open ?? [],
+          },
           steps: [],
           done: true,
           plannedSteps: measured.finished.size,
@@ -298,6 +308,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       const lookAt = (look: number, share: number) => {
         const stops: Schedule["stops"] = [];
         const decisions: NonNullable<Schedule["decisions"]> = [];
+        const openVerdicts: NonNullable<Schedule["decisions"]> = [];
         const needs: Need[] = [];
         const stop = (tally: CellTally, reason: "decided" | "undecidable" | "failing", d = "") =>
           stops.push({
@@ -340,7 +351,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           }
           const runsEach: number[] = [];
           let hopeless: string | undefined;
-          let open = 0;
+          let openMetrics = 0;
           for (const metric of metrics) {
             if (tally.decisions?.has(metric.id)) continue;
             const baseValues = base.values.get(metric.id);
@@ -364,10 +375,11 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
               hopeless ??= `${metric.id}: ${v.reason}`;
               continue;
             }
-            open++;
+            openMetrics++;
+            openVerdicts.push({ cell: cellKey(tally), decision: decisionOf(metric.id, v, look) });
             runsEach.push(expectedRuns(baseValues ?? [], values ?? [], options));
           }
-          if (open === 0) {
+          if (openMetrics === 0) {
             if (hopeless) stop(tally, "undecidable", hopeless);
             else stop(tally, "decided", `every verdict decided after ${tally.measuredRuns} runs`);
             continue;
@@ -385,17 +397,20 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
             stop(tally, "decided", "no cell of its benchmark needs the baseline any more");
           }
         }
-        return { stops, decisions, needs };
+        return { stops, decisions, needs, openVerdicts };
       };
 
       // Warm-ups and the first measured rounds: every cell, as long as the budget lasts.
       if (measured.round < firstRounds) {
         // No look has been made and none will follow: this one gets the whole error rate.
         const onlyLook = () => {
-          const { stops, decisions } = lookAt(0, 1);
+          const { stops, decisions, openVerdicts } = lookAt(0, 1);
+          plannedLooks = 1;
           return end("budget spent before the first rounds ended (one look)", {
             stops,
             decisions,
+            made: 1,
+            open: openVerdicts,
           });
         };
         if (remainingMs <= 0) return onlyLook();
@@ -433,7 +448,9 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
         plannedLooks = Math.min(looks, Math.max(look + 1, 1 + Math.max(1, rounds)));
       }
       const lookCount = plannedLooks;
-      if (look >= lookCount) return end(`all ${lookCount} looks made`, { stops: [] });
+      if (look >= lookCount) {
+        return end(`all ${lookCount} looks made`, { stops: [], made: lookCount });
+      }
       // The last look is the one at which no step of an open cell fits in the time left (a
       // clock fact) or the last planned: it gets what is left of the error rate, so the shares
       // of the looks made always sum to one.
@@ -441,18 +458,19 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       const clockEnds = remainingMs <= 0 || remainingMs < Math.min(...openCosts);
       const last = clockEnds || look === lookCount - 1;
       const share = last ? remainingShare(look, lookCount) : lookShare(look, lookCount);
-      const { stops, decisions, needs } = lookAt(look, share);
-      const extra = { stops, decisions };
-      if (needs.length === 0) return end("every cell decided", extra);
+      const { stops, decisions, needs, openVerdicts } = lookAt(look, share);
+      const extra = { stops, decisions, made: look + 1 };
+      const final = { ...extra, open: openVerdicts };
+      if (needs.length === 0) return end("every cell decided", final);
       if (clockEnds) {
         return end(
           look === 0
             ? "budget spent after the first rounds (one look)"
             : `budget spent (look ${look + 1} of ${lookCount}, the last)`,
-          extra,
+          final,
         );
       }
-      if (last) return end(`all ${lookCount} looks made`, extra);
+      if (last) return end(`all ${lookCount} looks made`, final);
 
       // Most expected decisions per second of step time first.
       const rate = (n: Need) => n.decisions / (n.runs * n.costMs || 1);
@@ -485,7 +503,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           `budget spent: no step of an undetermined cell fits in the ${
             formatDuration(remainingMs)
           } left`,
-          extra,
+          final,
         );
       }
       const steps = interleave(plan, measured, runsOf);
@@ -589,4 +607,49 @@ function interleave(
     }
   }
   return steps;
+}
+
+/**
+ * What a budgeted run's result set records of its looks (model's `budget`): every verdict the
+ * looks decided for good, and, when the policy ended (`last`, its final schedule), the last look's
+ * undetermined ones. An interrupted run has no final schedule: its decided verdicts only.
+ */
+export function budgetDesignOf(
+  target: BudgetTarget,
+  measured: Measured,
+  last: Schedule | undefined,
+  level = BUDGET_LEVEL,
+): BudgetDesign {
+  const verdicts: BudgetVerdict[] = [];
+  const add = (cell: string, d: MetricDecision, final: boolean) =>
+    verdicts.push({
+      runtime: cell.slice(0, cell.indexOf("/")),
+      metric: d.metric,
+      verdict: d.verdict,
+      ratio: d.ratio,
+      low: d.low,
+      high: d.high,
+      level: d.level,
+      look: d.look,
+      n: d.n,
+      baselineN: d.baselineN,
+      reason: d.reason,
+      final,
+    });
+  for (const tally of measured.cells.values()) {
+    for (const d of tally.decisions?.values() ?? []) add(cellKey(tally), d, true);
+  }
+  for (const { cell, decision } of last?.looks?.open ?? []) add(cell, decision, false);
+  verdicts.sort((a, b) => a.runtime.localeCompare(b.runtime) || a.metric.localeCompare(b.metric));
+  const made = last?.looks?.made ?? verdicts.reduce((m, v) => Math.max(m, v.look + 1), 0);
+  return {
+    budgetMs: target.budgetMs,
+    minRuns: target.minRuns,
+    baseline: target.baseline,
+    level: last?.looks?.level ?? level,
+    looksPlanned: last?.looks?.planned ?? made,
+    looksMade: made,
+    ...(last?.endReason ? { endReason: last.endReason } : {}),
+    verdicts,
+  };
 }

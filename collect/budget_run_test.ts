@@ -42,6 +42,22 @@ Deno.test("runCollection() with --budget ends within the budget plus one step, s
       [...log.finished.keys()].filter((k) => k.startsWith(`${runtime}/`)).length;
     assertEquals(runsOf("alpha"), 4, "alpha (2× native at 15 % spread) decides at the first look");
     assert(runsOf("beta") > 4 && runsOf("native") > 4, "beta and the baseline get the rest");
+    // The result set records the looks and their verdicts: alpha's decided for good at the first
+    // look, beta's still undetermined at the last one.
+    const design = outcome.result.budget!;
+    assertEquals([design.baseline, design.budgetMs, design.minRuns], ["native", budgetMs, 3]);
+    assert(design.looksMade >= 2 && design.looksMade <= design.looksPlanned, `${design.looksMade}`);
+    assertEquals(
+      design.verdicts.map((v) => [v.runtime, v.metric, v.verdict, v.look, v.final]),
+      [["alpha", "work.t", "worse", 0, true], [
+        "beta",
+        "work.t",
+        "undetermined",
+        design.looksMade - 1,
+        false,
+      ]],
+    );
+    assertStringIncludes(design.endReason!, "budget spent");
   } finally {
     await h.dispose();
   }

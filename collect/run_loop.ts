@@ -37,6 +37,7 @@ import {
   type SchedulingPolicy,
 } from "./scheduler.ts";
 import { policyOf } from "./policy_of.ts";
+import { budgetDesignOf } from "./budget_policy.ts";
 import { declaredNotComparableCells } from "./mark_not_comparable.ts";
 import { StepWatch } from "./watched_step.ts";
 import { defaultHostLockPath } from "./run_lock.ts";
@@ -296,12 +297,15 @@ async function runSchedule(
     progress.setStatus(schedule.status);
     measured = afterSchedule(measured, schedule);
     if (schedule.done) {
+      if (record.budget) session.budget = budgetDesignOf(record.budget, measured, schedule);
       if (schedule.endReason) {
         session.notes.push(`stopped: ${schedule.endReason}`);
         progress.log(`stopped: ${schedule.endReason}`, true);
       }
       return "done";
     }
+    // An interrupted budgeted run keeps the verdicts its looks decided so far.
+    if (record.budget) session.budget = budgetDesignOf(record.budget, measured, undefined);
     for (const [i, step] of schedule.steps.entries()) {
       if (signal.aborted) return "interrupted";
       const deadline = schedule.deadline;

@@ -7,6 +7,7 @@
  * @module
  */
 import type {
+  BudgetDesign,
   Failure,
   HostInfo,
   HostNoiseSummary,
@@ -111,6 +112,8 @@ export class RunSession {
   readonly failures: Failure[];
   /** Notes for the result set. */
   readonly notes: string[] = [];
+  /** The looks and verdicts of a budgeted run, for the result set (set by the run loop). */
+  budget?: BudgetDesign;
   #log: SamplesLog;
   #lock: RunLock;
   #hostLock?: RunLock;
@@ -299,6 +302,7 @@ export class RunSession {
       samples: this.samples,
       failures: this.failures,
       ...hostNoiseSummaryOf(this.samples),
+      ...(this.budget ? { budget: this.budget } : {}),
       ...(this.notes.length > 0 ? { notes: this.notes.join("\n") } : {}),
     }, adapters);
   }

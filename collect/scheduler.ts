@@ -132,6 +132,16 @@ export interface Schedule {
   status?: string;
   /** When `done`: why the run stops, in one line. */
   endReason?: string;
+  /**
+   * When `done`, from a policy that decides verdicts by looks (the budget policy): the looks
+   * planned and made, and the last look's verdicts that stayed undetermined, by cell key.
+   */
+  looks?: {
+    planned: number;
+    made: number;
+    level: number;
+    open: { cell: string; decision: MetricDecision }[];
+  };
 }
 
 /** Decides the next steps of a run from the plan and what was measured so far. */

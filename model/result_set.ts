@@ -249,6 +249,52 @@ export const RunStatusSchema = z.enum([
 /** The state a run ended in. */
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
+/**
+ * One verdict of a budgeted collection against its baseline, as its looks at the data made it:
+ * decided for good at a look (`final`), or still undetermined at the last look.
+ */
+export const BudgetVerdictSchema = z.object({
+  runtime: Id,
+  metric: Id,
+  verdict: z.enum(["better", "worse", "equivalent", "undetermined"]),
+  /** Runtime ÷ baseline and its interval at this look's level (null: no interval made). */
+  ratio: z.number().nullable(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  level: z.number().nullable(),
+  /** The look (0-based) that made it. */
+  look: z.number().int().nonnegative(),
+  n: z.number().int().nonnegative(),
+  baselineN: z.number().int().nonnegative(),
+  reason: z.string(),
+  /** Decided for good at this look (true), or the last look's undetermined verdict (false). */
+  final: z.boolean(),
+});
+/** One verdict of a budgeted collection. */
+export type BudgetVerdict = z.infer<typeof BudgetVerdictSchema>;
+
+/**
+ * How a budgeted collection (`collect --budget`) decided: its looks at the data and every
+ * verdict they made. The looks split the error rate between them, so these verdicts — not ones
+ * taken afresh from the final data at the nominal level — are the run's verdicts against its
+ * baseline; analysis uses them.
+ */
+export const BudgetDesignSchema = z.object({
+  budgetMs: z.number().positive(),
+  minRuns: z.number().int().min(2),
+  baseline: Id,
+  /** Level at which each metric's decisions hold together over every look and runtime. */
+  level: z.number().gt(0).lt(1),
+  /** Looks planned at the first look, and looks made (0 when the run ended before any). */
+  looksPlanned: z.number().int().nonnegative(),
+  looksMade: z.number().int().nonnegative(),
+  /** Why the run stopped (absent when it was interrupted). */
+  endReason: z.string().optional(),
+  verdicts: z.array(BudgetVerdictSchema),
+});
+/** How a budgeted collection decided. */
+export type BudgetDesign = z.infer<typeof BudgetDesignSchema>;
+
 /** Everything one run (or one published table) produced. */
 export const ResultSetSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
@@ -267,6 +313,8 @@ export const ResultSetSchema = z.object({
   failures: z.array(FailureSchema),
   /** How many steps the host disturbed (collections that watched it). */
   hostNoise: HostNoiseSummarySchema.optional(),
+  /** The looks and verdicts of a budgeted collection (`collect --budget`). */
+  budget: BudgetDesignSchema.optional(),
   notes: z.string().optional(),
 }).superRefine(checkReferences);
 /** Everything one run (or one published table) produced. */

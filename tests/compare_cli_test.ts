@@ -99,3 +99,33 @@ Deno.test("compare exits 1 when every step of the new run failed; --allow-missin
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("compare --verdicts lists the verdicts against native that moved, in text and JSON", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ocibench-compare-" });
+  try {
+    await writeResultSet(`${dir}/base.json`, syntheticRun("base", 1));
+    // runc's start-up goes from native's (within noise) to twice native's: a verdict that moved.
+    await writeResultSet(
+      `${dir}/slow.json`,
+      syntheticRun("slow", 2, { "runc/startup.latency": 2 }),
+    );
+    const r = await compare(`${dir}/base.json`, `${dir}/slow.json`, "--verdicts");
+    assertEquals(r.code, 1, r.stderr);
+    assertStringIncludes(r.stdout, "Verdicts against native that moved");
+    assertStringIncludes(r.stdout, "runc     startup.latency");
+    assertStringIncludes(r.stdout, "worse 1.99× [1.98, 2.01] n=10");
+    assertStringIncludes(r.stdout, "0 gone, 0 new, 1 unchanged");
+    const json = await compare(
+      `${dir}/base.json`,
+      `${dir}/slow.json`,
+      "--verdicts",
+      "--format",
+      "json",
+    );
+    const moved = JSON.parse(json.stdout).verdictChanges.moved;
+    assertEquals(moved.map((m: { metric: string }) => m.metric), ["startup.latency"]);
+    assertEquals(moved[0].after.verdict, "worse");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
