@@ -23,6 +23,10 @@ export interface RunWatchedStepOptions extends RunStepOptions {
   onRerun?: (reason: string) => void;
   /** Whether a disturbed step may be run again (default true). */
   rerun?: boolean;
+  /** The steal, in percent, the benchmark's own work causes so far (host_noise.ts); default 0. */
+  ownSteal?: () => number;
+  /** Told the noise of every run of the step (a re-run's first run too). */
+  onNoise?: (noise: HostNoise) => void;
 }
 
 interface Attempt {
@@ -38,7 +42,10 @@ async function attempt(step: PlanStep, options: RunWatchedStepOptions): Promise<
   const after = await readHostLoad(options.procfs);
   if (after === undefined) return { outcome };
   const noise = hostNoiseOf(before, after);
-  return { outcome, noise, disturbed: disturbanceOf(noise, options.cores) };
+  // Judged against the earlier runs only, then added to them.
+  const disturbed = disturbanceOf(noise, options.cores, options.ownSteal?.() ?? 0);
+  options.onNoise?.(noise);
+  return { outcome, noise, disturbed };
 }
 
 function withNoise<T extends StepOutcome>(outcome: T, noise: HostNoise | undefined): T {
@@ -73,19 +80,40 @@ export async function runWatchedStep(
 }
 
 /** Options of {@link StepWatch.run}: those of {@link runWatchedStep} but `rerun`. */
-export type StepWatchOptions = Omit<RunWatchedStepOptions, "rerun"> & {
+export type StepWatchOptions = Omit<RunWatchedStepOptions, "rerun" | "ownSteal" | "onNoise"> & {
   /** Told when a cell's re-run was disturbed too, so its steps are no longer re-run. */
   onGiveUp?: (cell: string, reason: string) => void;
 };
 
-/** Watches the steps of one collection, remembering the cells not to re-run (see the module doc). */
+/**
+ * Watches the steps of one collection, remembering the cells not to re-run and the steal each
+ * benchmark's own work causes (the median of its earlier runs, any runtime: see host_noise.ts).
+ */
 export class StepWatch {
   #noRerun = new Set<string>();
+  #steal = new Map<string, number[]>();
+
+  /** The median steal of the benchmark's runs so far, in percent; 0 before any. */
+  ownSteal(benchmark: string): number {
+    const seen = [...(this.#steal.get(benchmark) ?? [])].sort((a, b) => a - b);
+    if (seen.length === 0) return 0;
+    const mid = seen.length >> 1;
+    return seen.length % 2 === 1 ? seen[mid] : (seen[mid - 1] + seen[mid]) / 2;
+  }
 
   /** Runs a step with {@link runWatchedStep}, re-running it only when its cell may be. */
   async run(step: PlanStep, options: StepWatchOptions): Promise<StepOutcome> {
     const cell = `${step.runtime}/${step.benchmark}`;
-    const outcome = await runWatchedStep(step, { ...options, rerun: !this.#noRerun.has(cell) });
+    const outcome = await runWatchedStep(step, {
+      ...options,
+      rerun: !this.#noRerun.has(cell),
+      ownSteal: () => this.ownSteal(step.benchmark),
+      onNoise: (noise) => {
+        const list = this.#steal.get(step.benchmark) ?? [];
+        list.push(noise.stealPercent);
+        this.#steal.set(step.benchmark, list);
+      },
+    });
     const noise = outcome.status === "ok" ? outcome.samples[0]?.hostNoise : undefined;
     if (noise?.rerunAfter && noise.disturbed) {
       this.#noRerun.add(cell);

@@ -111,3 +111,44 @@ Deno.test("a failed step is recorded as it failed, not re-run, however busy the 
     await h.dispose();
   }
 });
+
+Deno.test("steal the benchmark's own work causes is not a disturbance: only steal beyond it is", async () => {
+  const h = await fakeRunHarness();
+  try {
+    let calls = 0;
+    const bench = fakeBenchmark("work", ["a"], () => {
+      h.clock.advance(100);
+      calls++;
+      // Every run steals 17 % (a hypervisor serving direct I/O); the sixth run 30 %.
+      h.procfs.stealPerRead = calls === 6 ? 30 : 17;
+      return [{ metric: "work.a", value: 100 }];
+    });
+    const outcome = await h.run({
+      runId: "20261127-080000-d0d0d0",
+      runtimes: [fakeRuntime("alpha"), fakeRuntime("beta")],
+      benchmarks: [bench],
+      record: fakeRecord({ repetitions: 3, seed: 1 }),
+    });
+    // The first step has no history: re-run once (its re-run, judged against the first run's
+    // 17 %, is not disturbed). Later 17 % steps are the work's own; a 30 % one is re-run.
+    const reruns = outcome.result.samples.filter((s) =>
+      s.kind === "sample" && s.hostNoise?.rerunAfter
+    );
+    assertEquals(
+      reruns.length,
+      2,
+      JSON.stringify(reruns.map((s) => s.kind === "sample" && s.hostNoise)),
+    );
+    assertEquals(
+      reruns[0].kind === "sample" && reruns[0].hostNoise?.rerunAfter,
+      "CPU steal 17 % > 5 %",
+    );
+    assertStringIncludes(
+      h.output.join(""),
+      "CPU steal 30 % > 22 % (the benchmark's usual 17 % + 5 %)",
+    );
+    assertEquals(outcome.result.hostNoise?.stepsDisturbed, 0);
+  } finally {
+    await h.dispose();
+  }
+});
