@@ -399,3 +399,85 @@ export function observationCount(set: ResultSet): number {
     ? attached.columns.count
     : set.samples.length;
 }
+
+/** The measured (not warm-up) samples of one runtime on one metric, as typed arrays. */
+export interface SampleCell {
+  runtime: string;
+  benchmark: string;
+  metric: string;
+  /** Values in file order, those marked not comparable included. */
+  values: Float64Array;
+  /** The iteration of each value, at the same index. */
+  iterations: Float64Array;
+  /** Warm-up samples left out. */
+  warmups: number;
+}
+
+/**
+ * The raw samples of `set` grouped by runtime × metric, in the order each pair first appears
+ * (published summaries are not samples and are left out). Made from the columns, so a cell of
+ * a million-sample run costs typed arrays, not objects.
+ *
+ * @example
+ * ```ts
+ * const measured = sampleCells(set).reduce((n, c) => n + c.values.length, 0);
+ * ```
+ */
+export function sampleCells(set: ResultSet): SampleCell[] {
+  const c = sampleColumns(set);
+  const R = set.runtimes.length;
+  const byIndex = new Int32Array(R * set.metrics.length).fill(-1);
+  const byName = new Map<string, number>();
+  const cells: {
+    runtime: string;
+    benchmark: string;
+    metric: string;
+    values: number[];
+    iterations: number[];
+    warmups: number;
+  }[] = [];
+  const open = (runtime: string, benchmark: string, metric: string) => {
+    cells.push({ runtime, benchmark, metric, values: [], iterations: [], warmups: 0 });
+    return cells.length - 1;
+  };
+  for (let i = 0; i < c.count; i++) {
+    let at: number;
+    let warmup: boolean;
+    let value: number;
+    let iteration: number;
+    if (c.apart[i] === 1) {
+      const o = c.other.get(i)!;
+      if (o.kind !== "sample") continue;
+      const key = `${o.runtime}\u0000${o.metric}`;
+      at = byName.get(key) ?? -1;
+      if (at < 0) byName.set(key, at = open(o.runtime, o.benchmark, o.metric));
+      ({ warmup, value, iteration } = o);
+    } else {
+      const r = c.runtime[i];
+      const m = c.metric[i];
+      at = byIndex[m * R + r];
+      if (at < 0) {
+        const runtime = set.runtimes[r].id;
+        const metric = set.metrics[m];
+        const key = `${runtime}\u0000${metric.id}`;
+        at = byName.get(key) ?? -1;
+        if (at < 0) byName.set(key, at = open(runtime, metric.benchmark, metric.id));
+        byIndex[m * R + r] = at;
+      }
+      warmup = c.warmup[i] === 1;
+      value = c.value[i];
+      iteration = c.iteration[i];
+    }
+    const cell = cells[at];
+    if (warmup) cell.warmups++;
+    else {
+      cell.values.push(value);
+      cell.iterations.push(iteration);
+    }
+  }
+  return cells.map((cell) => ({
+    ...cell,
+    values: Float64Array.from(cell.values),
+    iterations: Float64Array.from(cell.iterations),
+  }));
+}

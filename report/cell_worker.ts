@@ -15,7 +15,7 @@ import { type CellContext, makeCellContext, toCellOutputs } from "./cell_context
 import type { CellErrorOutput } from "./cell_output.ts";
 import { topLevelNames, withImplicitReturn } from "./cell_source.ts";
 import type { WorkerRequest, WorkerResponse } from "./_sandbox_protocol.ts";
-import { unpackResultSet } from "./_packed_sets.ts";
+import { type PackedResultSet, unpackResultSet } from "./_packed_sets.ts";
 
 let context: CellContext | undefined;
 /** Names declared at the top level of earlier cells, visible to later ones. */
@@ -128,12 +128,13 @@ function describe(error: unknown): CellErrorOutput {
   return out;
 }
 
-async function handle(request: WorkerRequest): Promise<WorkerResponse> {
+async function handle(request: WorkerRequest, bytes: Uint8Array): Promise<WorkerResponse> {
   try {
     if (request.type === "init") {
-      context = makeCellContext(request.sets.map(unpackResultSet), request.meta, document, {
+      const unpack = (p: PackedResultSet) => unpackResultSet(p, bytes);
+      context = makeCellContext(request.sets.map(unpack), request.meta, document, {
         labels: request.labels,
-        references: request.references.map(unpackResultSet),
+        references: request.references.map(unpack),
         analysis: request.analysis ?? undefined,
       });
       return { id: request.id, ok: true, outputs: [] };
@@ -167,19 +168,53 @@ Object.defineProperty(process, "getBuiltinModule", {
   configurable: false,
 });
 
-// The first request holds every sample: keep its pieces in a list and join them once, rather
-// than growing (and copying) one string per chunk.
-const pieces: string[] = [];
-for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-  let start = 0;
-  let newline: number;
-  while ((newline = chunk.indexOf("\n", start)) >= 0) {
-    pieces.push(chunk.slice(start, newline));
-    start = newline + 1;
-    const request = JSON.parse(pieces.join("")) as WorkerRequest;
-    pieces.length = 0;
-    if (request.type === "init") token = request.token;
-    await send(await handle(request));
+// Requests arrive as lines of JSON; the init line is followed by the block of bytes it announces
+// (the sets' columns), cut out of the input as it is.
+const NEWLINE = 0x0a;
+const decoder = new TextDecoder();
+let input = new Uint8Array(1 << 16);
+let length = 0;
+let consumed = 0;
+/** An init request waiting for its bytes. */
+let waiting: WorkerRequest | null = null;
+for await (const chunk of Deno.stdin.readable) {
+  if (length + chunk.length > input.length) {
+    const kept = length - consumed;
+    const grown = new Uint8Array(Math.max(input.length, 2 * (kept + chunk.length)));
+    grown.set(input.subarray(consumed, length));
+    input = grown;
+    length = kept;
+    consumed = 0;
   }
-  if (start < chunk.length) pieces.push(chunk.slice(start));
+  input.set(chunk, length);
+  length += chunk.length;
+  for (;;) {
+    if (waiting !== null) {
+      const need = waiting.type === "init" ? waiting.bytes : 0;
+      if (length - consumed < need) break;
+      // A copy, so that its typed arrays start at an aligned offset of a buffer of their own.
+      const bytes = input.slice(consumed, consumed + need);
+      consumed += need;
+      const request = waiting;
+      waiting = null;
+      await send(await handle(request, bytes));
+      continue;
+    }
+    const newline = input.subarray(consumed, length).indexOf(NEWLINE);
+    if (newline < 0) break;
+    const request = JSON.parse(
+      decoder.decode(input.subarray(consumed, consumed + newline)),
+    ) as WorkerRequest;
+    consumed += newline + 1;
+    if (request.type === "init") {
+      token = request.token;
+      waiting = request;
+      continue;
+    }
+    await send(await handle(request, new Uint8Array(0)));
+  }
+  if (consumed === length) {
+    consumed = 0;
+    length = 0;
+  }
 }

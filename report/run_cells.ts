@@ -12,7 +12,7 @@ import "jsdom";
 import type { ResultSet } from "../model/result_set.ts";
 import type { Analysis } from "../model/analysis.ts";
 import { type AnalyzeOptions, analyzeResultSets } from "../analyze/analyze_result_sets.ts";
-import { packResultSet } from "./_packed_sets.ts";
+import { packResultSets } from "./_packed_sets.ts";
 import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
 import {
   type WorkerRequest,
@@ -172,11 +172,13 @@ export async function runCells(
         // is shown at the cell that uses the analysis, as for any other failure of a cell.
       }
     }
+    const { packed, bytes } = packResultSets([sets, options.references ?? []]);
     const started = await sandbox.request(
       {
         type: "init",
-        sets: sets.map(packResultSet),
-        references: (options.references ?? []).map(packResultSet),
+        sets: packed[0],
+        references: packed[1],
+        bytes: bytes.length,
         analysis,
         meta: { ...extra, ...known },
         labels,
@@ -184,6 +186,7 @@ export async function runCells(
       },
       "the start of the sandbox",
       SANDBOX_START_TIMEOUT_MS,
+      bytes,
     );
     if (!started.ok) {
       throw new Error(`${notebook.path}: the cell sandbox did not start: ${started.error.message}`);
@@ -445,10 +448,12 @@ class Sandbox {
     this.#pending.clear();
   }
 
+  /** Sends `request` (and after its line, `bytes`), and resolves with the answer. */
   request(
     request: WorkerRequestBody,
     what: string,
     timeoutMs = this.#timeoutMs,
+    bytes?: Uint8Array,
   ): Promise<WorkerResponse> {
     const id = this.#next++;
     if (this.dead) {
@@ -482,12 +487,14 @@ class Sandbox {
           resolve(response);
         },
       });
-      const bytes = new TextEncoder().encode(
+      const line = new TextEncoder().encode(
         JSON.stringify({ ...request, id } as WorkerRequest) + "\n",
       );
-      this.#stdin.write(bytes).catch(() => {
-        // The process died; its exit is handled where its status resolves.
-      });
+      for (const part of bytes?.length ? [line, bytes] : [line]) {
+        this.#stdin.write(part).catch(() => {
+          // The process died; its exit is handled where its status resolves.
+        });
+      }
     });
   }
 
