@@ -413,10 +413,13 @@ export interface SampleCell {
   warmups: number;
 }
 
+const CELLS = new WeakMap<SampleColumns, SampleCell[]>();
+
 /**
  * The raw samples of `set` grouped by runtime × metric, in the order each pair first appears
  * (published summaries are not samples and are left out). Made from the columns, so a cell of
- * a million-sample run costs typed arrays, not objects.
+ * a million-sample run costs typed arrays, not objects. A set read from a file whose samples
+ * were never made as objects gives the same cells each time (made once; do not change them).
  *
  * @example
  * ```ts
@@ -425,6 +428,8 @@ export interface SampleCell {
  */
 export function sampleCells(set: ResultSet): SampleCell[] {
   const c = sampleColumns(set);
+  const known = CELLS.get(c);
+  if (known !== undefined) return known;
   const R = set.runtimes.length;
   const byIndex = new Int32Array(R * set.metrics.length).fill(-1);
   const byName = new Map<string, number>();
@@ -475,9 +480,11 @@ export function sampleCells(set: ResultSet): SampleCell[] {
       cell.iterations.push(iteration);
     }
   }
-  return cells.map((cell) => ({
+  const out = cells.map((cell) => ({
     ...cell,
     values: Float64Array.from(cell.values),
     iterations: Float64Array.from(cell.iterations),
   }));
+  CELLS.set(c, out);
+  return out;
 }
