@@ -103,6 +103,12 @@ export interface RunCellsOptions {
   /** The sandbox's main module (default `cell_worker.ts`); tests pass one that misbehaves. */
   sandboxModule?: URL;
   /**
+   * A sandbox started earlier with {@link startSandbox} (so that it loads jsdom and Plot while
+   * the builder reads and analyses); `timeoutMs`, `memoryMiB` and `sandboxModule` are then
+   * those it was started with. runCells stops it when done, as it does its own.
+   */
+  sandbox?: StartedSandbox;
+  /**
    * The analysis cells see as `analysis`; default: {@link notebookAnalysis} of `sets`, made
    * here once, and only when a cell or inline expression names `analysis`.
    */
@@ -149,11 +155,7 @@ export async function runCells(
   sets: ResultSet[],
   options: RunCellsOptions = {},
 ): Promise<ExecutedNotebook> {
-  const sandbox = new Sandbox(
-    options.timeoutMs ?? CELL_TIMEOUT_MS,
-    options.memoryMiB ?? CELL_MEMORY_MIB,
-    options.sandboxModule ?? new URL("./cell_worker.ts", import.meta.url),
-  );
+  const sandbox = (options.sandbox as Sandbox | undefined) ?? startSandbox(options) as Sandbox;
   const errors: CellError[] = [];
   const fail = (error: CellError) => {
     if (!options.keepGoing) throw error;
@@ -279,6 +281,26 @@ export function forbiddenSource(code: string): string | undefined {
   if (!m) return undefined;
   return `"${m[1]}" is not allowed in a cell: cells cannot load modules, and everything they ` +
     "may use (data, Plot, table, figure, html, md, fmt) is in their context";
+}
+
+/** A cell sandbox process, started and not yet given its sets; see {@link startSandbox}. */
+export interface StartedSandbox {
+  /** Stops the process (when runCells will not be called after all). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the cell sandbox process with the limits of `options` (see {@link RunCellsOptions}),
+ * for {@link runCells} to use: it loads its modules while the caller prepares the data.
+ */
+export function startSandbox(
+  options: Pick<RunCellsOptions, "timeoutMs" | "memoryMiB" | "sandboxModule"> = {},
+): StartedSandbox {
+  return new Sandbox(
+    options.timeoutMs ?? CELL_TIMEOUT_MS,
+    options.memoryMiB ?? CELL_MEMORY_MIB,
+    options.sandboxModule ?? new URL("./cell_worker.ts", import.meta.url),
+  );
 }
 
 /** The sandbox process and its request/response bookkeeping. */
