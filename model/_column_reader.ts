@@ -40,6 +40,17 @@ const NINE = 0x39;
 /** Thrown inside the reader when the fast path gives up; never leaves this module. */
 class Doubt extends Error {}
 const DOUBT = new Doubt();
+/** Thrown when a value runs past the bytes read so far and the file has more. */
+class NeedMore extends Error {}
+const NEED_MORE = new NeedMore();
+
+/** Bytes kept available ahead of each sample and each key of the set while streaming. */
+const WINDOW_BYTES = 1 << 20;
+/** Bytes read from a file at a time. */
+const CHUNK_BYTES = 8 << 20;
+
+/** Reads the next bytes of a file into `into`: how many, or null at its end. */
+type Fill = (into: Uint8Array) => number | null;
 
 /** Powers of ten that are exact doubles (10^0 … 10^22), for Clinger's fast path. */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
@@ -97,18 +108,62 @@ const NOISE_BYTES = NOISE_NAMES.map((k) => new TextEncoder().encode(k));
 class Interned {
   ids = new Map<string, number>();
   names: string[] = [];
-  /** Where the last string was in the bytes, and its id. */
+  /** Where the last string was in the bytes (of generation `generation`), and its id. */
+  generation = -1;
   lastStart = -1;
   lastEnd = -1;
   lastId = -1;
 }
 
 class Reader {
-  readonly b: Uint8Array;
+  /** The bytes at hand: a view of exactly them, so that reading past them gives undefined. */
+  b: Uint8Array;
   p = 0;
+  /** True when `b` reaches the end of the file. */
+  eof: boolean;
+  /** Counts the times `b` moved (positions into it from before are void). */
+  generation = 0;
+  #storage: Uint8Array;
+  #fill: Fill | null;
   #utf8 = new TextDecoder();
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, fill: Fill | null = null) {
     this.b = bytes;
+    this.#storage = bytes;
+    this.#fill = fill;
+    this.eof = fill === null;
+  }
+
+  /**
+   * Makes at least `want` bytes from `p` on available, unless the file ends first: what is left
+   * moves to the start of the buffer (so `p` becomes 0) and more of the file is read after it.
+   */
+  ensure(want: number): void {
+    if (this.eof || this.b.length - this.p >= want) return;
+    const keep = this.b.length - this.p;
+    let storage = this.#storage;
+    if (storage.length < keep + Math.max(want, CHUNK_BYTES)) {
+      const grown = new Uint8Array(keep + Math.max(want, CHUNK_BYTES));
+      grown.set(this.b.subarray(this.p));
+      storage = grown;
+    } else storage.copyWithin(0, this.p, this.b.length);
+    let end = keep;
+    while (end < storage.length) {
+      const read = this.#fill!(storage.subarray(end));
+      if (read === null) {
+        this.eof = true;
+        break;
+      }
+      end += read;
+    }
+    this.#storage = storage;
+    this.b = storage.subarray(0, end);
+    this.p = 0;
+    this.generation++;
+  }
+
+  /** What to throw on reaching the end of the bytes at hand. */
+  end(): Error {
+    return this.eof ? DOUBT : NEED_MORE;
   }
 
   ws(): void {
@@ -266,12 +321,12 @@ class Reader {
     let depth = 0;
     for (;;) {
       const c = b[p];
-      if (c === undefined) throw DOUBT;
+      if (c === undefined) throw this.end();
       if (c === QUOTE) {
         p++;
         for (;;) {
           const d = b[p];
-          if (d === undefined) throw DOUBT;
+          if (d === undefined) throw this.end();
           if (d === QUOTE) break;
           p += d === BACKSLASH ? 2 : 1;
         }
@@ -314,7 +369,7 @@ class Reader {
     const end = this.plainString();
     const b = this.b;
     const length = end - start;
-    if (table.lastEnd - table.lastStart === length) {
+    if (table.generation === this.generation && table.lastEnd - table.lastStart === length) {
       let same = true;
       const last = table.lastStart;
       for (let k = 0; k < length; k++) {
@@ -332,6 +387,7 @@ class Reader {
       table.ids.set(text, id);
       table.names.push(text);
     }
+    table.generation = this.generation;
     table.lastStart = start;
     table.lastEnd = end;
     table.lastId = id;
@@ -661,15 +717,49 @@ function clearOptional(c: SampleColumns, i: number): void {
  */
 export function readResultSetColumns(bytes: Uint8Array): ResultSet | null {
   try {
-    return read(bytes);
+    return read(new Reader(bytes));
   } catch (error) {
     if (error instanceof Doubt) return null;
     throw error;
   }
 }
 
-function read(bytes: Uint8Array): ResultSet | null {
-  const r = new Reader(bytes);
+/**
+ * Reads the result-set file at `path` as {@link readResultSetColumns} reads bytes, a chunk at a
+ * time (the file is never whole in memory); null when it is not a regular file of at most
+ * `maxBytes`, cannot be read, or is not plainly valid (the caller then reads it the ordinary way,
+ * for the messages).
+ */
+export function readResultSetFileColumns(path: string, maxBytes: number): ResultSet | null {
+  let file: Deno.FsFile;
+  try {
+    if (!Deno.statSync(path).isFile) return null;
+    file = Deno.openSync(path, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    let total = 0;
+    const fill: Fill = (into) => {
+      const read = file.readSync(into);
+      if (read !== null) total += read;
+      // Too large: the ordinary reader says so.
+      if (total > maxBytes) throw DOUBT;
+      return read;
+    };
+    return read(new Reader(new Uint8Array(0), fill));
+  } catch (error) {
+    // A failure to read: the ordinary reader says what it is.
+    if (error instanceof Doubt || Object.values(Deno.errors).some((e) => error instanceof e)) {
+      return null;
+    }
+    throw error;
+  } finally {
+    file.close();
+  }
+}
+
+function read(r: Reader): ResultSet | null {
   const head: Record<string, unknown> = {};
   const g = new Growing();
   const tables: Tables = {
@@ -680,12 +770,14 @@ function read(bytes: Uint8Array): ResultSet | null {
     direction: new Interned(),
   };
   let hasSamples = false;
+  r.ensure(WINDOW_BYTES);
   r.expect(OPEN_BRACE);
   r.ws();
-  if (bytes[r.p] === CLOSE_BRACE) return null;
+  if (r.b[r.p] === CLOSE_BRACE) return null;
   for (;;) {
+    r.ensure(WINDOW_BYTES);
     r.ws();
-    if (bytes[r.p] !== QUOTE) return null;
+    if (r.b[r.p] !== QUOTE) return null;
     const name = r.anyString();
     r.expect(COLON);
     if (Object.hasOwn(head, name) || name === "__proto__") return null;
@@ -694,22 +786,45 @@ function read(bytes: Uint8Array): ResultSet | null {
       head.samples = null;
       readSamples(r, g, tables);
     } else {
-      const start = r.skipValue();
+      const start = skipWhole(r);
       head[name] = r.parsed(start);
     }
+    r.ensure(WINDOW_BYTES);
     r.ws();
-    const c = bytes[r.p++];
+    const c = r.b[r.p++];
     if (c === CLOSE_BRACE) break;
     if (c !== COMMA) return null;
   }
-  r.ws();
-  if (r.p !== bytes.length || !hasSamples) return null;
+  // Nothing but white space may follow.
+  for (;;) {
+    r.ws();
+    if (r.p < r.b.length || r.eof) break;
+    r.ensure(WINDOW_BYTES);
+  }
+  if (r.p !== r.b.length || !hasSamples) return null;
   const checked = ResultSetSchema.safeParse({ ...head, samples: [] });
   if (!checked.success) return null;
   const set = checked.data;
   const columns = g.done();
   if (!resolveIds(set, columns, tables, g.metricFields)) return null;
   return resultSetFromColumns({ ...set, samples: null }, columns);
+}
+
+/**
+ * Skips the value at `p` (see {@link Reader.skipValue}), reading more of the file while it runs
+ * past the bytes at hand; returns where it starts.
+ */
+function skipWhole(r: Reader): number {
+  for (;;) {
+    const at = r.p;
+    try {
+      return r.skipValue();
+    } catch (error) {
+      if (!(error instanceof NeedMore)) throw error;
+      r.p = at;
+      r.ensure(Math.max(2 * WINDOW_BYTES, 2 * (r.b.length - r.p)));
+    }
+  }
 }
 
 function readSamples(r: Reader, g: Growing, tables: Tables): void {
@@ -720,6 +835,7 @@ function readSamples(r: Reader, g: Growing, tables: Tables): void {
     return;
   }
   for (;;) {
+    r.ensure(WINDOW_BYTES);
     r.ws();
     const start = r.p;
     const i = g.slot();
@@ -730,12 +846,13 @@ function readSamples(r: Reader, g: Growing, tables: Tables): void {
       // Another form: read this one object as JSON and check it with the schema.
       clearOptional(g.c, i);
       r.p = start;
-      const from = r.skipValue();
+      const from = skipWhole(r);
       const parsed = ObservationSchema.safeParse(r.parsed(from));
       if (!parsed.success) throw DOUBT;
       g.c.apart[i] = 1;
       g.c.other.set(i, parsed.data as Observation);
     }
+    r.ensure(WINDOW_BYTES);
     r.ws();
     const c = r.b[r.p++];
     if (c === CLOSE_BRACKET) break;

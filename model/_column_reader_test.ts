@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../tests/assert.ts";
-import { readResultSetColumns } from "./_column_reader.ts";
+import { readResultSetColumns, readResultSetFileColumns } from "./_column_reader.ts";
 import { ResultSetSchema } from "./result_set.ts";
 import { observationCount, sampleColumns } from "./sample_columns.ts";
 
@@ -162,5 +162,38 @@ Deno.test("readResultSetColumns() gives up on anything the schema or JSON.parse 
     ]
   ) {
     assertEquals(readResultSetColumns(new TextEncoder().encode(broken)), null, what);
+  }
+});
+
+Deno.test("readResultSetFileColumns() reads a file a chunk at a time as the bytes reader does", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // Larger than a chunk and a window, with a published value, a long note and an odd
+    // timestamp placed across chunk boundaries.
+    const data = small();
+    const base = data.samples[0];
+    data.samples = Array.from({ length: 60_000 }, (_, i) => ({ ...base, iteration: i }));
+    data.samples[20_000] = { ...base, notes: "x".repeat(3 << 20) };
+    data.samples[40_000] = small().samples[4];
+    data.samples[50_000] = { ...base, startedAt: "2026-01-01T01:00:00+01:00" };
+    const bytes = encode(data, 2);
+    assert(bytes.length > 20 << 20);
+    const path = `${dir}/big.json`;
+    await Deno.writeFile(path, bytes);
+    const streamed = readResultSetFileColumns(path, 512 << 20);
+    assert(streamed !== null, "a valid file");
+    assertEquals(JSON.stringify(streamed), JSON.stringify(readResultSetColumns(bytes)));
+    // The sample longer than the window ahead is read on its own, as are the rare forms.
+    assertEquals([...sampleColumns(readResultSetFileColumns(path, 512 << 20)!).other.keys()], [
+      20_000,
+      40_000,
+      50_000,
+    ]);
+    assertEquals(readResultSetFileColumns(path, 1 << 20), null, "over the limit");
+    await Deno.writeFile(path, bytes.subarray(0, bytes.length - 2));
+    assertEquals(readResultSetFileColumns(path, 512 << 20), null, "cut short");
+    assertEquals(readResultSetFileColumns(dir, 512 << 20), null, "a directory");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

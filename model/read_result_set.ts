@@ -8,7 +8,7 @@ import { type ResultSet, ResultSetSchema } from "./result_set.ts";
 import { formatIssues, jsonErrorLocation } from "./format_issues.ts";
 import { runLayoutOfDir } from "./run_layout.ts";
 import { parseResultSetFast } from "./_fast_result_set.ts";
-import { readResultSetColumns } from "./_column_reader.ts";
+import { readResultSetColumns, readResultSetFileColumns } from "./_column_reader.ts";
 import { InvalidInputError, MAX_RESULTS_BYTES, readRegularFile } from "./read_text_file.ts";
 import { decodeJsonAscii } from "./_ascii_json.ts";
 
@@ -83,8 +83,11 @@ export function parseResultSetBytes(bytes: Uint8Array, path: string): ResultSet 
  * ```
  */
 export async function readResultSet(path: string): Promise<ResultSet> {
+  // Read a chunk at a time into columns; anything doubtful is read whole, for the messages.
+  const streamed = readResultSetFileColumns(path, MAX_RESULTS_BYTES);
+  if (streamed !== null) return streamed;
   const bytes = await readRegularFile(path, "results", MAX_RESULTS_BYTES);
-  return parseResultSetBytes(bytes, path);
+  return parseResultSet(parseJsonBytes(bytes, "results", path), path);
 }
 
 /**
