@@ -169,35 +169,45 @@ Object.defineProperty(process, "getBuiltinModule", {
 });
 
 // Requests arrive as lines of JSON; the init line is followed by the block of bytes it announces
-// (the sets' columns), cut out of the input as it is.
+// (the sets' columns), which goes straight into a buffer of its own (its typed arrays then start
+// at aligned offsets, and it is never copied again).
 const NEWLINE = 0x0a;
 const decoder = new TextDecoder();
 let input = new Uint8Array(1 << 16);
 let length = 0;
 let consumed = 0;
-/** An init request waiting for its bytes. */
-let waiting: WorkerRequest | null = null;
+/** An init request waiting for its bytes, and how many of them came. */
+let waiting: { request: WorkerRequest; block: Uint8Array; filled: number } | null = null;
+
+/** Moves what it can of `bytes` into the block awaited; returns how many it took. */
+function fillBlock(bytes: Uint8Array): number {
+  const w = waiting!;
+  const take = Math.min(bytes.length, w.block.length - w.filled);
+  w.block.set(bytes.subarray(0, take), w.filled);
+  w.filled += take;
+  return take;
+}
+
 for await (const chunk of Deno.stdin.readable) {
-  if (length + chunk.length > input.length) {
+  let rest = chunk;
+  if (waiting !== null) rest = chunk.subarray(fillBlock(chunk));
+  if (length + rest.length > input.length) {
     const kept = length - consumed;
-    const grown = new Uint8Array(Math.max(input.length, 2 * (kept + chunk.length)));
+    const grown = new Uint8Array(Math.max(input.length, 2 * (kept + rest.length)));
     grown.set(input.subarray(consumed, length));
     input = grown;
     length = kept;
     consumed = 0;
   }
-  input.set(chunk, length);
-  length += chunk.length;
+  input.set(rest, length);
+  length += rest.length;
   for (;;) {
     if (waiting !== null) {
-      const need = waiting.type === "init" ? waiting.bytes : 0;
-      if (length - consumed < need) break;
-      // A copy, so that its typed arrays start at an aligned offset of a buffer of their own.
-      const bytes = input.slice(consumed, consumed + need);
-      consumed += need;
-      const request = waiting;
+      consumed += fillBlock(input.subarray(consumed, length));
+      if (waiting.filled < waiting.block.length) break;
+      const { request, block } = waiting;
       waiting = null;
-      await send(await handle(request, bytes));
+      await send(await handle(request, block));
       continue;
     }
     const newline = input.subarray(consumed, length).indexOf(NEWLINE);
@@ -208,7 +218,7 @@ for await (const chunk of Deno.stdin.readable) {
     consumed += newline + 1;
     if (request.type === "init") {
       token = request.token;
-      waiting = request;
+      waiting = { request, block: new Uint8Array(request.bytes), filled: 0 };
       continue;
     }
     await send(await handle(request, new Uint8Array(0)));
