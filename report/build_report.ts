@@ -12,11 +12,11 @@ import { MAX_NOTEBOOK_BYTES, readRegularTextFile } from "../model/read_text_file
 import type { ResultSet } from "../model/result_set.ts";
 import { writeFileAtomic } from "../model/write_result_set.ts";
 import { composeReport } from "./compose_report.ts";
-import { parseNotebook } from "./parse_notebook.ts";
+import { type Notebook, parseNotebook } from "./parse_notebook.ts";
 import { renderCsv } from "./render_csv.ts";
 import { renderHtml } from "./render_html.ts";
 import { renderMarkdown } from "./render_markdown.ts";
-import { type CellError, runCells, startSandbox } from "./run_cells.ts";
+import { type CellError, runCells, type StartedSandbox, startSandbox } from "./run_cells.ts";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -72,9 +72,9 @@ export async function buildReport(path: string, options: BuildReportOptions): Pr
 
 async function build(
   path: string,
-  notebook: ReturnType<typeof parseNotebook>,
+  notebook: Notebook,
   options: BuildReportOptions,
-  sandbox: ReturnType<typeof startSandbox>,
+  sandbox: StartedSandbox,
 ): Promise<BuiltReport> {
   const name = baseName(path).replace(/\.md$/, "");
   let files: string[];
