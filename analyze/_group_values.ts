@@ -6,7 +6,8 @@
  */
 import type { HostInfo, MetricInfo, ResultSet, RuntimeInfo } from "../model/result_set.ts";
 import type { SanityFinding, SourceInfo } from "../model/analysis.ts";
-import { markNotComparable } from "./mark_not_comparable.ts";
+import { notComparableMarks } from "./mark_not_comparable.ts";
+import { sampleColumns } from "../model/sample_columns.ts";
 
 /** One published value kept with where it came from. */
 export interface PublishedValue {
@@ -68,6 +69,25 @@ export interface GroupValues {
   findings: SanityFinding[];
 }
 
+function addSample(
+  rv: RuntimeValues,
+  value: number,
+  iteration: number,
+  warmup: boolean,
+  notComparable: string | undefined,
+  runId: string,
+): void {
+  if (warmup) rv.warmup++;
+  else if (notComparable !== undefined) {
+    rv.notComparable ??= { reason: notComparable, values: [] };
+    rv.notComparable.values.push(value);
+  } else {
+    rv.values.push(value);
+    rv.iterations.push(iteration);
+    rv.runIds.push(runId);
+  }
+}
+
 function newRuntimeValues(runtime: string): RuntimeValues {
   return {
     runtime,
@@ -94,9 +114,7 @@ export function describeSet(s: LabelledSet): string {
  */
 export function groupValues(sets: LabelledSet[], pool: boolean): GroupValues[] {
   const byHost = new Map<string, LabelledSet[]>();
-  for (const given of sets) {
-    const marked = markNotComparable(given.set);
-    const s = marked === given.set ? given : { ...given, set: marked };
+  for (const s of sets) {
     const key = pool ? "pooled" : s.set.host.id;
     if (!byHost.has(key)) byHost.set(key, []);
     byHost.get(key)!.push(s);
@@ -159,48 +177,67 @@ function buildGroup(key: string, members: LabelledSet[], pool: boolean): GroupVa
         });
       }
     }
-    // Samples come grouped by runtime and metric, so the last lookup is usually the right one.
-    let lastMetric: string | null = null;
-    let lastRuntime: string | null = null;
-    let rv: RuntimeValues | undefined;
-    for (const o of set.samples) {
-      if (o.metric !== lastMetric || o.runtime !== lastRuntime) {
-        lastMetric = o.metric;
-        lastRuntime = o.runtime;
-        if (excluded.has(`${set.runId}\u0000${o.metric}`)) {
-          rv = undefined;
+    const columns = sampleColumns(set);
+    const marks = notComparableMarks(set, columns);
+    // One entry per runtime × metric of this set, made on first sight (so in sample order).
+    const cells: (RuntimeValues | null | undefined)[] = new Array(
+      set.runtimes.length * set.metrics.length,
+    );
+    const cellOf = (runtime: string, metricId: string): RuntimeValues | null => {
+      if (excluded.has(`${set.runId}\u0000${metricId}`)) return null;
+      const metric = metrics.get(metricId)!;
+      if (!metric.sources.includes(set.runId)) metric.sources.push(set.runId);
+      let rv = metric.runtimes.get(runtime);
+      if (!rv) {
+        rv = newRuntimeValues(runtime);
+        metric.runtimes.set(runtime, rv);
+      }
+      return rv;
+    };
+    const R = set.runtimes.length;
+    for (let i = 0; i < columns.count; i++) {
+      if (columns.apart[i] === 1) {
+        const o = columns.other.get(i)!;
+        const rv = cellOf(o.runtime, o.metric);
+        if (!rv) continue;
+        if (o.kind === "sample") {
+          const reason = o.notComparable?.reason ?? marks.get(`${o.runtime}\u0000${o.benchmark}`);
+          addSample(rv, o.value, o.iteration, o.warmup, reason, set.runId);
         } else {
-          const metric = metrics.get(o.metric)!;
-          if (!metric.sources.includes(set.runId)) metric.sources.push(set.runId);
-          rv = metric.runtimes.get(o.runtime);
-          if (!rv) {
-            rv = newRuntimeValues(o.runtime);
-            metric.runtimes.set(o.runtime, rv);
-          }
+          rv.published.push({
+            value: o.value,
+            statistic: o.statistic,
+            runId: set.runId,
+            ...(o.n !== undefined ? { n: o.n } : {}),
+            ...(o.missingReason !== undefined ? { missingReason: o.missingReason } : {}),
+            ...(o.printed !== undefined ? { printed: o.printed } : {}),
+            ...(o.source !== undefined ? { source: o.source } : {}),
+          });
         }
+        continue;
+      }
+      const r = columns.runtime[i];
+      const m = columns.metric[i];
+      const key = m * R + r;
+      let rv = cells[key];
+      if (rv === undefined) {
+        const runtime = set.runtimes[r].id;
+        const info = set.metrics[m];
+        rv = cells[key] = cellOf(runtime, info.id);
       }
       if (!rv) continue;
-      if (o.kind === "sample") {
-        if (o.warmup) rv.warmup++;
-        else if (o.notComparable) {
-          rv.notComparable ??= { reason: o.notComparable.reason, values: [] };
-          rv.notComparable.values.push(o.value);
-        } else {
-          rv.values.push(o.value);
-          rv.iterations.push(o.iteration);
-          rv.runIds.push(set.runId);
-        }
-      } else {
-        rv.published.push({
-          value: o.value,
-          statistic: o.statistic,
-          runId: set.runId,
-          ...(o.n !== undefined ? { n: o.n } : {}),
-          ...(o.missingReason !== undefined ? { missingReason: o.missingReason } : {}),
-          ...(o.printed !== undefined ? { printed: o.printed } : {}),
-          ...(o.source !== undefined ? { source: o.source } : {}),
-        });
+      let reason = columns.notComparable.get(i);
+      if (reason === undefined && marks.size > 0) {
+        reason = marks.get(`${set.runtimes[r].id}\u0000${set.metrics[m].benchmark}`);
       }
+      addSample(
+        rv,
+        columns.value[i],
+        columns.iteration[i],
+        columns.warmup[i] === 1,
+        reason,
+        set.runId,
+      );
     }
     for (const f of set.failures) {
       for (const metric of metrics.values()) {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { sampleColumns } from "../model/sample_columns.ts";
 import type { FindingValue, MetricAnalysis, SanityFinding, Severity } from "../model/analysis.ts";
 import type { BenchmarkInfo, HostInfo } from "../model/result_set.ts";
 import type { GroupValues, MetricValues } from "./_group_values.ts";
@@ -666,7 +667,10 @@ function checkNetworkAboveMemory(metrics: MetricAnalysis[], ref: Ref, add: Add):
 
 function checkUnstatedRuns(group: GroupValues, add: Add): void {
   for (const s of group.sets) {
-    const published = s.set.samples.filter((o) => o.kind === "summary" && o.value !== null);
+    // Summaries never fit the columns: they are all among the observations kept apart.
+    const published = [...sampleColumns(s.set).other.values()].filter((o) =>
+      o.kind === "summary" && o.value !== null
+    );
     if (published.length === 0) continue;
     if (published.some((o) => o.kind === "summary" && o.n !== undefined)) continue;
     add(

@@ -14,7 +14,8 @@
  *
  * @module
  */
-import type { Direction, Observation, ResultSet } from "../model/result_set.ts";
+import type { Direction, MetricInfo, Observation, ResultSet } from "../model/result_set.ts";
+import { sampleColumns } from "../model/sample_columns.ts";
 import type { Interval } from "../model/analysis.ts";
 import {
   type Comparison,
@@ -52,19 +53,56 @@ interface Side {
   published: boolean;
 }
 
-function collect(sets: ResultSet[]): Map<string, Side> {
-  const out = new Map<string, Side>();
+/**
+ * Calls `visit` for each observation of `sets` in order, from their columns (no object per
+ * sample): its runtime × metric key, value, whether it is a warm-up sample, and where its unit
+ * and direction come from: the observation itself when it is kept apart (a published summary
+ * or a rare form), else its set's metric.
+ */
+function eachObservation(
+  sets: ResultSet[],
+  visit: (
+    key: string,
+    value: number | null,
+    warmup: boolean,
+    from: Observation | MetricInfo,
+  ) => void,
+): void {
   for (const set of sets) {
-    for (const o of set.samples as Observation[]) {
-      if (o.value === null) continue;
-      if (o.kind === "sample" && o.warmup) continue;
-      const key = `${o.runtime}\u0000${o.metric}`;
-      const side = out.get(key) ??
-        { values: [], unit: o.unit, direction: o.direction, published: o.kind === "summary" };
-      side.values.push(o.value);
-      out.set(key, side);
+    const c = sampleColumns(set);
+    const R = set.runtimes.length;
+    const keys: (string | undefined)[] = new Array(R * set.metrics.length);
+    for (let i = 0; i < c.count; i++) {
+      if (c.apart[i] === 1) {
+        const o = c.other.get(i)!;
+        visit(`${o.runtime}\u0000${o.metric}`, o.value, o.kind === "sample" && o.warmup, o);
+        continue;
+      }
+      const at = c.metric[i] * R + c.runtime[i];
+      const key = keys[at] ??= `${set.runtimes[c.runtime[i]].id}\u0000${
+        set.metrics[c.metric[i]].id
+      }`;
+      visit(key, c.value[i], c.warmup[i] === 1, set.metrics[c.metric[i]]);
     }
   }
+}
+
+function collect(sets: ResultSet[]): Map<string, Side> {
+  const out = new Map<string, Side>();
+  eachObservation(sets, (key, value, warmup, from) => {
+    if (value === null || warmup) return;
+    let side = out.get(key);
+    if (side === undefined) {
+      side = {
+        values: [],
+        unit: from.unit,
+        direction: from.direction,
+        published: "kind" in from && from.kind === "summary",
+      };
+      out.set(key, side);
+    }
+    side.values.push(value);
+  });
   return out;
 }
 
@@ -325,13 +363,8 @@ function byKey<T>(a: [string, T], b: [string, T]): number {
 /** How many observations per runtime × metric cannot be compared (empty, or warm-ups). */
 function emptyCells(sets: ResultSet[]): Map<string, number> {
   const out = new Map<string, number>();
-  for (const set of sets) {
-    for (const o of set.samples as Observation[]) {
-      if (o.value === null || (o.kind === "sample" && o.warmup)) {
-        const key = `${o.runtime}\u0000${o.metric}`;
-        out.set(key, (out.get(key) ?? 0) + 1);
-      }
-    }
-  }
+  eachObservation(sets, (key, value, warmup) => {
+    if (value === null || warmup) out.set(key, (out.get(key) ?? 0) + 1);
+  });
   return out;
 }

@@ -146,11 +146,12 @@ function selectDifferences(a: Float64Array, b: Float64Array, k: number): [number
       }
       sample[t] = a[row] - rb[lo[row] + r - rowStart];
     }
-    // The sought candidate's place in the sample, widened by 1.5 binomial standard errors either
-    // side (a stratified sample's quantiles vary less than that; a miss costs a round, no more);
+    // The sought candidate's place in the sample, widened by 0.8 binomial standard errors either
+    // side (a stratified sample's quantiles vary less than that; a miss costs a round, no more:
+    // 0.8 took fewest rounds in all, by measurement, from 0.5 to 1.5);
     // the two pivots are order statistics of the sample (quickselect, no sort).
     const place = ((k - before + 0.5) / left) * PIVOT_SAMPLE;
-    const spread = 1.5 * Math.sqrt(PIVOT_SAMPLE);
+    const spread = 0.8 * Math.sqrt(PIVOT_SAMPLE);
     const pivotLow = select(sample, Math.max(0, Math.floor(place - spread)), PIVOT_SAMPLE);
     const pivotHigh = select(
       sample,

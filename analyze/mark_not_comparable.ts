@@ -17,6 +17,7 @@
  * @module
  */
 import type { Observation, ResultSet } from "../model/result_set.ts";
+import { type SampleColumns, sampleColumns } from "../model/sample_columns.ts";
 
 /** How much faster than native's best a "direct" read's median must be to be taken for a cache. */
 export const DIRECT_READ_CACHE_FACTOR = 1.5;
@@ -70,20 +71,55 @@ export function markNotComparable(
   set: ResultSet,
   options: MarkNotComparableOptions = {},
 ): ResultSet {
+  const marked = notComparableMarks(set, undefined, options);
+  if (marked.size === 0) return set;
+  const samples = set.samples.map((o): Observation => {
+    if (o.notComparable) return o;
+    const reason = marked.get(`${o.runtime}\u0000${o.benchmark}`);
+    return reason === undefined ? o : { ...o, notComparable: { reason } };
+  });
+  return { ...set, samples };
+}
+
+/**
+ * What {@link markNotComparable} would mark, without making a new set: the reason per
+ * `${runtime}\0${benchmark}` whose values are not comparable (values already marked keep
+ * theirs). Reads the columns of `set` (given, or made from it).
+ */
+export function notComparableMarks(
+  set: ResultSet,
+  columns?: SampleColumns,
+  options: MarkNotComparableOptions = {},
+): Map<string, string> {
+  const marked = new Map<string, string>(); // `${runtime}\0${benchmark}` → reason
   const direct = new Set(set.benchmarks.map((b) => b.id).filter((id) => DIRECT_BENCHMARK.test(id)));
-  if (direct.size === 0) return set;
+  if (direct.size === 0) return marked;
   const native = set.runtimes.find((r) => r.isolation === "native")?.id;
   // Read throughput per runtime/metric: the values the rule compares.
   const throughput = new Map<string, number[]>();
-  for (const o of set.samples) {
-    if (o.kind !== "sample" || o.warmup || !direct.has(o.benchmark)) continue;
-    if (o.direction !== "higher" || !isRead(o.metric) || o.notComparable) continue;
-    const key = `${o.runtime}\u0000${o.metric}`;
+  const add = (runtime: string, metric: string, value: number) => {
+    const key = `${runtime}\u0000${metric}`;
     const list = throughput.get(key);
-    if (list) list.push(o.value);
-    else throughput.set(key, [o.value]);
+    if (list) list.push(value);
+    else throughput.set(key, [value]);
+  };
+  const c = columns ?? sampleColumns(set);
+  // The metrics whose values the rule reads, by index.
+  const read = set.metrics.map((m) =>
+    direct.has(m.benchmark) && m.direction === "higher" && isRead(m.id)
+  );
+  for (let i = 0; i < c.count; i++) {
+    if (c.apart[i] === 1) {
+      const o = c.other.get(i)!;
+      if (o.kind !== "sample" || o.warmup || !direct.has(o.benchmark)) continue;
+      if (o.direction !== "higher" || !isRead(o.metric) || o.notComparable) continue;
+      add(o.runtime, o.metric, o.value);
+      continue;
+    }
+    const m = c.metric[i];
+    if (!read[m] || c.warmup[i] === 1 || c.notComparable.has(i)) continue;
+    add(set.runtimes[c.runtime[i]].id, set.metrics[m].id, c.value[i]);
   }
-  const marked = new Map<string, string>(); // `${runtime}\0${benchmark}` → reason
   for (const runtime of options.ignoresODirect ?? []) {
     for (const benchmark of direct) {
       marked.set(`${runtime}\u0000${benchmark}`, IGNORES_O_DIRECT_REASON);
@@ -103,11 +139,5 @@ export function markNotComparable(
       }
     }
   }
-  if (marked.size === 0) return set;
-  const samples = set.samples.map((o): Observation => {
-    if (o.notComparable) return o;
-    const reason = marked.get(`${o.runtime}\u0000${o.benchmark}`);
-    return reason === undefined ? o : { ...o, notComparable: { reason } };
-  });
-  return { ...set, samples };
+  return marked;
 }

@@ -12,8 +12,13 @@
 import { z } from "zod";
 import { CategorySchema, DirectionSchema, IsolationClassSchema } from "./result_set.ts";
 
-/** Version of the analysis format; bumped on any incompatible change (additions keep it). */
-export const ANALYSIS_SCHEMA_VERSION = 1 as const;
+/**
+ * Version of the analysis format; bumped on any incompatible change (additions keep it).
+ * 2: fields version 1 did not have are required (groups' `verdicts`, pairwise `decision`,
+ * rankings' `rankBest` and `rankWorst`, recommendation entries' `eligible`, `interval` and
+ * `ineligible`), and profile `bounds` are per category, on ratios to the baseline.
+ */
+export const ANALYSIS_SCHEMA_VERSION = 2 as const;
 
 const Id = z.string().regex(
   /^[a-z0-9][a-z0-9._-]*$/,

@@ -7,6 +7,7 @@
 export * from "./result_set.ts";
 export * from "./format_issues.ts";
 export * from "./read_result_set.ts";
+export * from "./sample_columns.ts";
 export * from "./write_result_set.ts";
 export * from "./analysis.ts";
 export * from "./run_layout.ts";

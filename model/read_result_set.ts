@@ -8,6 +8,7 @@ import { type ResultSet, ResultSetSchema } from "./result_set.ts";
 import { formatIssues, jsonErrorLocation } from "./format_issues.ts";
 import { runLayoutOfDir } from "./run_layout.ts";
 import { parseResultSetFast } from "./_fast_result_set.ts";
+import { readResultSetColumns, readResultSetFileColumns } from "./_column_reader.ts";
 import { InvalidInputError, MAX_RESULTS_BYTES, readRegularFile } from "./read_text_file.ts";
 import { decodeJsonAscii } from "./_ascii_json.ts";
 
@@ -62,6 +63,17 @@ export function parseResultSet(data: unknown, path: string): ResultSet {
 }
 
 /**
+ * Validates the bytes of a result-set file (read from `path`, named in any error). A valid file
+ * is read straight into sample columns (`_column_reader.ts`): its samples become objects only
+ * when something reads `samples`. Anything that reader doubts is parsed as JSON and validated
+ * as usual, for the messages.
+ */
+export function parseResultSetBytes(bytes: Uint8Array, path: string): ResultSet {
+  return readResultSetColumns(bytes) ??
+    parseResultSet(parseJsonBytes(bytes, "results", path), path);
+}
+
+/**
  * Reads and validates a result-set file.
  *
  * @example
@@ -71,6 +83,9 @@ export function parseResultSet(data: unknown, path: string): ResultSet {
  * ```
  */
 export async function readResultSet(path: string): Promise<ResultSet> {
+  // Read a chunk at a time into columns; anything doubtful is read whole, for the messages.
+  const streamed = readResultSetFileColumns(path, MAX_RESULTS_BYTES);
+  if (streamed !== null) return streamed;
   const bytes = await readRegularFile(path, "results", MAX_RESULTS_BYTES);
   return parseResultSet(parseJsonBytes(bytes, "results", path), path);
 }

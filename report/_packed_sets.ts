@@ -1,46 +1,55 @@
-// Result sets in the compact form the builder sends the cell sandbox: a million samples as a few
-// columns of numbers instead of a million objects, so that the message is small and quick to
-// write and parse. The sandbox turns the columns back into sample objects only when a cell first
-// reads `set.samples`; they equal the objects sent, key order included.
-import type { Observation, ResultSet, Sample } from "../model/result_set.ts";
+// Result sets in the compact form the builder sends the cell sandbox: each set's sample columns
+// (model/sample_columns.ts) as raw bytes after the JSON message, described in the message by
+// where each array starts, so that a million samples cost a few typed arrays to send and
+// receive, and no object until a cell reads `set.samples` (which then equals the set sent, key
+// order included).
+import type { Observation, ResultSet } from "../model/result_set.ts";
+import {
+  emptyColumns,
+  resultSetFromColumns,
+  type SampleColumns,
+  sampleColumns,
+} from "../model/sample_columns.ts";
 
-/**
- * A sample's keys when it fits the columns: these, in this (the schema's) order, then perhaps
- * `topology` and `notes`.
- */
-const COLUMN_KEYS = [
-  "kind",
+/** A typed array of the bytes block: its kind, where it starts (bytes) and its length. */
+interface ArrayRef {
+  type: "u8" | "u32" | "f64";
+  offset: number;
+  length: number;
+}
+
+const NUMERIC = [
+  "apart",
   "runtime",
-  "benchmark",
   "metric",
-  "unit",
-  "direction",
   "value",
   "iteration",
   "warmup",
   "startedAt",
   "finishedAt",
 ] as const;
+const NOISE_NUMERIC = [
+  "stealPercent",
+  "loadBefore",
+  "loadAfter",
+  "othersRunnableBefore",
+  "othersRunnableAfter",
+] as const;
 
-/** The samples of one set as columns; `other` holds, by index, what does not fit them. */
+/** The samples of one set: its columns' arrays as places in the bytes block, the rest as is. */
 export interface PackedSamples {
   count: number;
-  /** Index into the set's `runtimes`. */
-  runtime: number[];
-  /** Index into the set's `metrics` (benchmark, unit and direction are the metric's). */
-  metric: number[];
-  value: number[];
-  iteration: number[];
-  /** 1 for a warm-up sample. */
-  warmup: number[];
-  /** Milliseconds since the epoch. */
-  startedAt: number[];
-  finishedAt: number[];
-  /** By index, the samples' optional fields. */
-  topology: Record<number, string>;
-  notes: Record<number, string>;
-  /** Observations that do not fit the columns (summaries, optional fields, other forms). */
-  other: Record<number, Observation>;
+  arrays: Record<(typeof NUMERIC)[number], ArrayRef>;
+  notComparable: [number, string][];
+  topology: [number, string][];
+  notes: [number, string][];
+  hostNoise: null | {
+    arrays: Record<(typeof NOISE_NUMERIC)[number], ArrayRef>;
+    disturbed: [number, string][];
+    rerunAfter: [number, string][];
+  };
+  /** Observations the columns do not hold, by position. */
+  other: [number, Observation][];
 }
 
 /** A result set as the sandbox receives it. */
@@ -50,191 +59,110 @@ export interface PackedResultSet {
   samples: PackedSamples;
 }
 
-/** The value of the `count` decimal digits at `text[at]`, or -1 when one is not a digit. */
-function digits(text: string, at: number, count: number): number {
-  let value = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
-}
+/** Collects typed arrays into one block of bytes, each at an offset that suits its type. */
+class Block {
+  #parts: Uint8Array[] = [];
+  #size = 0;
 
-/**
- * The milliseconds of a timestamp written as `new Date(ms).toISOString()` writes it
- * (`YYYY-MM-DDTHH:mm:ss.sssZ`), read field by field; null for any other form or a date that does
- * not exist (which would come back as another date).
- */
-function time(text: string): number | null {
-  if (
-    text.length !== 24 || text[4] !== "-" || text[7] !== "-" || text[10] !== "T" ||
-    text[13] !== ":" || text[16] !== ":" || text[19] !== "." || text[23] !== "Z"
-  ) return null;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2);
-  const minute = digits(text, 14, 2);
-  const second = digits(text, 17, 2);
-  const ms = digits(text, 20, 3);
-  if (
-    year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 ||
-    minute > 59 || second < 0 || second > 59 || ms < 0
-  ) return null;
-  const at = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // Date.UTC maps years 0–99 to 1900–1999 and lets day 31 of a 30-day month roll over.
-  if (year < 100 || (day > 28 && new Date(at).toISOString() !== text)) return null;
-  return at;
-}
-
-function fitsColumns(o: Sample): boolean {
-  let k = 0;
-  let optional = 0; // 1 after topology, 2 after notes
-  for (const key in o) {
-    if (k < COLUMN_KEYS.length) {
-      if (key !== COLUMN_KEYS[k++]) return false;
-    } else if (key === "topology" && optional === 0 && typeof o.topology === "string") {
-      optional = 1;
-    } else if (key === "notes" && optional < 2 && typeof o.notes === "string") optional = 2;
-    else return false;
-  }
-  return k === COLUMN_KEYS.length;
-}
-
-/** Packs `set` for the sandbox; {@link unpackResultSet} gives an equal set back. */
-export function packResultSet(set: ResultSet): PackedResultSet {
-  const runtimes = new Map(set.runtimes.map((r, i) => [r.id, i]));
-  const metrics = new Map(set.metrics.map((m, i) => [m.id, i]));
-  const p: PackedSamples = {
-    count: set.samples.length,
-    runtime: [],
-    metric: [],
-    value: [],
-    iteration: [],
-    warmup: [],
-    startedAt: [],
-    finishedAt: [],
-    topology: {},
-    notes: {},
-    other: {},
-  };
-  set.samples.forEach((o, i) => {
-    const r = runtimes.get(o.runtime);
-    const m = metrics.get(o.metric);
-    const info = m === undefined ? undefined : set.metrics[m];
-    const started = o.kind === "sample" ? time(o.startedAt) : null;
-    const finished = o.kind === "sample" ? time(o.finishedAt) : null;
-    if (
-      o.kind !== "sample" || r === undefined || info === undefined || started === null ||
-      finished === null || o.benchmark !== info.benchmark || o.unit !== info.unit ||
-      o.direction !== info.direction || !fitsColumns(o)
-    ) {
-      p.other[i] = o;
-      // The columns keep one entry per observation; these are never read.
-      p.runtime.push(0);
-      p.metric.push(0);
-      p.value.push(0);
-      p.iteration.push(0);
-      p.warmup.push(0);
-      p.startedAt.push(0);
-      p.finishedAt.push(0);
-      return;
+  add(array: Uint8Array | Uint32Array | Float64Array): ArrayRef {
+    const pad = (8 - (this.#size % 8)) % 8;
+    if (pad > 0) {
+      this.#parts.push(new Uint8Array(pad));
+      this.#size += pad;
     }
-    p.runtime.push(r);
-    p.metric.push(m!);
-    p.value.push(o.value);
-    p.iteration.push(o.iteration);
-    p.warmup.push(o.warmup ? 1 : 0);
-    p.startedAt.push(started);
-    p.finishedAt.push(finished);
-    if (o.topology !== undefined) p.topology[i] = o.topology;
-    if (o.notes !== undefined) p.notes[i] = o.notes;
-  });
-  return { head: { ...set, samples: null }, samples: p };
+    const offset = this.#size;
+    this.#parts.push(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    this.#size += array.byteLength;
+    const type = array instanceof Float64Array
+      ? "f64"
+      : array instanceof Uint32Array
+      ? "u32"
+      : "u8";
+    return { type, offset, length: array.length };
+  }
+
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.#size);
+    let at = 0;
+    for (const part of this.#parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
 }
 
-const DAY_MS = 86_400_000;
-
-/**
- * A function that writes milliseconds as `new Date(ms).toISOString()` does, for the years
- * 0100–9999 that {@link time} reads: the day's `YYYY-MM-DDT` from toISOString once per day, the
- * rest digit by digit (toISOString costs about 1 µs, and a run has two stamps per sample).
- */
-function isoWriter(): (ms: number) => string {
-  const codes: number[] = Array.from("0000-00-00T00:00:00.000Z", (c) => c.charCodeAt(0));
-  let day = NaN;
-  return (ms) => {
-    const d = Math.floor(ms / DAY_MS);
-    if (d !== day) {
-      day = d;
-      const date = new Date(d * DAY_MS).toISOString();
-      for (let i = 0; i < 11; i++) codes[i] = date.charCodeAt(i);
-    }
-    let rest = ms - d * DAY_MS;
-    const hours = Math.floor(rest / 3_600_000);
-    rest -= hours * 3_600_000;
-    const minutes = Math.floor(rest / 60_000);
-    rest -= minutes * 60_000;
-    const seconds = Math.floor(rest / 1000);
-    rest -= seconds * 1000;
-    codes[11] = 48 + Math.floor(hours / 10);
-    codes[12] = 48 + (hours % 10);
-    codes[14] = 48 + Math.floor(minutes / 10);
-    codes[15] = 48 + (minutes % 10);
-    codes[17] = 48 + Math.floor(seconds / 10);
-    codes[18] = 48 + (seconds % 10);
-    codes[20] = 48 + Math.floor(rest / 100);
-    codes[21] = 48 + (Math.floor(rest / 10) % 10);
-    codes[22] = 48 + (rest % 10);
-    return String.fromCharCode(...codes);
+function packColumns(c: SampleColumns, block: Block): PackedSamples {
+  const arrays = Object.fromEntries(NUMERIC.map((k) => [k, block.add(c[k])])) as PackedSamples[
+    "arrays"
+  ];
+  const h = c.hostNoise;
+  return {
+    count: c.count,
+    arrays,
+    notComparable: [...c.notComparable],
+    topology: [...c.topology],
+    notes: [...c.notes],
+    hostNoise: h === null ? null : {
+      arrays: Object.fromEntries(NOISE_NUMERIC.map((k) => [k, block.add(h[k])])) as NonNullable<
+        PackedSamples["hostNoise"]
+      >["arrays"],
+      disturbed: [...h.disturbed],
+      rerunAfter: [...h.rerunAfter],
+    },
+    other: [...c.other],
   };
 }
 
-function unpackSamples(head: PackedResultSet["head"], p: PackedSamples): Observation[] {
-  const out: Observation[] = new Array(p.count);
-  const iso = isoWriter();
-  for (let i = 0; i < p.count; i++) {
-    const other = p.other[i];
-    if (other !== undefined) {
-      out[i] = other;
-      continue;
-    }
-    const metric = head.metrics[p.metric[i]];
-    const sample: Sample = {
-      kind: "sample",
-      runtime: head.runtimes[p.runtime[i]].id,
-      benchmark: metric.benchmark,
-      metric: metric.id,
-      unit: metric.unit,
-      direction: metric.direction,
-      value: p.value[i],
-      iteration: p.iteration[i],
-      warmup: p.warmup[i] === 1,
-      startedAt: iso(p.startedAt[i]),
-      finishedAt: iso(p.finishedAt[i]),
-    };
-    const topology = p.topology[i];
-    const notes = p.notes[i];
-    if (topology !== undefined) sample.topology = topology;
-    if (notes !== undefined) sample.notes = notes;
-    out[i] = sample;
-  }
-  return out;
+/**
+ * Packs `sets` for the sandbox: the messages' part (JSON) and one block of bytes holding every
+ * set's columns; {@link unpackResultSets} gives equal sets back.
+ */
+export function packResultSets(
+  sets: readonly ResultSet[][],
+): { packed: PackedResultSet[][]; bytes: Uint8Array } {
+  const block = new Block();
+  const packed = sets.map((list) =>
+    list.map((set) => {
+      // The head keeps the set's key order, `samples` in its place (and never read: reading
+      // it would make the samples as objects).
+      const head = Object.fromEntries(
+        Object.keys(set).map((k) => [k, k === "samples" ? null : set[k as keyof ResultSet]]),
+      ) as PackedResultSet["head"];
+      return { head, samples: packColumns(sampleColumns(set), block) };
+    })
+  );
+  return { packed, bytes: block.bytes() };
+}
+
+function view(bytes: Uint8Array, ref: ArrayRef): Uint8Array | Uint32Array | Float64Array {
+  const at = bytes.byteOffset + ref.offset;
+  if (ref.type === "f64") return new Float64Array(bytes.buffer, at, ref.length);
+  if (ref.type === "u32") return new Uint32Array(bytes.buffer, at, ref.length);
+  return new Uint8Array(bytes.buffer, at, ref.length);
 }
 
 /**
- * The set `packed` stands for. Its `samples` are made from the columns when first read (a cell
- * that never reads them never pays for a million objects).
+ * The set `packed` stands for, its columns read from `bytes` (whose start must be 8-byte
+ * aligned). Its `samples` are made from the columns when first read.
  */
-export function unpackResultSet(packed: PackedResultSet): ResultSet {
-  const set = { ...packed.head } as unknown as ResultSet;
-  let samples: Observation[] | undefined;
-  Object.defineProperty(set, "samples", {
-    enumerable: true,
-    configurable: true,
-    get: () => (samples ??= unpackSamples(packed.head, packed.samples)),
-    set: (value: Observation[]) => (samples = value),
-  });
-  return set;
+export function unpackResultSet(packed: PackedResultSet, bytes: Uint8Array): ResultSet {
+  const p = packed.samples;
+  const c: SampleColumns = {
+    ...emptyColumns(0),
+    ...Object.fromEntries(NUMERIC.map((k) => [k, view(bytes, p.arrays[k])])),
+    count: p.count,
+    notComparable: new Map(p.notComparable),
+    topology: new Map(p.topology),
+    notes: new Map(p.notes),
+    hostNoise: p.hostNoise === null ? null : {
+      ...(Object.fromEntries(
+        NOISE_NUMERIC.map((k) => [k, view(bytes, p.hostNoise!.arrays[k])]),
+      ) as Record<(typeof NOISE_NUMERIC)[number], Float64Array>),
+      disturbed: new Map(p.hostNoise.disturbed),
+      rerunAfter: new Map(p.hostNoise.rerunAfter),
+    },
+    other: new Map(p.other),
+  };
+  return resultSetFromColumns(packed.head, c);
 }

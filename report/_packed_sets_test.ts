@@ -1,11 +1,17 @@
 import { assert, assertEquals } from "../tests/assert.ts";
 import { readResultSet } from "../model/read_result_set.ts";
 import type { ResultSet } from "../model/result_set.ts";
-import { packResultSet, unpackResultSet } from "./_packed_sets.ts";
+import { sampleCells, sampleColumns } from "../model/sample_columns.ts";
+import { type PackedResultSet, packResultSets, unpackResultSet } from "./_packed_sets.ts";
 
-/** Packs, sends through JSON as the sandbox protocol does, and unpacks. */
+function packResultSet(set: ResultSet): PackedResultSet {
+  return packResultSets([[set]]).packed[0][0];
+}
+
+/** Packs, sends through JSON and bytes as the sandbox protocol does, and unpacks. */
 function roundTrip(set: ResultSet): ResultSet {
-  return unpackResultSet(JSON.parse(JSON.stringify(packResultSet(set))));
+  const { packed, bytes } = packResultSets([[set]]);
+  return unpackResultSet(JSON.parse(JSON.stringify(packed[0][0])), bytes.slice());
 }
 
 Deno.test("a packed set unpacks to the same JSON, key order included", async () => {
@@ -19,7 +25,7 @@ Deno.test("a packed set unpacks to the same JSON, key order included", async () 
     const set = await readResultSet(path);
     assertEquals(JSON.stringify(roundTrip(set)), JSON.stringify(set), path);
     // Measured runs travel as columns; published tables (summaries only) as they are.
-    const apart = Object.keys(packResultSet(set).samples.other).length;
+    const apart = packResultSet(set).samples.other.length;
     const measured = set.samples.filter((o) => o.kind === "sample").length;
     assertEquals(apart, set.samples.length - measured, path);
   }
@@ -42,13 +48,13 @@ Deno.test("samples that do not fit the columns travel as they are", async () => 
   if (d.kind === "sample") d.unit = "other unit";
   const odd = { ...set, samples };
   const packed = packResultSet(odd);
-  assertEquals(Object.keys(packed.samples.other).map(Number), [0, 1, 2, 3, 6]);
+  assertEquals(packed.samples.other.map(([i]) => i), [0, 1, 2, 3, 6]);
   assertEquals(JSON.stringify(roundTrip(odd)), JSON.stringify(odd));
 });
 
 Deno.test("the samples of an unpacked set are made when first read, once", async () => {
   const set = await readResultSet("fixtures/notebooks/run_quick_native_runc_crun_runsc.json");
-  const unpacked = unpackResultSet(JSON.parse(JSON.stringify(packResultSet(set))));
+  const unpacked = roundTrip(set);
   const first = unpacked.samples;
   assert(first === unpacked.samples, "read twice, made twice");
   assertEquals(first.length, set.samples.length);
@@ -72,6 +78,16 @@ Deno.test("timestamps come back as toISOString writes them, years 0100 to 9999",
     })
   );
   const many = { ...set, samples };
-  assertEquals(Object.keys(packResultSet(many).samples.other).length, 0);
+  assertEquals(packResultSet(many).samples.other.length, 0);
   assertEquals(JSON.stringify(roundTrip(many)), JSON.stringify(many));
+});
+
+Deno.test("a set read from a file is packed from its columns, never made as objects", async () => {
+  const set = await readResultSet("fixtures/runs/20261127-102220-d5d4ad.json");
+  const columns = sampleColumns(set);
+  const { packed, bytes } = packResultSets([[set]]);
+  assert(sampleColumns(set) === columns, "packing read the set's samples as objects");
+  const back = unpackResultSet(packed[0][0], bytes);
+  assertEquals(sampleCells(back), sampleCells(set));
+  assertEquals(JSON.stringify(back), JSON.stringify(set));
 });

@@ -1,5 +1,6 @@
 // The messages between the builder (`run_cells.ts`) and the cell sandbox (`cell_worker.ts`), one
-// JSON object per line. The builder validates every answer against these schemas before use: the
+// JSON object per line; the first (init) is followed by `bytes` raw bytes: the sets' sample
+// columns (`_packed_sets.ts`). The builder validates every answer against these schemas before use: the
 // sandbox runs code from the notebook, so what it sends is untrusted.
 import { z } from "zod";
 import type { Analysis } from "../model/analysis.ts";
@@ -12,6 +13,8 @@ export type WorkerRequestBody =
     type: "init";
     sets: PackedResultSet[];
     references: PackedResultSet[];
+    /** Length of the block of bytes that follows this line (the sets' columns). */
+    bytes: number;
     /** The analysis of `sets`, made once by the builder; null when no cell names `analysis`. */
     analysis: Analysis | null;
     meta: Record<string, unknown>;

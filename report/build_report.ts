@@ -12,11 +12,11 @@ import { MAX_NOTEBOOK_BYTES, readRegularTextFile } from "../model/read_text_file
 import type { ResultSet } from "../model/result_set.ts";
 import { writeFileAtomic } from "../model/write_result_set.ts";
 import { composeReport } from "./compose_report.ts";
-import { parseNotebook } from "./parse_notebook.ts";
+import { type Notebook, parseNotebook } from "./parse_notebook.ts";
 import { renderCsv } from "./render_csv.ts";
 import { renderHtml } from "./render_html.ts";
 import { renderMarkdown } from "./render_markdown.ts";
-import { type CellError, runCells } from "./run_cells.ts";
+import { type CellError, runCells, type StartedSandbox, startSandbox } from "./run_cells.ts";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -60,6 +60,22 @@ export async function buildReport(path: string, options: BuildReportOptions): Pr
     await readRegularTextFile(path, "notebook", MAX_NOTEBOOK_BYTES),
     path,
   );
+  // The sandbox loads jsdom and Plot while the datasets are read and analysed.
+  const sandbox = startSandbox(options);
+  try {
+    return await build(path, notebook, options, sandbox);
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+}
+
+async function build(
+  path: string,
+  notebook: Notebook,
+  options: BuildReportOptions,
+  sandbox: StartedSandbox,
+): Promise<BuiltReport> {
   const name = baseName(path).replace(/\.md$/, "");
   let files: string[];
   let dataNote: string | undefined;
@@ -103,9 +119,8 @@ export async function buildReport(path: string, options: BuildReportOptions): Pr
   const executed = await runCells(notebook, sets, {
     references,
     keepGoing: options.keepGoing,
-    timeoutMs: options.timeoutMs,
-    memoryMiB: options.memoryMiB,
     labels: files.map(baseName),
+    sandbox,
   });
   const doc = composeReport(executed, {
     name,

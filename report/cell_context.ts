@@ -10,6 +10,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Category, Direction, IsolationClass, ResultSet } from "../model/result_set.ts";
 import type { Analysis } from "../model/analysis.ts";
+import { sampleCells } from "../model/sample_columns.ts";
 import { type AnalyzeOptions, analyzeResultSets } from "../analyze/mod.ts";
 import type {
   CellOutput,
@@ -470,6 +471,12 @@ export interface CellContext {
   analysis: Analysis;
   /** Analyses `sets` again with other options (the seed stays 1 unless given). */
   analyze: (options?: AnalyzeOptions) => Analysis;
+  /**
+   * The measured samples of a set grouped by runtime × metric, values and iterations as typed
+   * arrays (`model/sample_columns.ts`): what to loop over instead of `set.samples`, which makes
+   * an object per sample.
+   */
+  sampleCells: typeof sampleCells;
 }
 
 // A record, so that a name added to CellContext and not listed here fails to compile.
@@ -487,6 +494,7 @@ const CONTEXT_NAMES: Record<keyof CellContext, true> = {
   fmt: true,
   analysis: true,
   analyze: true,
+  sampleCells: true,
 };
 
 /** Every name of {@link CellContext}, for tools that need them at run time. */
@@ -526,6 +534,7 @@ export function makeCellContext(
     md,
     fmt,
     analyze,
+    sampleCells,
   } as Omit<CellContext, "analysis" | "observations" | "referenceObservations">;
   // Made on first use: a cell that never names them never pays for them.
   Object.defineProperties(context, {

@@ -15,7 +15,7 @@ import { type CellContext, makeCellContext, toCellOutputs } from "./cell_context
 import type { CellErrorOutput } from "./cell_output.ts";
 import { topLevelNames, withImplicitReturn } from "./cell_source.ts";
 import type { WorkerRequest, WorkerResponse } from "./_sandbox_protocol.ts";
-import { unpackResultSet } from "./_packed_sets.ts";
+import { type PackedResultSet, unpackResultSet } from "./_packed_sets.ts";
 
 let context: CellContext | undefined;
 /** Names declared at the top level of earlier cells, visible to later ones. */
@@ -128,12 +128,13 @@ function describe(error: unknown): CellErrorOutput {
   return out;
 }
 
-async function handle(request: WorkerRequest): Promise<WorkerResponse> {
+async function handle(request: WorkerRequest, bytes: Uint8Array): Promise<WorkerResponse> {
   try {
     if (request.type === "init") {
-      context = makeCellContext(request.sets.map(unpackResultSet), request.meta, document, {
+      const unpack = (p: PackedResultSet) => unpackResultSet(p, bytes);
+      context = makeCellContext(request.sets.map(unpack), request.meta, document, {
         labels: request.labels,
-        references: request.references.map(unpackResultSet),
+        references: request.references.map(unpack),
         analysis: request.analysis ?? undefined,
       });
       return { id: request.id, ok: true, outputs: [] };
@@ -167,19 +168,63 @@ Object.defineProperty(process, "getBuiltinModule", {
   configurable: false,
 });
 
-// The first request holds every sample: keep its pieces in a list and join them once, rather
-// than growing (and copying) one string per chunk.
-const pieces: string[] = [];
-for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-  let start = 0;
-  let newline: number;
-  while ((newline = chunk.indexOf("\n", start)) >= 0) {
-    pieces.push(chunk.slice(start, newline));
-    start = newline + 1;
-    const request = JSON.parse(pieces.join("")) as WorkerRequest;
-    pieces.length = 0;
-    if (request.type === "init") token = request.token;
-    await send(await handle(request));
+// Requests arrive as lines of JSON; the init line is followed by the block of bytes it announces
+// (the sets' columns), which goes straight into a buffer of its own (its typed arrays then start
+// at aligned offsets, and it is never copied again).
+const NEWLINE = 0x0a;
+const decoder = new TextDecoder();
+let input = new Uint8Array(1 << 16);
+let length = 0;
+let consumed = 0;
+/** An init request waiting for its bytes, and how many of them came. */
+let waiting: { request: WorkerRequest; block: Uint8Array; filled: number } | null = null;
+
+/** Moves what it can of `bytes` into the block awaited; returns how many it took. */
+function fillBlock(bytes: Uint8Array): number {
+  const w = waiting!;
+  const take = Math.min(bytes.length, w.block.length - w.filled);
+  w.block.set(bytes.subarray(0, take), w.filled);
+  w.filled += take;
+  return take;
+}
+
+for await (const chunk of Deno.stdin.readable) {
+  let rest = chunk;
+  if (waiting !== null) rest = chunk.subarray(fillBlock(chunk));
+  if (length + rest.length > input.length) {
+    const kept = length - consumed;
+    const grown = new Uint8Array(Math.max(input.length, 2 * (kept + rest.length)));
+    grown.set(input.subarray(consumed, length));
+    input = grown;
+    length = kept;
+    consumed = 0;
   }
-  if (start < chunk.length) pieces.push(chunk.slice(start));
+  input.set(rest, length);
+  length += rest.length;
+  for (;;) {
+    if (waiting !== null) {
+      consumed += fillBlock(input.subarray(consumed, length));
+      if (waiting.filled < waiting.block.length) break;
+      const { request, block } = waiting;
+      waiting = null;
+      await send(await handle(request, block));
+      continue;
+    }
+    const newline = input.subarray(consumed, length).indexOf(NEWLINE);
+    if (newline < 0) break;
+    const request = JSON.parse(
+      decoder.decode(input.subarray(consumed, consumed + newline)),
+    ) as WorkerRequest;
+    consumed += newline + 1;
+    if (request.type === "init") {
+      token = request.token;
+      waiting = { request, block: new Uint8Array(request.bytes), filled: 0 };
+      continue;
+    }
+    await send(await handle(request, new Uint8Array(0)));
+  }
+  if (consumed === length) {
+    consumed = 0;
+    length = 0;
+  }
 }

@@ -12,7 +12,7 @@ import "jsdom";
 import type { ResultSet } from "../model/result_set.ts";
 import type { Analysis } from "../model/analysis.ts";
 import { type AnalyzeOptions, analyzeResultSets } from "../analyze/analyze_result_sets.ts";
-import { packResultSet } from "./_packed_sets.ts";
+import { packResultSets } from "./_packed_sets.ts";
 import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
 import {
   type WorkerRequest,
@@ -103,6 +103,12 @@ export interface RunCellsOptions {
   /** The sandbox's main module (default `cell_worker.ts`); tests pass one that misbehaves. */
   sandboxModule?: URL;
   /**
+   * A sandbox started earlier with {@link startSandbox} (so that it loads jsdom and Plot while
+   * the builder reads and analyses); `timeoutMs`, `memoryMiB` and `sandboxModule` are then
+   * those it was started with. runCells stops it when done, as it does its own.
+   */
+  sandbox?: StartedSandbox;
+  /**
    * The analysis cells see as `analysis`; default: {@link notebookAnalysis} of `sets`, made
    * here once, and only when a cell or inline expression names `analysis`.
    */
@@ -149,11 +155,7 @@ export async function runCells(
   sets: ResultSet[],
   options: RunCellsOptions = {},
 ): Promise<ExecutedNotebook> {
-  const sandbox = new Sandbox(
-    options.timeoutMs ?? CELL_TIMEOUT_MS,
-    options.memoryMiB ?? CELL_MEMORY_MIB,
-    options.sandboxModule ?? new URL("./cell_worker.ts", import.meta.url),
-  );
+  const sandbox = (options.sandbox as Sandbox | undefined) ?? startSandbox(options) as Sandbox;
   const errors: CellError[] = [];
   const fail = (error: CellError) => {
     if (!options.keepGoing) throw error;
@@ -172,11 +174,13 @@ export async function runCells(
         // is shown at the cell that uses the analysis, as for any other failure of a cell.
       }
     }
+    const { packed, bytes } = packResultSets([sets, options.references ?? []]);
     const started = await sandbox.request(
       {
         type: "init",
-        sets: sets.map(packResultSet),
-        references: (options.references ?? []).map(packResultSet),
+        sets: packed[0],
+        references: packed[1],
+        bytes: bytes.length,
         analysis,
         meta: { ...extra, ...known },
         labels,
@@ -184,6 +188,7 @@ export async function runCells(
       },
       "the start of the sandbox",
       SANDBOX_START_TIMEOUT_MS,
+      bytes,
     );
     if (!started.ok) {
       throw new Error(`${notebook.path}: the cell sandbox did not start: ${started.error.message}`);
@@ -276,6 +281,26 @@ export function forbiddenSource(code: string): string | undefined {
   if (!m) return undefined;
   return `"${m[1]}" is not allowed in a cell: cells cannot load modules, and everything they ` +
     "may use (data, Plot, table, figure, html, md, fmt) is in their context";
+}
+
+/** A cell sandbox process, started and not yet given its sets; see {@link startSandbox}. */
+export interface StartedSandbox {
+  /** Stops the process (when runCells will not be called after all). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the cell sandbox process with the limits of `options` (see {@link RunCellsOptions}),
+ * for {@link runCells} to use: it loads its modules while the caller prepares the data.
+ */
+export function startSandbox(
+  options: Pick<RunCellsOptions, "timeoutMs" | "memoryMiB" | "sandboxModule"> = {},
+): StartedSandbox {
+  return new Sandbox(
+    options.timeoutMs ?? CELL_TIMEOUT_MS,
+    options.memoryMiB ?? CELL_MEMORY_MIB,
+    options.sandboxModule ?? new URL("./cell_worker.ts", import.meta.url),
+  );
 }
 
 /** The sandbox process and its request/response bookkeeping. */
@@ -445,10 +470,12 @@ class Sandbox {
     this.#pending.clear();
   }
 
+  /** Sends `request` (and after its line, `bytes`), and resolves with the answer. */
   request(
     request: WorkerRequestBody,
     what: string,
     timeoutMs = this.#timeoutMs,
+    bytes?: Uint8Array,
   ): Promise<WorkerResponse> {
     const id = this.#next++;
     if (this.dead) {
@@ -482,12 +509,14 @@ class Sandbox {
           resolve(response);
         },
       });
-      const bytes = new TextEncoder().encode(
+      const line = new TextEncoder().encode(
         JSON.stringify({ ...request, id } as WorkerRequest) + "\n",
       );
-      this.#stdin.write(bytes).catch(() => {
-        // The process died; its exit is handled where its status resolves.
-      });
+      for (const part of bytes?.length ? [line, bytes] : [line]) {
+        this.#stdin.write(part).catch(() => {
+          // The process died; its exit is handled where its status resolves.
+        });
+      }
     });
   }
 
