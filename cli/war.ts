@@ -11,6 +11,7 @@ import { formatDoctorReport, runDoctor } from "../collect/doctor.ts";
 import { buildImage } from "../collect/image.ts";
 import { installPackages, packagesToInstall } from "../collect/install_missing.ts";
 import { allAdapters } from "../collect/runtimes/mod.ts";
+import { observationCount } from "../model/sample_columns.ts";
 import { readResultSet } from "../model/read_result_set.ts";
 import { checkOutputDirectory } from "../model/read_text_file.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
@@ -130,7 +131,8 @@ export const warCommand: Command = {
       return EXIT_FAILURE;
     }
     const set = await readResultSet(outcome.resultPath);
-    if (set.samples.length === 0) {
+    const samples = observationCount(set);
+    if (samples === 0) {
       throw new Error(`the run measured nothing: ${outcome.resultPath}`);
     }
 
@@ -143,7 +145,7 @@ export const warCommand: Command = {
     console.log(`Report: ${built.files[0]} (${Math.round(built.htmlBytes / 1024)} KiB)`);
     console.log(`Results: ${outcome.resultPath}`);
     console.log(
-      `Runtimes measured: ${set.runtimes.length}; samples: ${set.samples.length}; ` +
+      `Runtimes measured: ${set.runtimes.length}; samples: ${samples}; ` +
         `failures: ${set.failures.length}; wall time ${minutes.toFixed(1)} min`,
     );
     for (const s of outcome.skippedRuntimes) console.log(`Skipped ${s.runtime}: ${s.reason}`);
