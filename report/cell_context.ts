@@ -10,7 +10,9 @@
 import * as Plot from "@observablehq/plot";
 import type { Category, Direction, IsolationClass, ResultSet } from "../model/result_set.ts";
 import type { Analysis } from "../model/analysis.ts";
+import * as analyzeApi from "../analyze/mod.ts";
 import { type AnalyzeOptions, analyzeResultSets } from "../analyze/mod.ts";
+import { readBesideRunSpec, readPaperClaims } from "../model/paper_claim.ts";
 import type {
   CellOutput,
   FigureOutput,
@@ -444,6 +446,13 @@ function describeChart(chart: Element): string {
   return labels.length ? `${what}; ${labels.join("; ")}.` : `${what}.`;
 }
 
+/**
+ * The pure building blocks a cell may call beyond `analysis`: every export of `analyze/mod.ts`
+ * (verdicts, intervals, rankings, a paper's claims) and the readers that validate data a
+ * notebook keeps in its front matter (`readPaperClaims`, `readBesideRunSpec`).
+ */
+export const CELL_LIB = { ...analyzeApi, readPaperClaims, readBesideRunSpec };
+
 /** Everything a cell can use by name. */
 export interface CellContext {
   /** The result sets the notebook reads, validated, in the order of its `datasets`. */
@@ -470,6 +479,8 @@ export interface CellContext {
   analysis: Analysis;
   /** Analyses `sets` again with other options (the seed stays 1 unless given). */
   analyze: (options?: AnalyzeOptions) => Analysis;
+  /** The analysis API and front-matter readers ({@link CELL_LIB}). */
+  lib: typeof CELL_LIB;
 }
 
 // A record, so that a name added to CellContext and not listed here fails to compile.
@@ -487,6 +498,7 @@ const CONTEXT_NAMES: Record<keyof CellContext, true> = {
   fmt: true,
   analysis: true,
   analyze: true,
+  lib: true,
 };
 
 /** Every name of {@link CellContext}, for tools that need them at run time. */
@@ -526,6 +538,7 @@ export function makeCellContext(
     md,
     fmt,
     analyze,
+    lib: CELL_LIB,
   } as Omit<CellContext, "analysis" | "observations" | "referenceObservations">;
   // Made on first use: a cell that never names them never pays for them.
   Object.defineProperties(context, {
