@@ -22,7 +22,8 @@ export type OrderingHere =
   | "reversed" // the run decides the other side
   | "equivalent" // the run finds them within the margin
   | "undecided" // the run's interval straddles 1 without lying within the margin
-  | "paper mixed"; // the paper's own ratios (e.g. its two Docker rows) disagree
+  | "paper mixed" // the paper's own ratios (e.g. its two Docker rows) disagree
+  | "no paper value"; // the paper printed no value for one side (e.g. "??")
 
 /** One metric of one pair. */
 export interface BesideRow {
@@ -96,7 +97,9 @@ export function compareBesideRun(
       // A ratio above 1 is better when higher is better.
       const side = (ratio: number) => (ratio > 1) === (direction === "higher") ? "better" : "worse";
       const paperSides = new Set(paperRatios.map((p) => side(p.ratio)));
-      const ordering: OrderingHere = paperSides.size !== 1
+      const ordering: OrderingHere = paperSides.size === 0
+        ? "no paper value"
+        : paperSides.size > 1
         ? "paper mixed"
         : v.verdict === "equivalent"
         ? "equivalent"

@@ -80,6 +80,20 @@ Deno.test("compareBesideRun() says reversed, undecided and paper mixed", () => {
     { ...SPEC, metrics: [SPEC.metrics[0]] },
   );
   assertEquals(mixed[0].ordering, "paper mixed");
+  const missing = compareBesideRun(
+    [...PAPER.slice(0, 2), { ...PAPER[2], value: null }, {
+      ...PAPER[0],
+      runtime: "x",
+      value: null,
+    }],
+    run(samples),
+    {
+      ...SPEC,
+      metrics: [SPEC.metrics[0]],
+      pairs: [{ ...SPEC.pairs[0], paper: { runtime: ["x"], baseline: ["docker18"] } }],
+    },
+  );
+  assertEquals(missing[0].ordering, "no paper value");
 });
 
 Deno.test("compareBesideRun() names a paper metric without values", () => {
