@@ -8,8 +8,10 @@
  *   4.7 min each; ten of them per runtime do not fit a collection of minutes, so the duration is
  *   the paper's order of magnitude in seconds, not minutes.
  * - `stream_paper`: STREAM with {@link STREAM_PAPER_ELEMENTS} elements per array, the size the
- *   paper's Table 11 implies (average time × best rate ÷ bytes per element gives 230–233 million
- *   elements on every row but Kata's), 10 repetitions as STREAM's default.
+ *   paper's Table 11 implies: average time × best rate ÷ bytes per element bounds the elements
+ *   per array from above (the average time is at least the best run's), 231–273 million on every
+ *   row but Kata's (82 million), the tightest 231–233 million from Docker 18; 10 repetitions, as
+ *   STREAM's default.
  *
  * They are not in the `full` suite (a 5.5 GB STREAM does not belong in every run); the `paper`
  * suite of `collect/benchmarks/mod.ts` names them.
@@ -26,8 +28,8 @@ import { runBenchmarkStep } from "./_run_step.ts";
 /** Digits of each `pi` instance of `pi_paper`: about 20–25 s on one core here. */
 export const PI_PAPER_DIGITS = 4_000_000;
 /**
- * Elements per array of `stream_paper`: Table 11's Docker 18 row gives 231–233 million from
- * each kernel (average time × best rate ÷ 16 or 24 bytes), so 3 arrays of 1.84 GB.
+ * Elements per array of `stream_paper`: at most 231–233 million by Table 11's Docker 18 row
+ * (average time × best rate ÷ 16 or 24 bytes per element), so 3 arrays of 1.84 GB.
  */
 export const STREAM_PAPER_ELEMENTS = 230_000_000;
 
