@@ -49,6 +49,10 @@ export interface BesideRow {
 
 /** Options of {@link compareBesideRun}. */
 export interface BesideRunOptions {
+  /** The paper's published values. */
+  paper: readonly ClaimValue[];
+  /** Which run metrics and runtimes stand for the paper's. */
+  spec: BesideRunSpec;
   /** Practical margin δ of the verdicts (default 0.05). */
   margin?: number;
   /** Simultaneous coverage of one metric's intervals (default 0.95). */
@@ -60,12 +64,8 @@ export interface BesideRunOptions {
  * its measured samples (warm-ups and values marked not comparable left out). Raises RangeError
  * when a metric of `spec` is absent from the paper's values or has no direction.
  */
-export function compareBesideRun(
-  paper: readonly ClaimValue[],
-  run: ResultSet,
-  spec: BesideRunSpec,
-  options: BesideRunOptions = {},
-): BesideRow[] {
+export function compareBesideRun(run: ResultSet, options: BesideRunOptions): BesideRow[] {
+  const { paper, spec } = options;
   const margin = options.margin ?? 0.05;
   const level = bonferroniLevel(options.level ?? 0.95, spec.pairs.length);
   const paperValue = new Map(paper.map((v) => [`${v.runtime}\u0000${v.metric}`, v]));

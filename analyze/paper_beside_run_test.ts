@@ -51,7 +51,7 @@ Deno.test("compareBesideRun() sets the paper's ratios beside the run's interval 
     // A warm-up far off must not count.
     { ...sample("podman-runc", "r.time", 99, 9), warmup: true },
   ];
-  const [time, rate] = compareBesideRun(PAPER, run(samples), SPEC);
+  const [time, rate] = compareBesideRun(run(samples), { paper: PAPER, spec: SPEC });
   assertEquals(time.paperRatios.map((p) => p.baseline), ["docker18", "docker20"]);
   assertEquals(time.verdict, "better");
   assertEquals(time.ordering, "holds");
@@ -71,34 +71,36 @@ Deno.test("compareBesideRun() says reversed, undecided and paper mixed", () => {
     ...[100, 140, 70].map((v, i) => sample("docker-runc", "r.rate", v, i)),
     ...[90, 130, 60].map((v, i) => sample("podman-runc", "r.rate", v, i)),
   ];
-  const [time, rate] = compareBesideRun(PAPER, run(samples), SPEC);
+  const [time, rate] = compareBesideRun(run(samples), { paper: PAPER, spec: SPEC });
   assertEquals(time.ordering, "reversed");
   assertEquals(rate.ordering, "undecided");
-  const mixed = compareBesideRun(
-    [...PAPER.slice(0, 2), { ...PAPER[2], value: 4.5 }],
-    run(samples),
-    { ...SPEC, metrics: [SPEC.metrics[0]] },
-  );
+  const mixed = compareBesideRun(run(samples), {
+    paper: [...PAPER.slice(0, 2), { ...PAPER[2], value: 4.5 }],
+    spec: { ...SPEC, metrics: [SPEC.metrics[0]] },
+  });
   assertEquals(mixed[0].ordering, "paper mixed");
-  const missing = compareBesideRun(
-    [...PAPER.slice(0, 2), { ...PAPER[2], value: null }, {
-      ...PAPER[0],
-      runtime: "x",
-      value: null,
-    }],
-    run(samples),
-    {
+  const missing = compareBesideRun(run(samples), {
+    paper: [
+      ...PAPER.slice(0, 2),
+      { ...PAPER[2], value: null },
+      { ...PAPER[0], runtime: "x", value: null },
+    ],
+    spec: {
       ...SPEC,
       metrics: [SPEC.metrics[0]],
       pairs: [{ ...SPEC.pairs[0], paper: { runtime: ["x"], baseline: ["docker18"] } }],
     },
-  );
+  });
   assertEquals(missing[0].ordering, "no paper value");
 });
 
 Deno.test("compareBesideRun() names a paper metric without values", () => {
   assertThrows(
-    () => compareBesideRun(PAPER, run([]), { ...SPEC, metrics: [{ paper: "p.x", run: "r.x" }] }),
+    () =>
+      compareBesideRun(run([]), {
+        paper: PAPER,
+        spec: { ...SPEC, metrics: [{ paper: "p.x", run: "r.x" }] },
+      }),
     RangeError,
     'paper metric "p.x" has no published value',
   );

@@ -343,6 +343,14 @@ function outcomeOf(results: (boolean | null)[]): ClaimOutcome {
   return holding === known.length ? "supported" : holding === 0 ? "contradicted" : "partly";
 }
 
+/** What {@link evaluateClaims} checks the claims against. */
+export interface EvaluateClaimsOptions {
+  /** The published values. */
+  values: readonly ClaimValue[];
+  /** The values flagged as invalid ({@link flaggedValues}). */
+  flagged: readonly FlaggedValue[];
+}
+
 /**
  * Checks every claim against the published values. Raises RangeError for a rule that names a
  * metric without values or without a direction.
@@ -350,15 +358,15 @@ function outcomeOf(results: (boolean | null)[]): ClaimOutcome {
  * @example
  * ```ts
  * const flagged = flaggedValues(analysis.groups[0].sanity);
- * const results = evaluateClaims(claims, publishedValues(sets), flagged);
+ * const results = evaluateClaims(claims, { values: publishedValues(sets), flagged });
  * results.filter((c) => c.outcome === "contradicted").map((c) => c.id);
  * ```
  */
 export function evaluateClaims(
   claims: readonly PaperClaim[],
-  values: readonly ClaimValue[],
-  flagged: readonly FlaggedValue[],
+  options: EvaluateClaimsOptions,
 ): ClaimEvaluation[] {
+  const { values, flagged } = options;
   const tables = indexValues(values);
   const flags = flaggedIndex(flagged);
   return claims.map((claim) => {

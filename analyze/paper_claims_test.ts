@@ -30,8 +30,7 @@ Deno.test("evaluateClaims() gives supported, partly and contradicted from the ch
       claim([{ kind: "best", runtimes: ["a"], metrics: ["t", "r"] }]),
       claim([{ kind: "worst", runtimes: ["a"], metrics: ["t"] }]),
     ],
-    VALUES,
-    [],
+    { values: VALUES, flagged: [] },
   );
   assertEquals(supported.outcome, "supported");
   assertEquals(partly.outcome, "partly");
@@ -47,8 +46,7 @@ Deno.test("evaluateClaims() sets aside checks that read a flagged value, and say
       claim([{ kind: "best", runtimes: ["b"], metrics: ["r"] }]),
       claim([{ kind: "best", runtimes: ["a"], metrics: ["t", "r"] }]),
     ],
-    VALUES,
-    flagged,
+    { values: VALUES, flagged },
   );
   assertEquals(onlyFlagged.outcome, "flagged");
   assertEquals(onlyFlagged.asPrinted, "supported");
@@ -76,8 +74,7 @@ Deno.test("evaluateClaims() checks ahead, near and alike rules per runtime and m
       claim([{ kind: "alike", runtimes: ["a", "b"], within: 0.1, metrics: ["t"] }]),
       claim([{ kind: "alike", runtimes: ["a", "c"], within: 0.1, metrics: ["t"] }]),
     ],
-    VALUES,
-    [],
+    { values: VALUES, flagged: [] },
   );
   assertEquals(ahead.outcome, "supported");
   assertEquals(ahead.checks.map((c) => c.orderings), [[["a", "c"]], [["b", "c"]]]);
@@ -90,7 +87,10 @@ Deno.test("evaluateClaims() checks ahead, near and alike rules per runtime and m
 Deno.test("evaluateClaims() names the claim and metric a rule cannot be checked on", () => {
   assertThrows(
     () =>
-      evaluateClaims([claim([{ kind: "best", runtimes: ["a"], metrics: ["nope"] }])], VALUES, []),
+      evaluateClaims([claim([{ kind: "best", runtimes: ["a"], metrics: ["nope"] }])], {
+        values: VALUES,
+        flagged: [],
+      }),
     RangeError,
     'claim "x": claim rule 1 (best) names metric "nope", which has no published value',
   );
@@ -102,8 +102,7 @@ Deno.test("countOutcomes() counts every outcome, zeros included", () => {
       claim([{ kind: "best", runtimes: ["a"], metrics: ["t"] }]),
       claim([{ kind: "worst", runtimes: ["a"], metrics: ["t"] }]),
     ],
-    VALUES,
-    [],
+    { values: VALUES, flagged: [] },
   );
   assertEquals(countOutcomes(evaluations), {
     supported: 1,

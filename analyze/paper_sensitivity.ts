@@ -40,12 +40,19 @@ export const DEFAULT_RANK_SCENARIOS: readonly RankScenario[] = [
   { id: "flagged left out, ties within 5 %", excludeFlagged: true, tieWithin: 0.05 },
 ];
 
+/** Options of {@link rankMetrics}. */
+export interface RankMetricsOptions {
+  /** The values flagged as invalid. */
+  flagged: readonly FlaggedValue[];
+  scenario: RankScenario;
+}
+
 /** Ranks per metric of one scenario: metric → runtime → fractional rank (1 = best). */
 export function rankMetrics(
   values: readonly ClaimValue[],
-  flagged: readonly FlaggedValue[],
-  scenario: RankScenario,
+  options: RankMetricsOptions,
 ): Map<string, Map<string, number>> {
+  const { flagged, scenario } = options;
   const flags = new Set(flagged.map((f) => `${f.runtime}\u0000${f.metric}`));
   const byMetric = new Map<string, ClaimValue[]>();
   for (const v of values) {
@@ -84,11 +91,11 @@ export function rankMetrics(
  */
 export function rankUnderScenarios(
   values: readonly ClaimValue[],
-  flagged: readonly FlaggedValue[],
-  scenarios: readonly RankScenario[] = DEFAULT_RANK_SCENARIOS,
+  options: { flagged: readonly FlaggedValue[]; scenarios?: readonly RankScenario[] },
 ): ScenarioRanks[] {
+  const { flagged, scenarios = DEFAULT_RANK_SCENARIOS } = options;
   return scenarios.map((scenario) => {
-    const perMetric = rankMetrics(values, flagged, scenario);
+    const perMetric = rankMetrics(values, { flagged, scenario });
     const sums = new Map<string, { total: number; ranked: number; firsts: number }>();
     for (const ranks of perMetric.values()) {
       for (const [runtime, rank] of ranks) {
@@ -116,6 +123,8 @@ export function rankUnderScenarios(
 
 /** Options of {@link orderingRobustness} and {@link claimRobustness}. */
 export interface RobustnessOptions {
+  /** The values flagged as invalid (left out). */
+  flagged?: readonly FlaggedValue[];
   /** Assumed run-to-run coefficients of variation, e.g. [0.02, 0.05]. */
   cvs: readonly number[];
   /** Runs behind a value whose source does not say (default 3). */
@@ -145,10 +154,10 @@ function nOf(v: ClaimValue, assumedN: number): number {
  */
 export function orderingRobustness(
   values: readonly ClaimValue[],
-  flagged: readonly FlaggedValue[],
   options: RobustnessOptions,
 ): MetricRobustness[] {
   const assumedN = options.assumedN ?? 3;
+  const flagged = options.flagged ?? [];
   const flags = new Set(flagged.map((f) => `${f.runtime}\u0000${f.metric}`));
   const byMetric = new Map<string, ClaimValue[]>();
   for (const v of values) {
@@ -194,9 +203,9 @@ export function orderingRobustness(
  */
 export function claimRobustness(
   evaluation: ClaimEvaluation,
-  values: readonly ClaimValue[],
-  options: RobustnessOptions,
+  options: RobustnessOptions & { values: readonly ClaimValue[] },
 ): (boolean | null)[] {
+  const { values } = options;
   const assumedN = options.assumedN ?? 3;
   const lookup = new Map(values.map((v) => [`${v.runtime}\u0000${v.metric}`, v]));
   const pairs = evaluation.checks

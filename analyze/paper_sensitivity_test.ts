@@ -20,18 +20,27 @@ const VALUES: ClaimValue[] = [
 const FLAGGED = [{ runtime: "b", metric: "e", rule: "efficiency-above-100" }];
 
 Deno.test("rankMetrics() ties values within the tolerance at the mean of their positions", () => {
-  const exact = rankMetrics(VALUES, [], { id: "x", excludeFlagged: false, tieWithin: 0 });
+  const exact = rankMetrics(VALUES, {
+    flagged: [],
+    scenario: { id: "x", excludeFlagged: false, tieWithin: 0 },
+  });
   assertEquals([...exact.get("t")!], [["a", 1], ["b", 2], ["c", 3]]);
-  const loose = rankMetrics(VALUES, [], { id: "x", excludeFlagged: false, tieWithin: 0.01 });
+  const loose = rankMetrics(VALUES, {
+    flagged: [],
+    scenario: { id: "x", excludeFlagged: false, tieWithin: 0.01 },
+  });
   assertEquals([...loose.get("t")!], [["a", 1.5], ["b", 1.5], ["c", 3]]);
   assertEquals(exact.has("none"), false);
 });
 
 Deno.test("rankUnderScenarios() changes the leader when a flagged value is left out", () => {
-  const [printed, without] = rankUnderScenarios(VALUES, FLAGGED, [
-    { id: "printed", excludeFlagged: false, tieWithin: 0 },
-    { id: "without", excludeFlagged: true, tieWithin: 0 },
-  ]);
+  const [printed, without] = rankUnderScenarios(VALUES, {
+    flagged: FLAGGED,
+    scenarios: [
+      { id: "printed", excludeFlagged: false, tieWithin: 0 },
+      { id: "without", excludeFlagged: true, tieWithin: 0 },
+    ],
+  });
   // As printed: a (1, 3) = 2, b (2, 1) = 1.5, c (3, 2) = 2.5 → b leads on its flagged value.
   assertEquals(printed.leaders, ["b"]);
   assertEquals(printed.runtimes.find((r) => r.runtime === "b")?.firsts, 1);
@@ -41,12 +50,14 @@ Deno.test("rankUnderScenarios() changes the leader when a flagged value is left 
 });
 
 Deno.test("orderingRobustness() says which neighbour gaps survive each assumed spread", () => {
-  const [t] = orderingRobustness(VALUES, FLAGGED, { cvs: [0.02, 0.05] });
+  const [t] = orderingRobustness(VALUES, { flagged: FLAGGED, cvs: [0.02, 0.05] });
   assertEquals(t.metric, "t");
   assertEquals(t.order, ["a", "b", "c"]);
   // a–b is 0.5 %: lost at 2 %; b–c is 19 %: survives both.
   assertEquals(t.gaps.map((g) => g.survives), [[false, false], [true, true]]);
-  const e = orderingRobustness(VALUES, FLAGGED, { cvs: [0.02] }).find((m) => m.metric === "e")!;
+  const e = orderingRobustness(VALUES, { flagged: FLAGGED, cvs: [0.02] }).find((m) =>
+    m.metric === "e"
+  )!;
   assertEquals(e.order, ["c", "a"]);
   assertEquals(e.nAssumed, true);
 });
@@ -67,9 +78,8 @@ Deno.test("claimRobustness() holds a claim to every ordering it relies on", () =
         rules: [{ kind: "worst", runtimes: ["c"], metrics: ["t"] }],
       },
     ],
-    VALUES,
-    [],
+    { values: VALUES, flagged: [] },
   );
-  assertEquals(claimRobustness(close, VALUES, { cvs: [0.02, 0.05] }), [false, false]);
-  assertEquals(claimRobustness(clear, VALUES, { cvs: [0.02, 0.05] }), [true, true]);
+  assertEquals(claimRobustness(close, { values: VALUES, cvs: [0.02, 0.05] }), [false, false]);
+  assertEquals(claimRobustness(clear, { values: VALUES, cvs: [0.02, 0.05] }), [true, true]);
 });

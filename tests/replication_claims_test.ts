@@ -34,7 +34,7 @@ const paper = await Promise.all(FILES.map((f) => readResultSet(`fixtures/paper_2
 function evaluate(sets: ResultSet[]) {
   const analysis = analyzeResultSets(sets, { seed: 1 });
   const flagged = flaggedValues(analysis.groups.flatMap((g) => g.sanity));
-  return evaluateClaims(claims, publishedValues(sets), flagged);
+  return evaluateClaims(claims, { values: publishedValues(sets), flagged });
 }
 
 /** `sets` with one printed value replaced. */
