@@ -18,8 +18,8 @@ import { bonferroniLevel, decideVerdict } from "./verdict.ts";
 
 /** What the run says of the paper's ordering. */
 export type OrderingHere =
-  | "holds" // the run decides the same side as every paper ratio
-  | "reversed" // the run decides the other side
+  | "holds" // the run decides the same side as every paper ratio (equivalent for a printed tie)
+  | "reversed" // the run decides the other side (better or worse for a printed tie)
   | "equivalent" // the run finds them within the margin
   | "undecided" // the run's interval straddles 1 without lying within the margin
   | "paper mixed" // the paper's own ratios (e.g. its two Docker rows) disagree
@@ -94,17 +94,20 @@ export function compareBesideRun(run: ResultSet, options: BesideRunOptions): Bes
       const base = runSamples.get(`${pair.run.baseline}\u0000${m.run}`) ?? [];
       const mine = runSamples.get(`${pair.run.runtime}\u0000${m.run}`) ?? [];
       const v = decideVerdict(base, mine, { direction, margin, level });
-      // A ratio above 1 is better when higher is better.
-      const side = (ratio: number) => (ratio > 1) === (direction === "higher") ? "better" : "worse";
+      // A ratio above 1 is better when higher is better; exactly 1 is a tie as printed.
+      const side = (ratio: number) =>
+        ratio === 1 ? "tie" : (ratio > 1) === (direction === "higher") ? "better" : "worse";
       const paperSides = new Set(paperRatios.map((p) => side(p.ratio)));
       const ordering: OrderingHere = paperSides.size === 0
         ? "no paper value"
         : paperSides.size > 1
         ? "paper mixed"
-        : v.verdict === "equivalent"
-        ? "equivalent"
         : v.verdict === "undetermined"
         ? "undecided"
+        : paperSides.has("tie")
+        ? (v.verdict === "equivalent" ? "holds" : "reversed")
+        : v.verdict === "equivalent"
+        ? "equivalent"
         : paperSides.has(v.verdict)
         ? "holds"
         : "reversed";

@@ -92,6 +92,12 @@ Deno.test("compareBesideRun() says reversed, undecided and paper mixed", () => {
     },
   });
   assertEquals(missing[0].ordering, "no paper value");
+  // The paper prints a tie (ratio 1): a decided difference here reverses it.
+  const tie = compareBesideRun(run(samples), {
+    paper: [PAPER[0], { ...PAPER[1], value: 4.65 }, { ...PAPER[2], value: 4.65 }],
+    spec: { ...SPEC, metrics: [SPEC.metrics[0]] },
+  });
+  assertEquals([tie[0].verdict, tie[0].ordering], ["worse", "reversed"]);
 });
 
 Deno.test("compareBesideRun() names a paper metric without values", () => {
