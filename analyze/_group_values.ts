@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { HostInfo, MetricInfo, ResultSet, RuntimeInfo } from "../model/result_set.ts";
+import type {
+  HostInfo,
+  MetricInfo,
+  ResultSet,
+  RuntimeInfo,
+  SummaryStatistic,
+} from "../model/result_set.ts";
 import type { SanityFinding, SourceInfo } from "../model/analysis.ts";
 import { notComparableMarks } from "./mark_not_comparable.ts";
 import { sampleColumns } from "../model/sample_columns.ts";
@@ -12,7 +18,7 @@ import { sampleColumns } from "../model/sample_columns.ts";
 /** One published value kept with where it came from. */
 export interface PublishedValue {
   value: number | null;
-  statistic: "mean" | "median" | "best" | "single";
+  statistic: SummaryStatistic;
   n?: number;
   missingReason?: string;
   printed?: string;

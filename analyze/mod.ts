@@ -30,3 +30,6 @@ export * from "./baseline_verdicts.ts";
 export * from "./median_interval.ts";
 export * from "./rank_intervals.ts";
 export * from "./mark_not_comparable.ts";
+export * from "./paper_claims.ts";
+export * from "./paper_sensitivity.ts";
+export * from "./paper_beside_run.ts";

@@ -11,6 +11,7 @@ import {
   type ResultSet,
   ResultSetSchema,
   SampleSchema,
+  SummaryStatisticSchema,
   SummaryValueSchema,
 } from "./result_set.ts";
 
@@ -45,7 +46,7 @@ const CHECKED_KEYS = new Set([
   "source",
   "printed",
 ]);
-const STATISTICS = new Set(["mean", "median", "best", "single"]);
+const STATISTICS = new Set<string>(SummaryStatisticSchema.options);
 
 type Loose = Record<string, unknown>;
 

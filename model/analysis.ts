@@ -10,7 +10,12 @@
  * @module
  */
 import { z } from "zod";
-import { CategorySchema, DirectionSchema, IsolationClassSchema } from "./result_set.ts";
+import {
+  CategorySchema,
+  DirectionSchema,
+  IsolationClassSchema,
+  SummaryStatisticSchema,
+} from "./result_set.ts";
 
 /**
  * Version of the analysis format; bumped on any incompatible change (additions keep it).
@@ -74,7 +79,7 @@ export const RuntimeSummarySchema = z.object({
   /** For published values: the number of runs the source says it summarises. */
   reportedN: z.number().int().positive().optional(),
   /** For published values: which statistic the source prints. */
-  statistic: z.enum(["mean", "median", "best", "single"]).optional(),
+  statistic: SummaryStatisticSchema.optional(),
   /** Warm-up samples seen and left out of every statistic. */
   warmupExcluded: z.number().int().nonnegative(),
   mean: NumOrNull,

@@ -199,14 +199,22 @@ export const SampleSchema = z.object({
 /** One raw measurement. */
 export type Sample = z.infer<typeof SampleSchema>;
 
+/** The statistics a published summary value can be. */
+export const SummaryStatisticSchema = z.enum(["mean", "median", "best", "single", "unknown"]);
+/** A statistic a published summary value can be. */
+export type SummaryStatistic = z.infer<typeof SummaryStatisticSchema>;
+
 /** A value published only as a summary (e.g. a paper's average), with the n it reports. */
 export const SummaryValueSchema = z.object({
   kind: z.literal("summary"),
   ...SampleBase,
   /** The published value, or null when the source could not obtain it (see `missingReason`). */
   value: z.number().refine(Number.isFinite, "must be a finite number").nullable(),
-  /** Which statistic the source reports. */
-  statistic: z.enum(["mean", "median", "best", "single"]),
+  /**
+   * Which statistic the source reports; `unknown` when it does not say (a table of "results"
+   * with no word on whether they are means, medians or single runs).
+   */
+  statistic: SummaryStatisticSchema,
   /** The number of runs the source says it summarises, when it says. */
   n: z.number().int().positive().optional(),
   missingReason: z.string().optional(),

@@ -11,7 +11,9 @@ import * as Plot from "@observablehq/plot";
 import type { Category, Direction, IsolationClass, ResultSet } from "../model/result_set.ts";
 import type { Analysis } from "../model/analysis.ts";
 import { sampleCells } from "../model/sample_columns.ts";
+import * as analyzeApi from "../analyze/mod.ts";
 import { type AnalyzeOptions, analyzeResultSets } from "../analyze/mod.ts";
+import { readBesideRunSpec, readPaperClaims } from "../model/paper_claim.ts";
 import type {
   CellOutput,
   FigureOutput,
@@ -445,6 +447,13 @@ function describeChart(chart: Element): string {
   return labels.length ? `${what}; ${labels.join("; ")}.` : `${what}.`;
 }
 
+/**
+ * The pure building blocks a cell may call beyond `analysis`: every export of `analyze/mod.ts`
+ * (verdicts, intervals, rankings, a paper's claims) and the readers that validate data a
+ * notebook keeps in its front matter (`readPaperClaims`, `readBesideRunSpec`).
+ */
+export const CELL_LIB = { ...analyzeApi, readPaperClaims, readBesideRunSpec };
+
 /** Everything a cell can use by name. */
 export interface CellContext {
   /** The result sets the notebook reads, validated, in the order of its `datasets`. */
@@ -477,6 +486,8 @@ export interface CellContext {
    * an object per sample.
    */
   sampleCells: typeof sampleCells;
+  /** The analysis API and front-matter readers ({@link CELL_LIB}). */
+  lib: typeof CELL_LIB;
 }
 
 // A record, so that a name added to CellContext and not listed here fails to compile.
@@ -495,6 +506,7 @@ const CONTEXT_NAMES: Record<keyof CellContext, true> = {
   analysis: true,
   analyze: true,
   sampleCells: true,
+  lib: true,
 };
 
 /** Every name of {@link CellContext}, for tools that need them at run time. */
@@ -535,6 +547,7 @@ export function makeCellContext(
     fmt,
     analyze,
     sampleCells,
+    lib: CELL_LIB,
   } as Omit<CellContext, "analysis" | "observations" | "referenceObservations">;
   // Made on first use: a cell that never names them never pays for them.
   Object.defineProperties(context, {

@@ -163,3 +163,26 @@ Deno.test("paper fixtures are what fixtures/paper_2020/build.ts writes", async (
     assertEquals(onDisk, JSON.parse(JSON.stringify(set)), file);
   }
 });
+
+Deno.test("paper fixtures label each value with the statistic the paper prints, unknown where it does not say", async () => {
+  const stream = await readResultSet(DIR + "table11_stream.json");
+  // STREAM prints the best rate and the average time of its trials.
+  assertEquals(value(stream, "podman", "stream.copy_best_rate").statistic, "best");
+  assertEquals(value(stream, "podman", "stream.copy_avg_time").statistic, "mean");
+  assertEquals(value(stream, "kata", "stream.triad_avg_time").statistic, "mean");
+  for (const file of ["table8_bonnie.json", "table10_ycruncher_io.json"]) {
+    const set = await readResultSet(DIR + file);
+    assert(set.samples.every((s) => s.kind === "summary" && s.statistic === "unknown"), file);
+  }
+  const cpu = await readResultSet(DIR + "table6_ycruncher.json");
+  assertEquals(value(cpu, "podman", "ycruncher.computation_time").statistic, "mean");
+  assertEquals(value(cpu, "podman", "ycruncher.computation_time").n, 10);
+});
+
+Deno.test("paper fixtures keep y-cruncher's digit count as printed, and WSL2 without an engine", async () => {
+  const cpu = await readResultSet(DIR + "table6_ycruncher.json");
+  assertEquals(cpu.benchmarks[0].parameters, { digitsAsPrinted: "500.000" });
+  assert(cpu.benchmarks[0].description?.includes("500 million"));
+  assertEquals(cpu.runtimes.find((r) => r.id === "wsl2")?.engine, undefined);
+  assert(cpu.host.description.includes("from one template"));
+});

@@ -62,14 +62,23 @@ export function cpuUtilizationPercent(timing: PiTiming): number {
   return timing.realS > 0 ? (timing.userS + timing.sysS) / timing.realS * 100 : 0;
 }
 
-/** Runs `instances` copies of pi in the runtime of `ctx`; returns the timing and the result. */
+/** Options of {@link measurePi}. */
+export interface MeasurePiOptions {
+  /** Digits of each instance (default: {@link PI_DIGITS}, {@link PI_QUICK_DIGITS} with quick). */
+  digits?: number;
+}
+
+/**
+ * Runs `instances` copies of pi in the runtime of `ctx`; returns the timing and the result.
+ */
 export async function measurePi(
   ctx: MeasureContext,
   instances: number,
+  options: MeasurePiOptions = {},
 ): Promise<{ timing: PiTiming; result: ProcessResult; digits: number }> {
-  const digits = ctx.quick ? PI_QUICK_DIGITS : PI_DIGITS;
+  const digits = options.digits ?? (ctx.quick ? PI_QUICK_DIGITS : PI_DIGITS);
   const result = await runBenchmarkStep(ctx, piArgv(digits, instances), {
-    timeoutMs: ctx.quick ? 120_000 : 600_000,
+    timeoutMs: ctx.quick && options.digits === undefined ? 120_000 : 600_000,
   });
   const timing = parseStepOutput(result, "pi", (r) => parsePiTiming(r.stderr));
   return { timing, result, digits };

@@ -2,7 +2,8 @@
  * The benchmark registry: every benchmark definition ocibench can run, and the named suites that
  * `collect --benchmarks` accepts.
  *
- * Suites: `quick` and `full`, plus one per category (`cpu`, `memory`, `startup`, `syscalls`,
+ * Suites: `quick`, `full` and `paper` (the paper's metrics at the paper's scale: its π and STREAM
+ * sizes, which no other suite runs, bonnie++ and qperf), plus one per category (`cpu`, `memory`, `startup`, `syscalls`,
  * `disk`, `network`, `footprint`), derived from each benchmark's `info.category`.
  *
  * @module
@@ -21,6 +22,7 @@ import { IPERF3_BENCHMARKS } from "./iperf3.ts";
 import { qperfBenchmark } from "./qperf.ts";
 import { footprintBenchmark } from "./footprint.ts";
 import { densityBenchmark } from "./density.ts";
+import { PAPER_SCALE_BENCHMARKS } from "./paper_scale.ts";
 
 /** Every benchmark, in the order a report lists them. */
 export const BENCHMARKS: BenchmarkDefinition[] = [
@@ -38,6 +40,9 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   footprintBenchmark,
   densityBenchmark,
 ];
+
+/** Every benchmark `--benchmarks` can name: the registry, then the paper-scale ones. */
+const NAMEABLE: BenchmarkDefinition[] = [...BENCHMARKS, ...PAPER_SCALE_BENCHMARKS];
 
 /**
  * Named suites other than the category ones: `full` is every benchmark; `quick` the ones a
@@ -58,6 +63,7 @@ export const NAMED_SUITES: Record<string, string[]> = {
     "iperf3_tcp",
     "footprint_idle",
   ],
+  paper: [...PAPER_SCALE_BENCHMARKS.map((b) => b.info.id), "bonnie_layer", "qperf"],
 };
 
 /** Every suite name with its benchmark ids: the named suites plus one per category. */
@@ -85,7 +91,7 @@ export function benchmarkTools(
 
 /** Looks a benchmark up by id. */
 export function findBenchmark(id: string): BenchmarkDefinition | undefined {
-  return BENCHMARKS.find((b) => b.info.id === id);
+  return NAMEABLE.find((b) => b.info.id === id);
 }
 
 /**
@@ -114,5 +120,5 @@ export function resolveBenchmarks(names: string[]): BenchmarkDefinition[] {
       );
     }
   }
-  return BENCHMARKS.filter((b) => wanted.has(b.info.id));
+  return NAMEABLE.filter((b) => wanted.has(b.info.id));
 }
