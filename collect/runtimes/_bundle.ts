@@ -96,6 +96,7 @@ export async function createBundle(
     hostname: options.id.slice(0, 63),
     memoryBytes: step.limits?.memoryBytes,
     cpus: step.limits?.cpus,
+    pids: step.limits?.pids,
     nofile: hostNofileLimit(),
   });
   Deno.writeTextFileSync(`${dir}/config.json`, JSON.stringify(config, null, 2));
