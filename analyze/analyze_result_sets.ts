@@ -21,6 +21,7 @@ import { createRandom } from "./random.ts";
 import { SECURITY_POSTURE } from "./security_posture.ts";
 import { baselineVerdicts } from "./baseline_verdicts.ts";
 import { scoringTable } from "./scoring_table.ts";
+import { assessSecurity } from "./security_score.ts";
 import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
 
 /** Options of {@link analyzeResultSets}. */
@@ -182,9 +183,17 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
         },
       })
       : null;
+    const security = assessSecurity(metrics, { runtimes: group.runtimes });
+    // Only a group the probe measured carries assessments: older analyses stay as they were.
+    if (security.some((s) => s.measured)) group.security = security;
     group.recommendations = profiles.map((p) =>
       flagDoubtfulValues(
-        recommend(scoring, { runtimes: group.runtimes, profile: p, level }),
+        recommend(scoring, {
+          runtimes: group.runtimes,
+          profile: p,
+          level,
+          ...(group.security ? { security } : {}),
+        }),
         group,
       )
     );

@@ -3,7 +3,7 @@
  * `collect --benchmarks` accepts.
  *
  * Suites: `quick` and `full`, plus one per category (`cpu`, `memory`, `startup`, `syscalls`,
- * `disk`, `network`, `footprint`), derived from each benchmark's `info.category`.
+ * `disk`, `network`, `footprint`, `security`), derived from each benchmark's `info.category`.
  *
  * @module
  */
@@ -21,6 +21,7 @@ import { IPERF3_BENCHMARKS } from "./iperf3.ts";
 import { qperfBenchmark } from "./qperf.ts";
 import { footprintBenchmark } from "./footprint.ts";
 import { densityBenchmark } from "./density.ts";
+import { securityBenchmark } from "./security.ts";
 
 /** Every benchmark, in the order a report lists them. */
 export const BENCHMARKS: BenchmarkDefinition[] = [
@@ -37,6 +38,7 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   qperfBenchmark,
   footprintBenchmark,
   densityBenchmark,
+  securityBenchmark,
 ];
 
 /**
