@@ -21,7 +21,7 @@ import { createRandom } from "./random.ts";
 import { SECURITY_POSTURE } from "./security_posture.ts";
 import { baselineVerdicts } from "./baseline_verdicts.ts";
 import { scoringTable } from "./scoring_table.ts";
-import { assessSecurity } from "./security_score.ts";
+import { assessSecurity, securityModel } from "./security_score.ts";
 import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
 
 /** Options of {@link analyzeResultSets}. */
@@ -213,6 +213,7 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
       cvWarningThreshold: cvThreshold,
     },
     securityPosture: [...SECURITY_POSTURE],
+    ...(groups.some((g) => g.security) ? { securityModel: securityModel() } : {}),
     groups,
     notes,
   };

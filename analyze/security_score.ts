@@ -12,6 +12,7 @@
  * @module
  */
 import type {
+  Analysis,
   MetricAnalysis,
   SecurityAssessment,
   SecurityPropertyCheck,
@@ -47,7 +48,8 @@ export const SECURITY_SOURCES: Readonly<Record<string, SecuritySource>> = {
     url: "https://gvisor.dev/docs/architecture_guide/security/",
   },
   "docker-seccomp": {
-    title: "Docker: Seccomp security profiles (significant syscalls blocked by the default profile)",
+    title:
+      "Docker: Seccomp security profiles (significant syscalls blocked by the default profile)",
     url: "https://docs.docker.com/engine/security/seccomp/",
   },
   "oci-defaults": {
@@ -55,7 +57,8 @@ export const SECURITY_SOURCES: Readonly<Record<string, SecuritySource>> = {
     url: "https://github.com/opencontainers/runtime-spec/blob/main/config-linux.md",
   },
   "cve-2019-5736": {
-    title: "CVE-2019-5736: runc overwrite of the host binary from a container whose root is host root",
+    title:
+      "CVE-2019-5736: runc overwrite of the host binary from a container whose root is host root",
     url: "https://nvd.nist.gov/vuln/detail/CVE-2019-5736",
   },
   "cve-2022-0185": {
@@ -92,7 +95,8 @@ export const SECURITY_SOURCES: Readonly<Record<string, SecuritySource>> = {
     url: "https://nvd.nist.gov/vuln/detail/CVE-2022-29582",
   },
   "uffd": {
-    title: "vm.unprivileged_userfaultfd: userfaultfd stalls the kernel on a fault, widening races " +
+    title:
+      "vm.unprivileged_userfaultfd: userfaultfd stalls the kernel on a fault, widening races " +
       "exploits rely on",
     url: "https://docs.kernel.org/admin-guide/mm/userfaultfd.html",
   },
@@ -286,6 +290,23 @@ export const SECURITY_WEIGHTS: readonly SecurityWeight[] = [
   },
 ];
 
+/** The scoring model as the analysis carries it: each property with its rule, weight and sources. */
+export function securityModel(): NonNullable<Analysis["securityModel"]> {
+  return SECURITY_PROPERTIES.map((p) => {
+    const w = securityWeightOf(p.metric);
+    return {
+      metric: p.metric,
+      name: p.name,
+      better: p.better,
+      threshold: p.threshold,
+      hostKernelOnly: p.hostKernelOnly,
+      weight: w.weight,
+      why: w.why,
+      sources: w.sources.map((key) => SECURITY_SOURCES[key]),
+    };
+  });
+}
+
 /** The weight entry of a property's metric. */
 export function securityWeightOf(metric: string): SecurityWeight {
   const found = SECURITY_WEIGHTS.find((w) => w.metric === metric);
@@ -315,67 +336,82 @@ export function assessSecurity(
   metrics: readonly MetricAnalysis[],
   options: AssessSecurityOptions,
 ): SecurityAssessment[] {
-  const valueOf = (metric: string, runtime: string): number | null =>
-    metrics.find((m) => m.metric === metric)?.summaries.find((s) => s.runtime === runtime)
-      ?.central ?? null;
-  return options.runtimes.map((runtime) => {
-    const classScore = securityPostureOf(runtime.isolation).score;
-    const hostKernel = valueOf("security.host_kernel", runtime.id);
-    if (hostKernel === null) {
-      return {
-        runtime: runtime.id,
-        isolation: runtime.isolation,
-        measured: false,
-        score: classScore,
-        classScore,
-        properties: [],
-        notes: [
-          `no security-probe values: the ${runtime.isolation} class's estimate ${classScore} ` +
-          "stands in (collect --benchmarks security measures it)",
-        ],
-      };
-    }
-    const otherKernel = passesProperty(securityProperty("security.host_kernel")!, hostKernel);
-    const properties: SecurityPropertyCheck[] = SECURITY_PROPERTIES.map((p) => {
-      const value = valueOf(p.metric, runtime.id);
-      const weight = securityWeightOf(p.metric).weight;
-      if (value === null) return { metric: p.metric, value, passed: null, basis: "missing", weight };
-      const passed = passesProperty(p, value);
-      if (!passed && p.hostKernelOnly && otherKernel) {
-        return { metric: p.metric, value, passed: true, basis: "other-kernel", weight };
-      }
-      return { metric: p.metric, value, passed, basis: "measured", weight };
-    });
-    let total = 0;
-    let met = 0;
-    for (const p of properties) {
-      if (p.passed === null) continue;
-      total += p.weight;
-      if (p.passed) met += p.weight;
-    }
-    const missing = properties.filter((p) => p.basis === "missing" && p.weight > 0);
-    const notes: string[] = [];
-    if (missing.length > 0) {
-      notes.push(
-        `left out for want of a value: ${missing.map((p) => p.metric).join(", ")}`,
-      );
-    }
-    if (otherKernel) {
-      notes.push(
-        "its system calls do not reach the host kernel: properties of the kernel it talks to " +
-          "count as met",
-      );
-    }
+  return options.runtimes.map((runtime) =>
+    assessRuntimeSecurity(
+      runtime,
+      (metric) =>
+        metrics.find((m) => m.metric === metric)?.summaries.find((s) => s.runtime === runtime.id)
+          ?.central ?? null,
+    )
+  );
+}
+
+/**
+ * The security posture of one runtime from its property values (`valueOf` gives null where it
+ * has none); see {@link assessSecurity}.
+ */
+export function assessRuntimeSecurity(
+  runtime: { id: string; isolation: IsolationClass },
+  valueOf: (metric: string) => number | null,
+): SecurityAssessment {
+  const classScore = securityPostureOf(runtime.isolation).score;
+  const hostKernel = valueOf("security.host_kernel");
+  if (hostKernel === null) {
     return {
       runtime: runtime.id,
       isolation: runtime.isolation,
-      measured: true,
-      score: total > 0 ? met / total : classScore,
+      measured: false,
+      score: classScore,
       classScore,
-      properties,
-      notes,
+      properties: [],
+      notes: [
+        `no security-probe values: the ${runtime.isolation} class's estimate ${classScore} ` +
+        "stands in (collect --benchmarks security measures it)",
+      ],
     };
+  }
+  const otherKernel = passesProperty(securityProperty("security.host_kernel")!, hostKernel);
+  const properties: SecurityPropertyCheck[] = SECURITY_PROPERTIES.map((p) => {
+    const value = valueOf(p.metric);
+    const weight = securityWeightOf(p.metric).weight;
+    if (value === null) {
+      return { metric: p.metric, value, passed: null, basis: "missing", weight };
+    }
+    const passed = passesProperty(p, value);
+    if (!passed && p.hostKernelOnly && otherKernel) {
+      return { metric: p.metric, value, passed: true, basis: "other-kernel", weight };
+    }
+    return { metric: p.metric, value, passed, basis: "measured", weight };
   });
+  let total = 0;
+  let met = 0;
+  for (const p of properties) {
+    if (p.passed === null) continue;
+    total += p.weight;
+    if (p.passed) met += p.weight;
+  }
+  const missing = properties.filter((p) => p.basis === "missing" && p.weight > 0);
+  const notes: string[] = [];
+  if (missing.length > 0) {
+    notes.push(
+      `left out for want of a value: ${missing.map((p) => p.metric).join(", ")}`,
+    );
+  }
+  if (otherKernel) {
+    notes.push(
+      "its system calls do not reach the host kernel: properties of the kernel it talks to " +
+        "count as met",
+    );
+  }
+  return {
+    runtime: runtime.id,
+    isolation: runtime.isolation,
+    measured: true,
+    score: total > 0 ? met / total : classScore,
+    classScore,
+    properties,
+    notes,
+  };
 }
 
 /** The outcome of one requirement for one runtime. */

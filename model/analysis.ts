@@ -595,6 +595,20 @@ export const AnalysisSchema = z.object({
   settings: AnalysisSettingsSchema,
   /** The security-posture scores used, with their rationale. */
   securityPosture: z.array(SecurityPostureSchema),
+  /**
+   * The security scoring model (analyze/security_score.ts): each measured property's rule,
+   * weight, why and sources. Present when a group carries measured security.
+   */
+  securityModel: z.array(z.object({
+    metric: z.string(),
+    name: z.string(),
+    better: z.enum(["lower", "higher"]),
+    threshold: Num,
+    hostKernelOnly: z.boolean(),
+    weight: Num,
+    why: z.string(),
+    sources: z.array(z.object({ title: z.string(), url: z.string() })),
+  })).optional(),
   groups: z.array(HostGroupSchema),
   /** Notes about the analysis as a whole (e.g. hosts kept apart). */
   notes: z.array(z.string()),

@@ -7,13 +7,21 @@
  * property is one metric of category `security` (model/security_properties.ts); the raw probe
  * output is kept in the notes of `security.host_kernel`.
  *
- * Two steps per repetition, both harmless: the probe under a small pids limit and a memory limit,
- * then its memory test (touch twice the memory limit in a child) under the memory limit alone.
+ * Three steps per repetition, all harmless: the probe without limits (every property but the
+ * limits); the probe again under a small pids limit, for its fork test; and its memory test (touch
+ * twice the memory limit in a child) under a memory limit. Limits are separate steps because a
+ * sandbox whose own host threads count against them (gVisor's Sentry) is stopped as a whole when
+ * they bite: that ends the step, and counts as the limit holding.
  *
  * @module
  */
 import { z } from "zod";
-import type { BenchmarkDefinition, MeasureContext, MeasuredValue, ProcessResult } from "../types.ts";
+import type {
+  BenchmarkDefinition,
+  MeasureContext,
+  MeasuredValue,
+  ProcessResult,
+} from "../types.ts";
 import type { MetricInfo } from "../../model/result_set.ts";
 import {
   DANGEROUS_CAPABILITIES,
@@ -24,11 +32,11 @@ import {
 import { parseStepOutput, requireSuccess } from "../errors.ts";
 import { runBenchmarkStep } from "./_run_step.ts";
 
-/** The pids limit the probe runs under: small, so forking stops early where it holds. */
-export const SECURITY_PIDS_LIMIT = 32;
+/** The pids limit of the fork test: small, so forking stops early where it holds. */
+export const SECURITY_PIDS_LIMIT = 64;
 /** The most children the fork test makes when no limit stops it. */
 export const SECURITY_FORK_CAP = 256;
-/** The memory limit both steps run under, in bytes. */
+/** The memory limit of the memory test, in bytes. */
 export const SECURITY_MEMORY_LIMIT_BYTES = 64 * 2 ** 20;
 /** What the memory test touches: twice the limit. */
 export const SECURITY_MEMORY_HOLD_BYTES = 2 * SECURITY_MEMORY_LIMIT_BYTES;
@@ -78,7 +86,11 @@ export const CAPABILITY_NAMES: readonly string[] = [
   "CAP_CHECKPOINT_RESTORE",
 ];
 
-const Text = z.object({ path: z.string(), text: z.string().optional(), error: z.string().optional() });
+const Text = z.object({
+  path: z.string(),
+  text: z.string().optional(),
+  error: z.string().optional(),
+});
 const Call = z.object({
   errno: z.string().optional(),
   signal: z.number().int().optional(),
@@ -251,7 +263,13 @@ const ZERO_MAC = "00:00:00:00:00:00";
  */
 export function securityValues(
   report: SecurityProbeReport,
-  options: { host: HostView; memoryHold?: MemoryHold; memoryHoldBytes?: number },
+  options: {
+    host: HostView;
+    /** The fork test's outcome; without it, the one in `report`. */
+    forkTest?: ForkTest;
+    memoryHold?: MemoryHold;
+    memoryHoldBytes?: number;
+  },
 ): Record<string, number> {
   const { host } = options;
   const status = (name: string) => {
@@ -275,8 +293,9 @@ export function securityValues(
   const values: Record<string, number> = {
     "security.host_kernel": hostKernel ? 1 : 0,
     "security.host_root": hostKernel && mapped === 0 ? 1 : 0,
-    "security.seccomp": status("Seccomp") === "2" ? 1 : 0,
-    "security.no_new_privs": status("NoNewPrivs") === "1" ? 1 : 0,
+    // A kernel that prints no such line (gVisor's) applies no such filter or flag.
+    "security.seccomp": report.status.Seccomp === "2" ? 1 : 0,
+    "security.no_new_privs": report.status.NoNewPrivs === "1" ? 1 : 0,
     "security.cap_dangerous": effective.filter((c) => DANGEROUS_CAPABILITIES.includes(c)).length,
     "security.cap_effective": effective.length,
     "security.cap_bounding": bounding.length,
@@ -290,15 +309,11 @@ export function securityValues(
     "security.dev_mem_opens": report.devices.devMemOpens ? 1 : 0,
     "security.block_devices": report.devices.blockDevices.length,
     "security.lsm_confined": lsm !== "" && !/^unconfined\b/.test(lsm) ? 1 : 0,
-    "security.host_interfaces_visible": report.interfaces.some((i) =>
-        i.mac !== undefined && hostMacs.has(i.mac.toLowerCase())
-      )
-      ? 1
-      : 0,
-    "security.pids_limit_enforced": report.fork.refused === "EAGAIN" &&
-        report.fork.forked < report.fork.cap
-      ? 1
-      : 0,
+    "security.host_interfaces_visible":
+      report.interfaces.some((i) => i.mac !== undefined && hostMacs.has(i.mac.toLowerCase()))
+        ? 1
+        : 0,
+    "security.pids_limit_enforced": forkHeld(options.forkTest ?? { fork: report.fork }) ? 1 : 0,
   };
   for (const call of PROBED_SYSCALLS) {
     values[syscallMetric(call)] = outcomes[call] === "reachable" ? 1 : 0;
@@ -312,6 +327,39 @@ export function securityValues(
       : 0;
   }
   return values;
+}
+
+/**
+ * The fork test's outcome: the probe's `fork` object when it finished, or how its container was
+ * stopped while forking.
+ */
+export interface ForkTest {
+  fork?: SecurityProbeReport["fork"];
+  /** The limit the run set and what the workload saw of it. */
+  pidsMax?: string;
+  /** Set when the container was stopped during the fork test: its exit code. */
+  stoppedWithExit?: number;
+}
+
+/** Whether the fork test shows the limit holding: EAGAIN before the cap, or the container stopped. */
+export function forkHeld(test: ForkTest): boolean {
+  if (test.stoppedWithExit !== undefined) return true;
+  return test.fork !== undefined && test.fork.refused === "EAGAIN" &&
+    test.fork.forked < test.fork.cap;
+}
+
+/**
+ * The fork test's outcome from its step (the probe run under the pids limit): its report when
+ * it finished; when its container was stopped mid-test (non-zero exit, the output cut inside the
+ * `fork` object), that stop.
+ */
+export function forkTestOf(result: ProcessResult, what: string): ForkTest {
+  const stoppedInFork = result.exitCode !== 0 && !result.timedOut &&
+    /"fork":\{"cap":\d+$/.test(result.stdout.trim());
+  if (stoppedInFork) return { stoppedWithExit: result.exitCode ?? 137 };
+  requireSuccess(result, what);
+  const report = parseStepOutput(result, what, (r) => parseSecurityProbe(r.stdout));
+  return { fork: report.fork, pidsMax: report.cgroup.pidsMax?.value };
 }
 
 /** The host's kernel and interfaces, read on the host. */
@@ -383,38 +431,43 @@ export const securityBenchmark: BenchmarkDefinition = {
   metrics: METRICS,
   async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
     const host = readHostView();
-    const probe = await runBenchmarkStep(
-      ctx,
-      ["security_probe", "--fork-cap", String(SECURITY_FORK_CAP)],
-      {
-        timeoutMs: 120_000,
-        step: {
-          limits: { pids: SECURITY_PIDS_LIMIT, memoryBytes: SECURITY_MEMORY_LIMIT_BYTES },
-        },
-      },
-    );
-    const report = parseStepOutput(probe, "security_probe", (r) => parseSecurityProbe(r.stdout));
-    const hold = await ctx.runtime.run({
-      argv: ["security_probe", "--memory-hold", String(SECURITY_MEMORY_HOLD_BYTES)],
-      network: { kind: "none" },
-      limits: { memoryBytes: SECURITY_MEMORY_LIMIT_BYTES },
+    const probe = await runBenchmarkStep(ctx, ["security_probe", "--fork-cap", "1"], {
       timeoutMs: 120_000,
-      signal: ctx.signal,
-    }, ctx.adapter);
+    });
+    const report = parseStepOutput(probe, "security_probe", (r) => parseSecurityProbe(r.stdout));
+    const step = (argv: string[], limits: { pids?: number; memoryBytes?: number }) =>
+      ctx.runtime.run({
+        argv,
+        network: { kind: "none" },
+        limits,
+        timeoutMs: 120_000,
+        signal: ctx.signal,
+      }, ctx.adapter);
+    const fork = await step(["security_probe", "--fork-cap", String(SECURITY_FORK_CAP)], {
+      pids: SECURITY_PIDS_LIMIT,
+    });
+    const forkTest = forkTestOf(fork, `security_probe fork test under ${ctx.runtime.id}`);
+    const hold = await step(
+      ["security_probe", "--memory-hold", String(SECURITY_MEMORY_HOLD_BYTES)],
+      { memoryBytes: SECURITY_MEMORY_LIMIT_BYTES },
+    );
     const memoryHold = memoryHoldOf(hold, `security_probe --memory-hold under ${ctx.runtime.id}`);
     const values = parseStepOutput(
       probe,
       "security_probe",
-      () => securityValues(report, { host, memoryHold }),
+      () => securityValues(report, { host, forkTest, memoryHold }),
     );
-    const pids = report.cgroup.pidsMax?.value ?? "none visible";
-    const memory = report.cgroup.memoryMax?.value ?? "none visible";
-    const limitNote = `pids.max seen: ${pids} (set ${SECURITY_PIDS_LIMIT}), forked ` +
-      `${report.fork.forked} of cap ${report.fork.cap}` +
-      (report.fork.refused ? ` then ${report.fork.refused}` : "");
-    const memoryNote = `memory limit seen: ${memory} (set ${SECURITY_MEMORY_LIMIT_BYTES}); ` +
-      `memory test touched ${memoryHold.touchedBytes} of ${SECURITY_MEMORY_HOLD_BYTES} bytes: ` +
-      memoryHold.outcome;
+    const limitNote = forkTest.stoppedWithExit !== undefined
+      ? `the container was stopped (exit ${forkTest.stoppedWithExit}) while forking under ` +
+        `pids limit ${SECURITY_PIDS_LIMIT}`
+      : `pids.max seen: ${forkTest.pidsMax ?? "none visible"} (set ${SECURITY_PIDS_LIMIT}), ` +
+        `forked ${forkTest.fork!.forked} of cap ${forkTest.fork!.cap}` +
+        (forkTest.fork!.refused ? ` then ${forkTest.fork!.refused}` : "");
+    const memoryNote = `memory test under a ${SECURITY_MEMORY_LIMIT_BYTES}-byte limit touched ` +
+      `${memoryHold.touchedBytes} of ${SECURITY_MEMORY_HOLD_BYTES} bytes: ${memoryHold.outcome}` +
+      (memoryHold.touchedBytes === 0 && memoryHold.outcome === "killed"
+        ? " (the whole container was stopped)"
+        : "");
     return Object.entries(values).map(([metric, value]) => ({
       metric,
       value,
