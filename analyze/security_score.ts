@@ -29,6 +29,8 @@ import { securityPostureOf } from "./security_posture.ts";
 
 /** A public source a weight rests on. */
 export interface SecuritySource {
+  /** A few words for a table cell, e.g. "CVE-2019-5736". */
+  short: string;
   title: string;
   url: string;
 }
@@ -36,71 +38,88 @@ export interface SecuritySource {
 /** The sources, by key. */
 export const SECURITY_SOURCES: Readonly<Record<string, SecuritySource>> = {
   "nist-800-190": {
+    short: "NIST SP 800-190",
     title: "NIST SP 800-190, Application Container Security Guide (2017), §3.4–3.5, §4.4–4.5",
     url: "https://doi.org/10.6028/NIST.SP.800-190",
   },
   "cis-docker": {
+    short: "CIS Docker Benchmark",
     title: "CIS Docker Benchmark v1.6.0, section 5 (Container Runtime Configuration)",
     url: "https://www.cisecurity.org/benchmark/docker",
   },
   "gvisor": {
+    short: "gVisor security model",
     title: "gVisor security model",
     url: "https://gvisor.dev/docs/architecture_guide/security/",
   },
   "docker-seccomp": {
+    short: "Docker seccomp profile",
     title:
       "Docker: Seccomp security profiles (significant syscalls blocked by the default profile)",
     url: "https://docs.docker.com/engine/security/seccomp/",
   },
   "oci-defaults": {
+    short: "OCI masked/read-only paths",
     title: "OCI runtime spec, Linux maskedPaths and readonlyPaths (as runc's default config)",
     url: "https://github.com/opencontainers/runtime-spec/blob/main/config-linux.md",
   },
   "cve-2019-5736": {
+    short: "CVE-2019-5736",
     title:
       "CVE-2019-5736: runc overwrite of the host binary from a container whose root is host root",
     url: "https://nvd.nist.gov/vuln/detail/CVE-2019-5736",
   },
   "cve-2022-0185": {
+    short: "CVE-2022-0185",
     title: "CVE-2022-0185: fs_context heap overflow, reached via unshare(CLONE_NEWUSER)",
     url: "https://nvd.nist.gov/vuln/detail/CVE-2022-0185",
   },
   "cve-2022-0492": {
+    short: "CVE-2022-0492",
     title: "CVE-2022-0492: cgroup v1 release_agent escape, needs CAP_SYS_ADMIN (or a new userns)",
     url: "https://nvd.nist.gov/vuln/detail/CVE-2022-0492",
   },
   "shocker": {
-    title: "Shocker (2014): open_by_handle_at with CAP_DAC_READ_SEARCH reads host files",
-    url: "https://nvd.nist.gov/vuln/detail/CVE-2014-3519",
+    short: "Shocker",
+    title: "Docker (2014): container breakout proof of concept (Shocker): open_by_handle_at with " +
+      "CAP_DAC_READ_SEARCH reads host files",
+    url: "https://www.docker.com/blog/docker-container-breakout-proof-of-concept-exploit/",
   },
   "cve-2016-0728": {
+    short: "CVE-2016-0728",
     title: "CVE-2016-0728: keyring reference leak to root via keyctl",
     url: "https://nvd.nist.gov/vuln/detail/CVE-2016-0728",
   },
   "cve-2021-3490": {
+    short: "CVE-2021-3490",
     title: "CVE-2021-3490: eBPF verifier bounds bug to kernel code execution",
     url: "https://nvd.nist.gov/vuln/detail/CVE-2021-3490",
   },
   "cve-2013-2094": {
+    short: "CVE-2013-2094",
     title: "CVE-2013-2094: perf_event_open out-of-bounds write to root",
     url: "https://nvd.nist.gov/vuln/detail/CVE-2013-2094",
   },
   "io-uring-kctf": {
+    short: "Google kCTF on io_uring",
     title: "Google (2023): 60 % of kCTF kernel exploits targeted io_uring; disabled on ChromeOS, " +
       "Android apps and Google servers",
     url: "https://security.googleblog.com/2023/06/learnings-from-kctf-vrps-42-linux.html",
   },
   "cve-2022-29582": {
+    short: "CVE-2022-29582",
     title: "CVE-2022-29582: io_uring use-after-free to root",
     url: "https://nvd.nist.gov/vuln/detail/CVE-2022-29582",
   },
   "uffd": {
+    short: "userfaultfd docs",
     title:
       "vm.unprivileged_userfaultfd: userfaultfd stalls the kernel on a fault, widening races " +
       "exploits rely on",
     url: "https://docs.kernel.org/admin-guide/mm/userfaultfd.html",
   },
   "core-pattern": {
+    short: "core(5)",
     title: "core_pattern: a writable /proc/sys/kernel/core_pattern runs a program as host root",
     url: "https://man7.org/linux/man-pages/man5/core.5.html",
   },
@@ -302,7 +321,7 @@ export function securityModel(): NonNullable<Analysis["securityModel"]> {
       hostKernelOnly: p.hostKernelOnly,
       weight: w.weight,
       why: w.why,
-      sources: w.sources.map((key) => SECURITY_SOURCES[key]),
+      sources: w.sources.map((key) => ({ ...SECURITY_SOURCES[key] })),
     };
   });
 }

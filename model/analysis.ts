@@ -607,7 +607,7 @@ export const AnalysisSchema = z.object({
     hostKernelOnly: z.boolean(),
     weight: Num,
     why: z.string(),
-    sources: z.array(z.object({ title: z.string(), url: z.string() })),
+    sources: z.array(z.object({ short: z.string(), title: z.string(), url: z.string() })),
   })).optional(),
   groups: z.array(HostGroupSchema),
   /** Notes about the analysis as a whole (e.g. hosts kept apart). */
