@@ -7,9 +7,7 @@
  */
 import type { RuntimeAdapter } from "../collect/types.ts";
 import type { OciConfig } from "../collect/oci_config.ts";
-import { bundleRuntimeAdapter } from "../collect/runtimes/_bundle.ts";
-import { NAMESPACE_CAPABILITIES } from "../collect/runtimes/_common.ts";
-import { RUNC } from "../collect/runtimes/runc.ts";
+import { runcVariantAdapter } from "../collect/runtimes/runc.ts";
 
 /** The capabilities the insecure variant adds to the default set. */
 export const INSECURE_EXTRA_CAPABILITIES: readonly string[] = [
@@ -44,17 +42,9 @@ export function weakenConfig(config: OciConfig): OciConfig {
 
 /** runc with {@link weakenConfig}: id `runc-insecure`. */
 export function insecureRuncAdapter(): RuntimeAdapter {
-  return bundleRuntimeAdapter({
+  return runcVariantAdapter({
     id: "runc-insecure",
     name: "runc, insecure contrast (CAP_SYS_ADMIN, no masked paths, no no_new_privs)",
-    isolation: RUNC.isolation,
-    binary: RUNC.binary,
-    aptPackage: "runc",
-    stateRoot: RUNC.stateRoot,
-    capabilities: NAMESPACE_CAPABILITIES,
-    globalArgs: () => [],
-    version: () => Promise.resolve({}),
-    fix: () => undefined,
     editConfig: weakenConfig,
   });
 }
