@@ -46,6 +46,7 @@ Deno.test("parseSecurityProbe() reads every runtime's real output, with a result
     const runtime of [
       "native",
       "runc",
+      "podman-runc",
       "podman-crun",
       "docker-runc",
       "runsc-ptrace",
@@ -109,11 +110,20 @@ Deno.test("the insecure contrast cases score lower than their defaults, on the p
   const failed = (a: typeof runc) =>
     new Set(a.properties.filter((p) => p.passed === false).map((p) => p.metric));
   for (
-    const metric of ["security.cap_dangerous", "security.no_new_privs", "security.sys_writable"]
+    const metric of [
+      "security.no_new_privs",
+      "security.sys_writable",
+      "security.core_pattern_writable",
+      "security.syscall_mount",
+    ]
   ) {
     assert(failed(insecure).has(metric) && !failed(runc).has(metric), metric);
   }
-  const podman = scoreOf("podman-crun", "os-container");
+  // The default set already holds CAP_NET_RAW; the variant adds six more.
+  const dangerous = (a: typeof runc) =>
+    a.properties.find((p) => p.metric === "security.cap_dangerous")!.value!;
+  assertEquals([dangerous(runc), dangerous(insecure)], [1, 7]);
+  const podman = scoreOf("podman-runc", "os-container");
   const privileged = scoreOf("podman-privileged", "os-container");
   assert(privileged.score < podman.score, `${privileged.score} < ${podman.score}`);
   for (const metric of ["security.seccomp", "security.cap_dangerous"]) {
