@@ -5,9 +5,10 @@
  * (analyze/security_posture.ts) wherever the probe ran; the class stays shown beside it.
  *
  * A property about what the workload can do to the kernel it talks to (capabilities, seccomp,
- * dangerous system calls, host paths) counts as met when that kernel is not the host's: gVisor's
- * Sentry or a VM's guest kernel answers, and reaching the host needs a flaw in that layer first
- * (gVisor security model). The matrix still shows the raw value.
+ * dangerous system calls, host paths) that fails where that kernel is not the host's (gVisor's
+ * Sentry or a VM's guest kernel answers) earns half its weight ({@link OTHER_KERNEL_CREDIT}):
+ * reaching the host then needs a flaw in that layer first (gVisor security model), yet what the
+ * workload may do there still widens the layer's own attack surface.
  *
  * @module
  */
@@ -26,6 +27,12 @@ import {
   syscallMetric,
 } from "../model/security_properties.ts";
 import { securityPostureOf } from "./security_posture.ts";
+
+/**
+ * The share of its weight a failed kernel-only property earns where the workload's kernel is not
+ * the host's: half, as the flaw it opens needs a second one in the sandbox or guest to matter.
+ */
+export const OTHER_KERNEL_CREDIT = 0.5;
 
 /** A public source a weight rests on. */
 export interface SecuritySource {
@@ -341,7 +348,9 @@ export interface AssessSecurityOptions {
 /**
  * The security posture of each runtime from a group's metric analyses: the probe's values (the
  * median of each property's samples) judged by their rules, weighted by
- * {@link SECURITY_WEIGHTS}; score = Σ weight × met ÷ Σ weight over the properties with a value.
+ * {@link SECURITY_WEIGHTS}; score = Σ weight × credit ÷ Σ weight over the properties with a
+ * value, credit 1 when met, {@link OTHER_KERNEL_CREDIT} for a failed kernel-only property under
+ * another kernel, else 0.
  * A runtime without `security.host_kernel` gets its isolation class's estimate, marked not
  * measured.
  *
@@ -394,20 +403,27 @@ export function assessRuntimeSecurity(
     const value = valueOf(p.metric);
     const weight = securityWeightOf(p.metric).weight;
     if (value === null) {
-      return { metric: p.metric, value, passed: null, basis: "missing", weight };
+      return { metric: p.metric, value, passed: null, basis: "missing", weight, credit: 0 };
     }
     const passed = passesProperty(p, value);
     if (!passed && p.hostKernelOnly && otherKernel) {
-      return { metric: p.metric, value, passed: true, basis: "other-kernel", weight };
+      return {
+        metric: p.metric,
+        value,
+        passed,
+        basis: "other-kernel",
+        weight,
+        credit: OTHER_KERNEL_CREDIT,
+      };
     }
-    return { metric: p.metric, value, passed, basis: "measured", weight };
+    return { metric: p.metric, value, passed, basis: "measured", weight, credit: passed ? 1 : 0 };
   });
   let total = 0;
   let met = 0;
   for (const p of properties) {
     if (p.passed === null) continue;
     total += p.weight;
-    if (p.passed) met += p.weight;
+    met += p.weight * p.credit;
   }
   const missing = properties.filter((p) => p.basis === "missing" && p.weight > 0);
   const notes: string[] = [];
@@ -418,8 +434,8 @@ export function assessRuntimeSecurity(
   }
   if (otherKernel) {
     notes.push(
-      "its system calls do not reach the host kernel: properties of the kernel it talks to " +
-        "count as met",
+      "its system calls do not reach the host kernel: a failed property of the kernel it " +
+        `talks to earns ${OTHER_KERNEL_CREDIT} of its weight`,
     );
   }
   return {

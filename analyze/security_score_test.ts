@@ -7,6 +7,7 @@ import { findProfile, parseProfiles } from "./profiles.ts";
 import {
   assessRuntimeSecurity,
   checkSecurityRequirement,
+  OTHER_KERNEL_CREDIT,
   SECURITY_SOURCES,
   SECURITY_WEIGHTS,
   securityWeightOf,
@@ -63,7 +64,7 @@ Deno.test("assessRuntimeSecurity() scores the weighted share of properties met",
   assertEquals([seccomp.value, seccomp.passed, seccomp.basis], [0, false, "measured"]);
 });
 
-Deno.test("assessRuntimeSecurity() counts kernel properties as met when another kernel answers", () => {
+Deno.test("assessRuntimeSecurity() gives a failed kernel property half its weight when another kernel answers", () => {
   const sandbox = assessRuntimeSecurity(
     { id: "s", isolation: "syscall-sandbox" },
     values({
@@ -75,13 +76,20 @@ Deno.test("assessRuntimeSecurity() counts kernel properties as met when another 
     }),
   );
   const mount = sandbox.properties.find((p) => p.metric === "security.syscall_mount")!;
-  assertEquals([mount.value, mount.passed, mount.basis], [1, true, "other-kernel"]);
+  assertEquals([mount.value, mount.passed, mount.basis, mount.credit], [
+    1,
+    false,
+    "other-kernel",
+    0.5,
+  ]);
   // A limit is about the host's resources whichever kernel answers: it still fails.
   const pids = sandbox.properties.find((p) => p.metric === "security.pids_limit_enforced")!;
-  assertEquals([pids.passed, pids.basis], [false, "measured"]);
+  assertEquals([pids.passed, pids.basis, pids.credit], [false, "measured", 0]);
+  const halves = ["security.seccomp", "security.cap_dangerous", "security.syscall_mount"]
+    .reduce((s, m) => s + securityWeightOf(m).weight, 0) * OTHER_KERNEL_CREDIT;
   assertAlmostEquals(
     sandbox.score,
-    1 - securityWeightOf("security.pids_limit_enforced").weight / TOTAL,
+    1 - (securityWeightOf("security.pids_limit_enforced").weight + halves) / TOTAL,
   );
   assertStringIncludes(sandbox.notes.join(" "), "do not reach the host kernel");
 });

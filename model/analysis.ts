@@ -277,12 +277,15 @@ export const SecurityPropertyCheckSchema = z.object({
   /** Whether the value passes the property's rule; null without a value. */
   passed: z.boolean().nullable(),
   /**
-   * `measured`: judged on its value; `other-kernel`: a property of the kernel the workload talks
-   * to, counted as met because that kernel is not the host's; `missing`: no value, left out.
+   * `measured`: scored on its value; `other-kernel`: a failed property of the kernel the workload
+   * talks to, which is not the host's, so it earns part of its weight; `missing`: no value, left
+   * out.
    */
   basis: z.enum(["measured", "other-kernel", "missing"]),
   /** Its weight in the score (0: shown, not scored). */
   weight: Num,
+  /** The share of the weight it earns: 1 met, 0 failed, a part for `other-kernel`. */
+  credit: Num,
 });
 /** One security property of a runtime. */
 export type SecurityPropertyCheck = z.infer<typeof SecurityPropertyCheckSchema>;

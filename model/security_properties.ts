@@ -22,8 +22,9 @@ export interface SecurityProperty {
   /** The value passes when it is at most (better lower) or at least (better higher) this. */
   threshold: number;
   /**
-   * True when the property is about what the workload can do to the kernel it talks to: it then
-   * counts as met where that kernel is not the host's (a user-space kernel answers instead).
+   * True when the property is about what the workload can do to the kernel it talks to: where
+   * that kernel is not the host's (a user-space kernel answers instead) a failure costs less (see
+   * analyze/security_score.ts).
    */
   hostKernelOnly: boolean;
   description: string;

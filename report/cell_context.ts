@@ -299,7 +299,7 @@ export const fmt = {
   ratio: formatRatio,
   percent: formatPercent,
   interval: formatInterval,
-  /** A security property check as `✓ 0`, `✗ 14`, `✓ 1†` (met: another kernel) or `—`. */
+  /** A security property check as `✓ 0`, `✗ 14`, `✗ 1†` (fails on another kernel: part credit) or `—`. */
   check: formatPropertyCheck,
 };
 

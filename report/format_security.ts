@@ -1,13 +1,13 @@
 /**
  * How a security property check reads in a table cell, the same in HTML, Markdown and CSV:
- * `✓ 0` (passes, value 0), `✗ 14` (fails), `✓ 1†` (a kernel property counted as met because the
- * workload's kernel is not the host's; the raw value stays shown), `—` (no value).
+ * `✓ 0` (passes, value 0), `✗ 14` (fails), `✗ 1†` (a kernel property that fails where the
+ * workload's kernel is not the host's, so it earns part of its weight), `—` (no value).
  *
  * @module
  */
 import type { SecurityPropertyCheck } from "../model/analysis.ts";
 
-/** The mark after a value counted as met because another kernel answers. */
+/** The mark after a failed value that earns part of its weight because another kernel answers. */
 export const OTHER_KERNEL_MARK = "†";
 
 /** One check as a table cell; see the module doc. */
