@@ -59,6 +59,8 @@ export const NAMED_SUITES: Record<string, string[]> = {
     "fio_layer_direct",
     "iperf3_tcp",
     "footprint_idle",
+    // Seconds per runtime, and what the recommendation weighs performance against.
+    "security",
   ],
 };
 
