@@ -1,7 +1,7 @@
 /**
- * Memory, CPU and process-count limits for the adapters whose tools set none themselves (native, bubblewrap,
- * systemd-nspawn without a systemd manager): a cgroup of ours per step, named with the run's
- * prefix, that the command joins before it execs (`echo $$ > cgroup.procs`). cgroup v1
+ * Memory, CPU and process-count limits for the adapters whose tools set none themselves (native,
+ * bubblewrap, systemd-nspawn without a systemd manager): a cgroup of ours per step, named with
+ * the run's prefix, that the command joins before it execs (`echo $$ > cgroup.procs`). cgroup v1
  * (`memory.limit_in_bytes`, `cpu.cfs_quota_us`, `pids.max`) or v2 (`memory.max`, `cpu.max`,
  * `pids.max`).
  *
