@@ -78,6 +78,24 @@ Deno.test("securityValues(): native reaches the host kernel as host root with ev
   assertEquals(native["security.syscall_unshare_newuser"], 1);
 });
 
+Deno.test("every runsc variant shows gVisor's own kernel; every other runtime the host's", () => {
+  const runtimes = [
+    ...Deno.readDirSync(new URL("../../fixtures/tool_outputs/security_probe/", import.meta.url)),
+  ]
+    .map((e) => e.name).filter((n) =>
+      n.endsWith(".json") && n !== "host_view.json" && !n.endsWith("-fork.json")
+    )
+    .map((n) => n.slice(0, -5));
+  assertEquals(runtimes.filter((r) => r.includes("runsc")).length, 4);
+  for (const runtime of runtimes) {
+    assertEquals(
+      valuesOf(runtime)["security.host_kernel"],
+      runtime.includes("runsc") ? 0 : 1,
+      runtime,
+    );
+  }
+});
+
 Deno.test("securityValues(): gVisor answers with its own kernel, so its root is not the host's", () => {
   const runsc = valuesOf("runsc-ptrace");
   const report = parseSecurityProbe(readToolOutput("security_probe", "runsc-ptrace.json"));
