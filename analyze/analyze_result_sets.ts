@@ -22,6 +22,7 @@ import { SECURITY_POSTURE } from "./security_posture.ts";
 import { baselineVerdicts } from "./baseline_verdicts.ts";
 import { withBudgetVerdicts } from "./budget_verdicts.ts";
 import { scoringTable } from "./scoring_table.ts";
+import { assessSecurity, securityModel } from "./security_score.ts";
 import { DEFAULT_MARGINS, marginFor, type Margins } from "../model/margins.ts";
 
 /** Options of {@link analyzeResultSets}. */
@@ -187,9 +188,17 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
         },
       })
       : null;
+    const security = assessSecurity(metrics, { runtimes: group.runtimes });
+    // Only a group the probe measured carries assessments: older analyses stay as they were.
+    if (security.some((s) => s.measured)) group.security = security;
     group.recommendations = profiles.map((p) =>
       flagDoubtfulValues(
-        recommend(scoring, { runtimes: group.runtimes, profile: p, level }),
+        recommend(scoring, {
+          runtimes: group.runtimes,
+          profile: p,
+          level,
+          ...(group.security ? { security } : {}),
+        }),
         group,
       )
     );
@@ -209,6 +218,7 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
       cvWarningThreshold: cvThreshold,
     },
     securityPosture: [...SECURITY_POSTURE],
+    ...(groups.some((g) => g.security) ? { securityModel: securityModel() } : {}),
     groups,
     notes,
   };

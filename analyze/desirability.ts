@@ -1,7 +1,8 @@
 /**
  * Derringer–Suich desirability (Derringer & Suich 1980) on ratios to the baseline: per category
  * the geometric mean of a runtime's cost ratios is mapped to d ∈ [0, 1] by the profile's bounds,
- * then combined with the security-posture score into one weighted geometric mean D per runtime.
+ * then combined with the security score (measured, or the isolation class's estimate) into one
+ * weighted geometric mean D per runtime.
  * D depends only on the runtime's own samples, the baseline's and the profile: adding or
  * removing another runtime never changes it, nor the order of the others.
  *
@@ -14,10 +15,12 @@ import type {
   Profile,
   Recommendation,
   RecommendationEntry,
+  SecurityAssessment,
 } from "../model/analysis.ts";
 import { type Category, CategorySchema } from "../model/result_set.ts";
 import type { ScoringCell, ScoringMetric, ScoringTable } from "./scoring_table.ts";
 import { securityPostureOf } from "./security_posture.ts";
+import { checkSecurityRequirement, type RequirementCheck } from "./security_score.ts";
 
 /**
  * Bounds of a category a profile gives none for: the ratio to the baseline at which d = 1 and
@@ -33,6 +36,9 @@ export const DEFAULT_CATEGORY_BOUNDS: Readonly<Record<Category, Required<Categor
   startup: { target: 1, unacceptable: 1000, scale: "log", shape: 1 },
   footprint: { target: 1, unacceptable: 300, scale: "log", shape: 1 },
   syscalls: { target: 1, unacceptable: 100, scale: "log", shape: 1 },
+  // Never used on a ratio: security metrics have direction none and enter D through the
+  // measured score (analyze/security_score.ts) and the profile's `security` weight.
+  security: { target: 1, unacceptable: 2, scale: "linear", shape: 1 },
 };
 
 /** The bounds a profile uses for a category: its own, completed by the defaults. */
@@ -94,6 +100,11 @@ export interface RecommendOptions {
   profile: Profile;
   /** Level of the intervals of D, e.g. 0.95. */
   level: number;
+  /**
+   * Each runtime's security posture (analyze/security_score.ts); a measured one replaces the
+   * isolation class's estimate in D and is what a profile's `requires.security` is checked on.
+   */
+  security?: readonly SecurityAssessment[];
 }
 
 function weightedGeometricMean(parts: { d: number; w: number }[]): number {
@@ -147,7 +158,10 @@ interface Scored {
  *   metric ratios (a runtime within the margin of the baseline on a metric counts 1 there; a ratio
  *   below 1 ÷ U counts as 1 ÷ U, so one metric cannot buy back the whole category), and
  *   d_c comes from the profile's bounds on it ({@link desirability}).
- * - D: the weighted geometric mean of the d_c and the security-posture score.
+ * - D: the weighted geometric mean of the d_c and the security score: the measured one
+ *   (`options.security`) where the probe ran, else the isolation class's estimate.
+ * - Requirements: `requires.security` is checked on measured properties; `requires.isolation`
+ *   on the class (with `requires.security`, only for a runtime without probe values).
  * - Stability: the same D in each resample of the table; the percentile interval of D at
  *   `level`, and the share of resamples in which each eligible runtime is first (ties share).
  *   Runtimes whose intervals overlap are listed as tied.
@@ -182,11 +196,17 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
     );
   }
   const required = profile.requires?.isolation;
+  const requiredSecurity = profile.requires?.security;
   const resamples = table?.resamples ?? 0;
   const scored: Scored[] = options.runtimes.map((runtime) => {
-    const posture = securityPostureOf(runtime.isolation);
+    const assessment = options.security?.find((s) => s.runtime === runtime.id);
+    const measuredSecurity = assessment?.measured === true;
+    const securityScore = measuredSecurity
+      ? assessment.score
+      : securityPostureOf(runtime.isolation).score;
     const ineligible: string[] = [];
     const reasons: string[] = [];
+    const checks: RequirementCheck[] = [];
     if (table === null) {
       ineligible.push(
         "no baseline in this group: the profile's bounds are ratios to the baseline " +
@@ -200,10 +220,38 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
         }) on the baseline`,
       );
     }
-    if (required && !required.includes(runtime.isolation)) {
+    if (requiredSecurity && measuredSecurity) {
+      // Measured properties decide; the isolation class is only the fallback without them.
+      for (const check of checkSecurityRequirement(requiredSecurity, assessment)) {
+        checks.push(check);
+        if (!check.met) {
+          ineligible.push(`the profile requires ${check.requirement}: ${check.detail}`);
+        }
+      }
+    } else if (required) {
+      const met = required.includes(runtime.isolation);
+      checks.push({
+        requirement: `isolation ${isolationList(required)}` +
+          (requiredSecurity ? " (no security-probe values)" : ""),
+        met,
+        detail: `isolation class ${runtime.isolation}`,
+      });
+      if (!met) {
+        ineligible.push(
+          `the profile requires isolation ${isolationList(required)}; this runtime is ` +
+            runtime.isolation +
+            (requiredSecurity ? " and has no security-probe values to be judged on" : ""),
+        );
+      }
+    } else if (requiredSecurity) {
+      checks.push({
+        requirement: "measured security",
+        met: false,
+        detail: "no security-probe values",
+      });
       ineligible.push(
-        `the profile requires isolation ${isolationList(required)}; this runtime is ` +
-          runtime.isolation,
+        "the profile requires measured security properties; this runtime has no " +
+          "security-probe values (collect --benchmarks security)",
       );
     }
     // A value that does not measure what its metric says is left out of this runtime's
@@ -248,7 +296,9 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
       interval: null,
       firstProbability: null,
       tiedWith: [],
-      security: posture.score,
+      security: securityScore,
+      ...(options.security ? { securityMeasured: measuredSecurity } : {}),
+      ...(checks.length > 0 ? { requirementChecks: checks } : {}),
       categories: [],
       reasons,
       ineligible,
@@ -287,7 +337,7 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
     const combine = (d: (c: typeof perCategory[0]) => number) =>
       weightedGeometricMean([
         ...perCategory.map((c) => ({ d: d(c), w: c.weight })),
-        { d: posture.score, w: profile.security },
+        { d: securityScore, w: profile.security },
       ]);
     entry.desirability = combine((c) => c.desirability);
     const draws = new Float64Array(resamples);
@@ -339,7 +389,10 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
       }
     }
     reasons.push(
-      `security ${fmt(posture.score)} (${runtime.isolation}, weight ${profile.security})`,
+      measuredSecurity
+        ? `security ${fmt(securityScore)} measured (${runtime.isolation} class estimate ` +
+          `${fmt(securityPostureOf(runtime.isolation).score)}, weight ${profile.security})`
+        : `security ${fmt(securityScore)} (${runtime.isolation}, weight ${profile.security})`,
     );
     if (runtime.historical) reasons.push("published data only: cannot be measured again here");
     return { entry, draws };
@@ -380,7 +433,14 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
   if (left > 0) {
     notes.push(`${left} of ${scored.length} runtimes are not eligible (reasons with each)`);
   }
-  if (required && table !== null && eligible.length === 0) {
+  const judgedOnSecurity = requiredSecurity !== undefined &&
+    (options.security ?? []).some((s) => s.measured);
+  if (judgedOnSecurity && table !== null && eligible.length === 0) {
+    notes.push(
+      "no measured runtime meets the profile's security requirement: measure one that does " +
+        "(collect --benchmarks security) to get a recommendation",
+    );
+  } else if (required && table !== null && eligible.length === 0) {
     notes.push(
       `no measured runtime meets the profile's requirement (isolation ` +
         `${isolationList(required)}): measure one to get a recommendation`,
@@ -423,7 +483,10 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
       `a runtime whose own ${level * 100} % interval against the baseline lies inside the ` +
       "metric's margin counts 1 there), bounds from the profile" +
       (bounds.length > 0 ? ` (d = 1 → d = 0: ${bounds.join(", ")})` : "") +
-      "; D = weighted geometric mean of the categories and the security-posture score; " +
+      (options.security?.some((s) => s.measured)
+        ? "; D = weighted geometric mean of the categories and the security score (measured " +
+          "by the security probe where it ran, else the isolation class's estimate); "
+        : "; D = weighted geometric mean of the categories and the security-posture score; ") +
       `stability from ${resamples} seeded resamples of the samples (${level * 100} % ` +
       "percentile interval of D, share of resamples in which a runtime is first)",
     entries,

@@ -13,13 +13,15 @@ import {
 } from "../model/analysis.ts";
 import { formatIssues } from "../model/format_issues.ts";
 import { InvalidInputError } from "../model/read_result_set.ts";
+import { securityProperty } from "../model/security_properties.ts";
 import BUILTIN from "./profiles.json" with { type: "json" };
 
 /**
  * Validates parsed JSON as a profile file (`{ schemaVersion: 1, profiles: [...] }`) or as one
  * bare profile object; raises {@link InvalidInputError} naming `path` and each problem.
- * Also rejects duplicate ids, profiles whose weights are all zero and reversed bounds
- * (unacceptable not above target), naming the profile and the category.
+ * Also rejects duplicate ids, profiles whose weights are all zero, reversed bounds
+ * (unacceptable not above target) and security requirements naming a property that is not
+ * measured, naming the profile and the category or property.
  */
 export function parseProfiles(data: unknown, path: string): Profile[] {
   const isFile = data !== null && typeof data === "object" && "profiles" in data;
@@ -38,6 +40,17 @@ export function parseProfiles(data: unknown, path: string): Profile[] {
     if (!(total > 0)) {
       problems.push(`${at}.weights: expected at least one weight above 0, got all 0`);
     }
+    (p.requires?.security?.anyOf ?? []).forEach((alt, j) => {
+      alt.all.forEach((metric, k) => {
+        if (!securityProperty(metric)) {
+          problems.push(
+            `${at}.requires.security.anyOf[${j}].all[${k}]: profile "${p.id}" requires ` +
+              `"${metric}", which is not a measured security property (see ` +
+              "model/security_properties.ts, e.g. security.host_kernel)",
+          );
+        }
+      });
+    });
     for (const [category, b] of Object.entries(p.bounds ?? {})) {
       const target = b.target ?? 1;
       if (!(b.unacceptable > target)) {

@@ -54,6 +54,8 @@ export interface OciConfigOptions {
   memoryBytes?: number;
   /** CPU limit in cores (CFS quota over {@link CPU_PERIOD_US}). */
   cpus?: number;
+  /** The most processes and threads the container may hold (`resources.pids.limit`). */
+  pids?: number;
   /** RLIMIT_NOFILE soft and hard; default 1024/1024 as `runc spec`. */
   nofile?: number;
   /** `linux.cgroupsPath`; the runtime picks one from the container id when absent. */
@@ -153,6 +155,12 @@ export function ociConfig(options: OciConfigOptions): OciConfig {
       throw new RangeError(`ociConfig: cpus must be positive, got ${options.cpus}`);
     }
     resources.cpu = { quota: Math.round(options.cpus * CPU_PERIOD_US), period: CPU_PERIOD_US };
+  }
+  if (options.pids !== undefined) {
+    if (!(Number.isInteger(options.pids) && options.pids > 0)) {
+      throw new RangeError(`ociConfig: pids must be a positive integer, got ${options.pids}`);
+    }
+    resources.pids = { limit: options.pids };
   }
   const linux: Record<string, unknown> = {
     resources,

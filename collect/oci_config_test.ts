@@ -67,17 +67,25 @@ Deno.test("ociConfig() adds a tmpfs /tmp only when the root is read-only", () =>
   assertEquals(rw.mounts.filter((m) => m.destination === "/tmp"), []);
 });
 
-Deno.test("ociConfig() expresses limits as cgroup memory bytes and a CFS quota", () => {
-  const c = ociConfig({ argv: ["true"], rootfs: "r", memoryBytes: 256 * 2 ** 20, cpus: 1.5 });
+Deno.test("ociConfig() expresses limits as cgroup memory bytes, a CFS quota and a pids limit", () => {
+  const c = ociConfig({
+    argv: ["true"],
+    rootfs: "r",
+    memoryBytes: 256 * 2 ** 20,
+    cpus: 1.5,
+    pids: 64,
+  });
   const res = c.linux.resources as Record<string, unknown>;
   assertEquals(res.memory, { limit: 268435456 });
   assertEquals(res.cpu, { quota: 150000, period: CPU_PERIOD_US });
+  assertEquals(res.pids, { limit: 64 });
   const none = ociConfig({ argv: ["true"], rootfs: "r" }).linux.resources as Record<
     string,
     unknown
   >;
   assertEquals(none.memory, undefined);
   assertEquals(none.cpu, undefined);
+  assertEquals(none.pids, undefined);
 });
 
 Deno.test("ociConfig() sets RLIMIT_NOFILE and the cgroups path when given", () => {
@@ -97,4 +105,5 @@ Deno.test("ociConfig() rejects an empty argv, a relative cwd or mount target, an
   );
   assertThrows(() => ociConfig({ argv: ["true"], rootfs: "r", memoryBytes: 0 }), RangeError);
   assertThrows(() => ociConfig({ argv: ["true"], rootfs: "r", cpus: -1 }), RangeError);
+  assertThrows(() => ociConfig({ argv: ["true"], rootfs: "r", pids: 2.5 }), RangeError, "pids");
 });

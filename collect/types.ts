@@ -38,7 +38,8 @@ export interface StepSpec {
   cwd?: string;
   mounts?: Mount[];
   network?: NetworkSpec;
-  limits?: { memoryBytes?: number; cpus?: number };
+  /** Memory in bytes, CPUs (fractional), and the most processes and threads the step may hold. */
+  limits?: { memoryBytes?: number; cpus?: number; pids?: number };
   /** Kill the step after this long. */
   timeoutMs: number;
   /** Aborts the step (Ctrl-C): the adapter stops what it started. */

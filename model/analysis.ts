@@ -278,6 +278,44 @@ export const SecurityPostureSchema = z.object({
 /** A security-posture score. */
 export type SecurityPosture = z.infer<typeof SecurityPostureSchema>;
 
+/** One measured security property of a runtime, judged by the scoring model. */
+export const SecurityPropertyCheckSchema = z.object({
+  /** The metric id, `security.<name>`. */
+  metric: z.string(),
+  /** The runtime's value (the median of its samples), or null when it has none. */
+  value: NumOrNull,
+  /** Whether the value passes the property's rule; null without a value. */
+  passed: z.boolean().nullable(),
+  /**
+   * `measured`: scored on its value; `other-kernel`: a failed property of the kernel the workload
+   * talks to, which is not the host's, so it earns part of its weight; `missing`: no value, left
+   * out.
+   */
+  basis: z.enum(["measured", "other-kernel", "missing"]),
+  /** Its weight in the score (0: shown, not scored). */
+  weight: Num,
+  /** The share of the weight it earns: 1 met, 0 failed, a part for `other-kernel`. */
+  credit: Num,
+});
+/** One security property of a runtime. */
+export type SecurityPropertyCheck = z.infer<typeof SecurityPropertyCheckSchema>;
+
+/** A runtime's measured security posture (analyze/security_score.ts). */
+export const SecurityAssessmentSchema = z.object({
+  runtime: Id,
+  isolation: IsolationClassSchema,
+  /** True when the score rests on the probe's values; false: the isolation class's estimate. */
+  measured: z.boolean(),
+  /** In [0, 1]: weighted share of the scored properties met (or the class's estimate). */
+  score: Num,
+  /** The isolation class's estimate, shown beside the measured score. */
+  classScore: Num,
+  properties: z.array(SecurityPropertyCheckSchema),
+  notes: z.array(z.string()),
+});
+/** A runtime's security posture. */
+export type SecurityAssessment = z.infer<typeof SecurityAssessmentSchema>;
+
 /** How a category's desirability falls from the target to the unacceptable ratio. */
 export const BoundsScaleSchema = z.enum(["linear", "log"]);
 /** `linear` on the ratio itself, `log` on its logarithm (for ratios spanning orders of magnitude). */
@@ -302,10 +340,35 @@ export type CategoryBounds = z.infer<typeof CategoryBoundsSchema>;
 
 const Weight = Num.nonnegative();
 
+/** One way to meet a profile's security requirement: every listed property passes. */
+export const SecurityAlternativeSchema = z.object({
+  /** What a person reads, e.g. "no direct host-kernel system calls". */
+  name: z.string().min(1),
+  /** Metric ids of security properties (model/security_properties.ts) that must all pass. */
+  all: z.array(z.string()).min(1),
+}).strict();
+/** One way to meet a profile's security requirement. */
+export type SecurityAlternative = z.infer<typeof SecurityAlternativeSchema>;
+
+/** What a runtime's measured security must be for a profile. */
+export const SecurityRequirementSchema = z.object({
+  /** The lowest measured security score accepted. */
+  minScore: Num.min(0).max(1).optional(),
+  /** Alternatives: a runtime must meet at least one of them. */
+  anyOf: z.array(SecurityAlternativeSchema).min(1).optional(),
+}).strict();
+/** What a runtime's measured security must be for a profile. */
+export type SecurityRequirement = z.infer<typeof SecurityRequirementSchema>;
+
 /** Properties a runtime must have to be eligible for a profile. */
 export const ProfileRequirementsSchema = z.object({
-  /** Isolation classes accepted; a runtime of any other class is not eligible. */
+  /**
+   * Isolation classes accepted. With `security` given, this applies only to a runtime without
+   * security-probe values (older runs, published data); otherwise to every runtime.
+   */
   isolation: z.array(IsolationClassSchema).min(1).optional(),
+  /** Requirements on the measured security properties and score. */
+  security: SecurityRequirementSchema.optional(),
 }).strict();
 /** Properties a runtime must have to be eligible for a profile. */
 export type ProfileRequirements = z.infer<typeof ProfileRequirementsSchema>;
@@ -353,6 +416,14 @@ export const RecommendationEntrySchema = z.object({
   /** Eligible runtimes whose D interval overlaps this one's: not told apart by the data. */
   tiedWith: z.array(Id),
   security: Num,
+  /** True when `security` is the measured score; false or absent: the isolation class's estimate. */
+  securityMeasured: z.boolean().optional(),
+  /** Each requirement of the profile checked for this runtime: met or not, and why. */
+  requirementChecks: z.array(z.object({
+    requirement: z.string(),
+    met: z.boolean(),
+    detail: z.string(),
+  })).optional(),
   /** Per category the profile weighs: the cost ratio to the baseline and its desirability. */
   categories: z.array(z.object({
     category: CategorySchema,
@@ -509,6 +580,8 @@ export const HostGroupSchema = z.object({
   winsLosses: z.array(WinLossSchema),
   recommendations: z.array(RecommendationSchema),
   sanity: z.array(SanityFindingSchema),
+  /** Each runtime's security posture (absent in analyses made before it was measured). */
+  security: z.array(SecurityAssessmentSchema).optional(),
 });
 /** All result sets of one host. */
 export type HostGroup = z.infer<typeof HostGroupSchema>;
@@ -535,6 +608,20 @@ export const AnalysisSchema = z.object({
   settings: AnalysisSettingsSchema,
   /** The security-posture scores used, with their rationale. */
   securityPosture: z.array(SecurityPostureSchema),
+  /**
+   * The security scoring model (analyze/security_score.ts): each measured property's rule,
+   * weight, why and sources. Present when a group carries measured security.
+   */
+  securityModel: z.array(z.object({
+    metric: z.string(),
+    name: z.string(),
+    better: z.enum(["lower", "higher"]),
+    threshold: Num,
+    hostKernelOnly: z.boolean(),
+    weight: Num,
+    why: z.string(),
+    sources: z.array(z.object({ short: z.string(), title: z.string(), url: z.string() })),
+  })).optional(),
   groups: z.array(HostGroupSchema),
   /** Notes about the analysis as a whole (e.g. hosts kept apart). */
   notes: z.array(z.string()),

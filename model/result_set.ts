@@ -24,6 +24,7 @@ export const CategorySchema = z.enum([
   "startup",
   "footprint",
   "syscalls",
+  "security",
 ]);
 /** A metric category. */
 export type Category = z.infer<typeof CategorySchema>;

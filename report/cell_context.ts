@@ -29,6 +29,7 @@ import {
   formatPercent,
   formatRatio,
 } from "./format_number.ts";
+import { formatPropertyCheck } from "./format_security.ts";
 
 const OUTPUT = Symbol("ocibench.output");
 
@@ -301,6 +302,8 @@ export const fmt = {
   ratio: formatRatio,
   percent: formatPercent,
   interval: formatInterval,
+  /** A security property check as `✓ 0`, `✗ 14`, `✗ 1†` (fails on another kernel: part credit) or `—`. */
+  check: formatPropertyCheck,
 };
 
 function madeOutput(value: unknown): MadeOutput[typeof OUTPUT] | undefined {

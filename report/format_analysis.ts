@@ -246,6 +246,7 @@ function renderGroup(group: HostGroup, markdown: boolean): string[] {
     }
   }
   out.push(...renderTextTable(categoryBlock(group), markdown));
+  if (group.security) out.push(...renderTextTable(securityBlock(group), markdown));
   for (const b of recommendationBlocks(group)) out.push(...renderTextTable(b, markdown));
   const rest = group.sanity.filter((f) => !shown.has(JSON.stringify(f)));
   if (rest.length > 0) {
@@ -330,6 +331,34 @@ function analysisCsv(analysis: Analysis): string {
     }
   }
   return csvText(rows);
+}
+
+/** The measured security of each runtime: score, class estimate and the properties it fails. */
+function securityBlock(group: HostGroup): TextTable {
+  const short = (metric: string) => metric.replace(/^security\./, "");
+  return {
+    title: "Security measured by the probe",
+    header: [
+      "runtime",
+      "score",
+      "class estimate",
+      "fails (value; † on its own kernel, half weight)",
+    ],
+    rows: [...group.security!].sort((a, b) => b.score - a.score).map((s) => [
+      s.runtime,
+      s.measured ? formatNumber(s.score, { digits: 3 }) : `${s.score} (class)`,
+      String(s.classScore),
+      s.properties.filter((p) => p.passed === false && p.weight > 0).map((p) =>
+        `${short(p.metric)} ${Number(p.value!.toPrecision(3))}${
+          p.basis === "other-kernel" ? "†" : ""
+        }`
+      ).join(", ") || (s.measured ? "none" : "not measured"),
+    ]),
+    notes: [
+      "score: weighted share of the probe's properties met (analyze/security_score.ts); it " +
+      "replaces the class estimate in the recommendations",
+    ],
+  };
 }
 
 /**

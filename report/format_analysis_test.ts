@@ -85,3 +85,52 @@ Deno.test("formatComparison() and formatVerdictSummary() show controls from data
   assertNoControls(summary, "summary");
   assertStringIncludes(summary, "Decided against native");
 });
+
+Deno.test("formatAnalysis() shows the measured security of each runtime with the properties it fails", () => {
+  const set = syntheticRun("security", 3);
+  const probe = (runtime: string, metric: string, value: number, unit = "1") => ({
+    kind: "sample" as const,
+    runtime,
+    benchmark: "security",
+    metric,
+    unit,
+    direction: "none" as const,
+    value,
+    iteration: 0,
+    warmup: false,
+    startedAt: "2026-01-01T00:00:00Z",
+    finishedAt: "2026-01-01T00:00:01Z",
+  });
+  set.benchmarks.push({ id: "security", name: "probe", category: "security", tool: "probe" });
+  set.metrics.push(
+    {
+      id: "security.host_kernel",
+      benchmark: "security",
+      name: "k",
+      category: "security",
+      unit: "1",
+      direction: "none",
+    },
+    {
+      id: "security.seccomp",
+      benchmark: "security",
+      name: "s",
+      category: "security",
+      unit: "1",
+      direction: "none",
+    },
+  );
+  set.samples.push(
+    probe("native", "security.host_kernel", 1),
+    probe("native", "security.seccomp", 0),
+    probe("runc", "security.host_kernel", 1),
+    probe("runc", "security.seccomp", 1),
+  );
+  const text = formatAnalysis(analyzeResultSets([set]), "table");
+  assertStringIncludes(text, "Security measured by the probe");
+  const native = text.split("\n").find((l) => /^\s+native\s+0\.000/.test(l));
+  assert(native, text);
+  assertStringIncludes(native, "host_kernel 1, seccomp 0");
+  const md = formatAnalysis(analyzeResultSets([set]), "md");
+  assertStringIncludes(md, "#### Security measured by the probe");
+});

@@ -3,8 +3,9 @@
  * `collect --benchmarks` accepts.
  *
  * Suites: `quick`, `full` and `paper` (the paper's metrics at the paper's scale: its π and STREAM
- * sizes, which no other suite runs, bonnie++ and qperf), plus one per category (`cpu`, `memory`, `startup`, `syscalls`,
- * `disk`, `network`, `footprint`), derived from each benchmark's `info.category`.
+ * sizes, which no other suite runs, bonnie++ and qperf), plus one per category (`cpu`, `memory`,
+ * `startup`, `syscalls`, `disk`, `network`, `footprint`, `security`), derived from each
+ * benchmark's `info.category`.
  *
  * @module
  */
@@ -23,6 +24,7 @@ import { qperfBenchmark } from "./qperf.ts";
 import { footprintBenchmark } from "./footprint.ts";
 import { densityBenchmark } from "./density.ts";
 import { PAPER_SCALE_BENCHMARKS } from "./paper_scale.ts";
+import { securityBenchmark } from "./security.ts";
 
 /** Every benchmark, in the order a report lists them. */
 export const BENCHMARKS: BenchmarkDefinition[] = [
@@ -39,6 +41,7 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   qperfBenchmark,
   footprintBenchmark,
   densityBenchmark,
+  securityBenchmark,
 ];
 
 /** Every benchmark `--benchmarks` can name: the registry, then the paper-scale ones. */
@@ -62,6 +65,8 @@ export const NAMED_SUITES: Record<string, string[]> = {
     "fio_layer_direct",
     "iperf3_tcp",
     "footprint_idle",
+    // Seconds per runtime, and what the recommendation weighs performance against.
+    "security",
   ],
   paper: [...PAPER_SCALE_BENCHMARKS.map((b) => b.info.id), "bonnie_layer", "qperf"],
 };

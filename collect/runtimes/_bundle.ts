@@ -18,7 +18,7 @@ import type {
   StepSpec,
 } from "../types.ts";
 import type { IsolationClass } from "../../model/result_set.ts";
-import { hostNofileLimit, ociConfig } from "../oci_config.ts";
+import { hostNofileLimit, type OciConfig, ociConfig } from "../oci_config.ts";
 import { removeContainerCgroups } from "./_cgroup.ts";
 import { hasState, removeStateEntries } from "../runtime_state.ts";
 import { descendantPids, type ProcessEffects, tailOf } from "../process.ts";
@@ -77,6 +77,8 @@ export async function createBundle(
     effects: ProcessEffects;
     /** `host` for runsc, which keeps its own netstack out of the namespace we give it. */
     network?: "new" | "host";
+    /** Changes the config before it is written (a test's variant of a runtime). */
+    editConfig?: (config: OciConfig) => OciConfig;
   },
 ): Promise<Bundle> {
   if (step.network?.kind === "bridge") {
@@ -96,9 +98,11 @@ export async function createBundle(
     hostname: options.id.slice(0, 63),
     memoryBytes: step.limits?.memoryBytes,
     cpus: step.limits?.cpus,
+    pids: step.limits?.pids,
     nofile: hostNofileLimit(),
   });
-  Deno.writeTextFileSync(`${dir}/config.json`, JSON.stringify(config, null, 2));
+  const written = options.editConfig ? options.editConfig(config) : config;
+  Deno.writeTextFileSync(`${dir}/config.json`, JSON.stringify(written, null, 2));
   return { id: options.id, dir, rootfs };
 }
 
@@ -150,6 +154,11 @@ export interface BundleRuntimeSpec {
   wrap?(argv: string[]): Promise<string[]>;
   /** Network setting of the bundle when the step has no netns. */
   bundleNetwork?: "new" | "host";
+  /**
+   * Changes each bundle's config before it is written; only test variants use it (e.g. the
+   * insecure contrast case of the security tests), no registered runtime.
+   */
+  editConfig?: (config: OciConfig) => OciConfig;
   /** The version from `<binary> --version`. */
   version(binary: string, effects: ProcessEffects): Promise<
     { version?: string; components?: Record<string, string> }
@@ -233,6 +242,7 @@ export function bundleRuntimeAdapter(
         id,
         effects,
         network: spec.bundleNetwork,
+        editConfig: spec.editConfig,
       });
       live.set(id, bundle);
       try {
@@ -250,6 +260,7 @@ export function bundleRuntimeAdapter(
         id,
         effects,
         network: spec.bundleNetwork,
+        editConfig: spec.editConfig,
       });
       live.set(id, bundle);
       const bg = effects.start(await argvFor(["run", "--bundle", bundle.dir, id], step), {

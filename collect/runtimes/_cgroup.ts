@@ -1,8 +1,9 @@
 /**
- * Memory and CPU limits for the adapters whose tools set none themselves (native, bubblewrap,
- * systemd-nspawn without a systemd manager): a cgroup of ours per step, named with the run's
- * prefix, that the command joins before it execs (`echo $$ > cgroup.procs`). cgroup v1
- * (`memory.limit_in_bytes`, `cpu.cfs_quota_us`) or v2 (`memory.max`, `cpu.max`).
+ * Memory, CPU and process-count limits for the adapters whose tools set none themselves (native,
+ * bubblewrap, systemd-nspawn without a systemd manager): a cgroup of ours per step, named with
+ * the run's prefix, that the command joins before it execs (`echo $$ > cgroup.procs`). cgroup v1
+ * (`memory.limit_in_bytes`, `cpu.cfs_quota_us`, `pids.max`) or v2 (`memory.max`, `cpu.max`,
+ * `pids.max`).
  *
  * @module
  */
@@ -44,7 +45,8 @@ export function createLimitCgroup(
 ): LimitCgroup | undefined {
   const memory = step.limits?.memoryBytes;
   const cpus = step.limits?.cpus;
-  if (memory === undefined && cpus === undefined) return undefined;
+  const pids = step.limits?.pids;
+  if (memory === undefined && cpus === undefined && pids === undefined) return undefined;
   if (!/^ocibench-[\w.-]+$/.test(name)) throw new TypeError(`bad cgroup name "${name}"`);
   const dirs: string[] = [];
   const write = (path: string, value: string) => Deno.writeTextFileSync(path, value);
@@ -57,6 +59,7 @@ export function createLimitCgroup(
       if (cpus !== undefined) {
         write(`${dir}/cpu.max`, `${Math.round(cpus * CPU_PERIOD_US)} ${CPU_PERIOD_US}`);
       }
+      if (pids !== undefined) write(`${dir}/pids.max`, String(Math.round(pids)));
     } else {
       if (memory !== undefined) {
         const dir = `${root}/memory/${name}`;
@@ -70,6 +73,12 @@ export function createLimitCgroup(
         dirs.push(dir);
         write(`${dir}/cpu.cfs_period_us`, String(CPU_PERIOD_US));
         write(`${dir}/cpu.cfs_quota_us`, String(Math.round(cpus * CPU_PERIOD_US)));
+      }
+      if (pids !== undefined) {
+        const dir = `${root}/pids/${name}`;
+        Deno.mkdirSync(dir);
+        dirs.push(dir);
+        write(`${dir}/pids.max`, String(Math.round(pids)));
       }
     }
   } catch (error) {

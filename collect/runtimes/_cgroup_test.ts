@@ -26,7 +26,7 @@ Deno.test({
     const cgroup = createLimitCgroup(name, {
       argv: ["true"],
       timeoutMs: 1,
-      limits: { memoryBytes: 64 * 2 ** 20, cpus: 0.5 },
+      limits: { memoryBytes: 64 * 2 ** 20, cpus: 0.5, pids: 20 },
     });
     assert(cgroup);
     const memoryDir = v2 ? `${CGROUP_ROOT}/${name}` : `${CGROUP_ROOT}/memory/${name}`;
@@ -38,6 +38,8 @@ Deno.test({
         `${memoryDir}/${v2 ? "memory.max" : "memory.limit_in_bytes"}`,
       );
       assertEquals(limit.trim(), String(64 * 2 ** 20));
+      const pidsDir = v2 ? `${CGROUP_ROOT}/${name}` : `${CGROUP_ROOT}/pids/${name}`;
+      assertEquals(Deno.readTextFileSync(`${pidsDir}/pids.max`).trim(), "20");
     } finally {
       await cgroup.remove();
     }

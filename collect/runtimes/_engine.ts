@@ -131,6 +131,7 @@ export function engineRunFlags(
   if (step.cwd) flags.push("--workdir", step.cwd);
   if (step.limits?.memoryBytes) flags.push("--memory", `${Math.round(step.limits.memoryBytes)}b`);
   if (step.limits?.cpus) flags.push("--cpus", String(step.limits.cpus));
+  if (step.limits?.pids) flags.push("--pids-limit", String(step.limits.pids));
   return flags;
 }
 

@@ -40,7 +40,7 @@ Deno.test("engineRunFlags() maps mounts, env, cwd, limits and networks", () => {
     mounts: [{ hostPath: "/h", containerPath: "/c", readonly: true }],
     env: { A: "x=y" },
     cwd: "/c",
-    limits: { memoryBytes: 1048576, cpus: 0.5 },
+    limits: { memoryBytes: 1048576, cpus: 0.5, pids: 32 },
     network: { kind: "bridge" },
   }, docker).slice(4);
   assertEquals(flags, [
@@ -56,6 +56,8 @@ Deno.test("engineRunFlags() maps mounts, env, cwd, limits and networks", () => {
     "1048576b",
     "--cpus",
     "0.5",
+    "--pids-limit",
+    "32",
   ]);
   const ns = engineRunFlags({
     argv: ["true"],

@@ -69,6 +69,8 @@ export function lxcConfig(
   if (step.cwd) lines.push(`lxc.init.cwd = ${clean(step.cwd, "cwd")}`);
   const memory = step.limits?.memoryBytes ? Math.round(step.limits.memoryBytes) : undefined;
   const quota = step.limits?.cpus ? Math.round(step.limits.cpus * CPU_PERIOD_US) : undefined;
+  const pids = step.limits?.pids ? Math.round(step.limits.pids) : undefined;
+  if (pids) lines.push(`lxc.cgroup${cgroup2 ? "2" : ""}.pids.max = ${pids}`);
   if (cgroup2) {
     if (memory) lines.push(`lxc.cgroup2.memory.max = ${memory}`);
     if (quota) lines.push(`lxc.cgroup2.cpu.max = ${quota} ${CPU_PERIOD_US}`);

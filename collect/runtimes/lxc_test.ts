@@ -19,7 +19,7 @@ Deno.test("lxcConfig() maps netns, mounts, env, cwd and cgroup v1 limits", () =>
       mounts: [{ hostPath: "/h/d", containerPath: "/data", readonly: true }],
       env: { A: "1" },
       cwd: "/data",
-      limits: { memoryBytes: 1000, cpus: 2 },
+      limits: { memoryBytes: 1000, cpus: 2, pids: 16 },
     },
     "/w/rootfs",
     "n",
@@ -32,6 +32,7 @@ Deno.test("lxcConfig() maps netns, mounts, env, cwd and cgroup v1 limits", () =>
   assertStringIncludes(conf, "lxc.init.cwd = /data\n");
   assertStringIncludes(conf, "lxc.cgroup.memory.limit_in_bytes = 1000\n");
   assertStringIncludes(conf, "lxc.cgroup.cpu.cfs_quota_us = 200000\n");
+  assertStringIncludes(conf, "lxc.cgroup.pids.max = 16\n");
 });
 
 Deno.test("lxcConfig() refuses a newline that would inject configuration", () => {

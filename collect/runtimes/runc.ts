@@ -4,6 +4,7 @@
  * @module
  */
 import type { RuntimeAdapter, RuntimePlugin } from "../types.ts";
+import type { OciConfig } from "../oci_config.ts";
 import { bundleRuntimeAdapter } from "./_bundle.ts";
 import {
   type AdapterOptions,
@@ -22,9 +23,28 @@ export const RUNC: LowLevelRuntime = {
 
 /** The `runc` adapter (isolation class `os-container`). */
 export function runcAdapter(options: AdapterOptions = {}): RuntimeAdapter {
+  return runcVariantAdapter({ id: "runc", name: "runc" }, options);
+}
+
+/** What sets a variant of runc apart: its id, its name and a change to each bundle's config. */
+export interface RuncVariant {
+  id: string;
+  name: string;
+  /** Changes each bundle's config before it is written. */
+  editConfig?: (config: OciConfig) => OciConfig;
+}
+
+/**
+ * runc with a changed bundle config, for tests that need a contrast case (e.g. an insecure
+ * configuration); no registered runtime uses a variant.
+ */
+export function runcVariantAdapter(
+  variant: RuncVariant,
+  options: AdapterOptions = {},
+): RuntimeAdapter {
   return bundleRuntimeAdapter({
-    id: "runc",
-    name: "runc",
+    id: variant.id,
+    name: variant.name,
     isolation: RUNC.isolation,
     binary: RUNC.binary,
     aptPackage: "runc",
@@ -36,6 +56,7 @@ export function runcAdapter(options: AdapterOptions = {}): RuntimeAdapter {
       return { version, components: version ? { runc: version } : undefined };
     },
     fix: () => undefined,
+    editConfig: variant.editConfig,
   }, options);
 }
 
