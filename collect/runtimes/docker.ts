@@ -1,7 +1,8 @@
 /**
- * docker with runc, crun or runsc. When no dockerd answers on `/var/run/docker.sock`, ocibench
- * starts one with its own `--config-file` that declares the `ocibench-crun` and
- * `ocibench-runsc-ptrace` runtimes (log in the run's work dir) and stops it when the last
+ * docker with runc, crun or runsc (on the legacy ptrace platform as `docker-runsc`, on systrap as
+ * `docker-runsc-systrap`). When no dockerd answers on `/var/run/docker.sock`, ocibench
+ * starts one with its own `--config-file` that declares the `ocibench-crun`,
+ * `ocibench-runsc-ptrace` and `ocibench-runsc-systrap` runtimes (log in the run's work dir) and stops it when the last
  * ocibench process using it is done. A dockerd found running is used as is: it must declare
  * those runtimes itself (doctor says how).
  *
@@ -32,25 +33,44 @@ import {
   crunNeedsUnifiedUnmount,
 } from "./crun.ts";
 import { RUNC } from "./runc.ts";
-import { RUNSC, runscWrapper } from "./runsc.ts";
+import {
+  RUNSC,
+  RUNSC_PLATFORMS,
+  runscBinaryFor,
+  runscMend,
+  type RunscPlatform,
+  runscPlatform,
+  runscWrapper,
+} from "./runsc.ts";
 
 /** The docker CLI used (API 1.41, as Debian's dockerd 20.10). */
 export const DOCKER_CLI = "/usr/bin/docker";
 /** The socket ocibench talks to. */
 export const DOCKER_SOCKET = "/var/run/docker.sock";
 
-/** Low-level runtimes docker drives here. */
-export type DockerRuntime = "runc" | "crun" | "runsc";
+/** Low-level runtimes docker drives here (`runsc` on ptrace, `runsc-systrap` on systrap). */
+export type DockerRuntime = "runc" | "crun" | "runsc" | "runsc-systrap";
 
-const LOW_LEVEL: Record<DockerRuntime, LowLevelRuntime> = { runc: RUNC, crun: CRUN, runsc: RUNSC };
+const LOW_LEVEL: Record<DockerRuntime, LowLevelRuntime> = {
+  runc: RUNC,
+  crun: CRUN,
+  runsc: RUNSC,
+  "runsc-systrap": RUNSC,
+};
+
+/** The gVisor platform of a docker runtime, for the runsc ones. */
+function platformOf(runtime: DockerRuntime): RunscPlatform | undefined {
+  return runtime === "runsc" ? "ptrace" : runtime === "runsc-systrap" ? "systrap" : undefined;
+}
 
 /** The name docker knows a runtime by. */
 export function dockerRuntimeName(runtime: DockerRuntime): string {
+  const platform = platformOf(runtime);
   return runtime === "runc"
     ? "runc"
     : runtime === "crun"
     ? "ocibench-crun"
-    : "ocibench-runsc-ptrace";
+    : `ocibench-runsc-${platform}`;
 }
 
 /** The daemon.json ocibench gives a dockerd it starts. */
@@ -62,8 +82,12 @@ export function dockerDaemonConfig(): Record<string, unknown> {
       path: crunNeedsUnifiedUnmount() ? crunHybridWrapper(crun) : crun,
     };
   }
-  const runsc = findExecutable("runsc").path;
-  if (runsc) runtimes["ocibench-runsc-ptrace"] = { path: runscWrapper(runsc, "ptrace") };
+  for (const platform of ["ptrace", "systrap"] as const) {
+    const runsc = findExecutable(runscBinaryFor(platform)).path;
+    if (runsc) {
+      runtimes[`ocibench-runsc-${platform}`] = { path: runscWrapper(runsc, platform) };
+    }
+  }
   return { runtimes, "exec-opts": ["native.cgroupdriver=cgroupfs"] };
 }
 
@@ -75,12 +99,16 @@ export function dockerAdapter(
   const effects = effectsOf(options);
   const cliArgs = ["--host", `unix://${DOCKER_SOCKET}`];
   const low = LOW_LEVEL[runtime];
+  const platform = platformOf(runtime);
   return engineAdapter({
     id: `docker-${runtime}`,
-    name: `docker + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
+    name: `docker + ${low.binary}${
+      platform ? ` (${platform}${RUNSC_PLATFORMS[platform].legacy ? ", legacy platform" : ""})` : ""
+    }`,
     isolation: low.isolation,
     engine: "docker",
-    lowLevelRuntime: runtime,
+    lowLevelRuntime: low.binary,
+    ...(platform ? { platform: runscPlatform(platform) } : {}),
     // docker cannot join a network namespace by path: its steps use its bridge.
     capabilities: { ...low.capabilities, networks: ["bridge", "none"] },
     stateRoots: [low.stateRoot],
@@ -149,12 +177,19 @@ export function dockerAdapter(
       if (server) components.docker = server;
       const containerd = await readVersion(["containerd", "--version"], effects, / v?(\d[^\s]*)/);
       if (containerd) components.containerd = containerd;
-      const low = await readVersion([runtime, "--version"], effects, /version (\S+)/);
-      if (low) components[runtime] = low;
+      const lowVersion = await readVersion(
+        [platform ? runscBinaryFor(platform) : runtime, "--version"],
+        effects,
+        /version (\S+)/,
+      );
+      if (lowVersion) components[low.binary] = lowVersion;
       return components;
     },
     notes: () => runtime === "crun" && crunNeedsUnifiedUnmount() ? CRUN_WORKAROUND_NOTE : undefined,
     fix(reason) {
+      if (platform && !findExecutable(runscBinaryFor(platform)).path) {
+        return runscMend(platform, `${low.binary} is not installed`)?.fix;
+      }
       if (/does not know the runtime/.test(reason)) {
         return `declare it in /etc/docker/daemon.json, e.g. ${
           JSON.stringify({ runtimes: dockerDaemonConfig().runtimes })
@@ -167,6 +202,13 @@ export function dockerAdapter(
       }
       return undefined;
     },
+    installer: (reason) =>
+      platform
+        ? runscMend(
+          platform,
+          findExecutable(runscBinaryFor(platform)).path ? reason : "runsc is not installed",
+        )?.installer
+        : undefined,
   }, options);
 }
 
@@ -244,6 +286,7 @@ export const dockerRuntime: RuntimePlugin<AdapterOptions> = {
     "docker-runc": (o) => dockerAdapter("runc", o),
     "docker-crun": (o) => dockerAdapter("crun", o),
     "docker-runsc": (o) => dockerAdapter("runsc", o),
+    "docker-runsc-systrap": (o) => dockerAdapter("runsc-systrap", o),
   },
   aptPackages: ["docker.io"],
   containerCgroupPaths: dockerCgroupPaths,
