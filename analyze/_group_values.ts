@@ -7,6 +7,7 @@
 import type { HostInfo, MetricInfo, ResultSet, RuntimeInfo } from "../model/result_set.ts";
 import type { SanityFinding, SourceInfo } from "../model/analysis.ts";
 import { markNotComparable } from "./mark_not_comparable.ts";
+import { mitigationFindings } from "./_mitigations.ts";
 
 /** One published value kept with where it came from. */
 export interface PublishedValue {
@@ -214,6 +215,7 @@ function buildGroup(key: string, members: LabelledSet[], pool: boolean): GroupVa
       }
     }
   }
+  findings.push(...mitigationFindings(members.map((m) => ({ set: m.set, name: describeSet(m) }))));
   const description = pool
     ? `pooled: ${hosts.map((h) => `${h.id} (${h.description})`).join("; ")}`
     : hosts[0].description;
