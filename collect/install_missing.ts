@@ -145,6 +145,13 @@ export async function installPackages(
 }
 
 if (import.meta.main) {
-  // `deno run collect/install_missing.ts`: the declared packages, one a line (for .ci/run).
-  console.log(declaredPackages().join("\n"));
+  if (Deno.args.includes("--run-installers")) {
+    // Every plugin installer (for .ci/run): what the plugins fetch beyond the apt packages.
+    await runInstallers(RUNTIME_PLUGINS.flatMap((p) => p.installers ?? []), {
+      log: (m) => console.error(m),
+    });
+  } else {
+    // `deno run collect/install_missing.ts`: the declared packages, one a line (for .ci/run).
+    console.log(declaredPackages().join("\n"));
+  }
 }
