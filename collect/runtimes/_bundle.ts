@@ -165,6 +165,11 @@ export interface BundleRuntimeSpec {
   /** The fix for a failed trial, from its reason. */
   fix(reason: string): string | undefined;
   /**
+   * Why the binary found cannot serve this adapter, checked before the trial run (which needs
+   * the image), e.g. runsc without the platform asked for; undefined when it can.
+   */
+  precheck?(binary: string, effects: ProcessEffects): Promise<string | undefined>;
+  /**
    * The fix (and installer) when the binary is missing or fails its trial in a way an
    * installer mends; default `apt-get install <aptPackage>` for a missing binary.
    */
@@ -232,6 +237,11 @@ export function bundleRuntimeAdapter(
         };
       }
       const identity = { version, components, ...(notes ? { notes } : {}) };
+      const unfit = await spec.precheck?.(found.path, effects);
+      if (unfit) {
+        const mend = options.binary ? undefined : spec.install?.(unfit);
+        return { usable: false, reason: unfit, ...identity, fix: spec.fix(unfit), ...mend };
+      }
       const failed = await tryTrueRun(adapter, ctx, spec.fix);
       if (!failed) return { usable: true, ...identity };
       const mend = options.binary ? undefined : spec.install?.(failed.reason ?? "");

@@ -93,6 +93,11 @@ export interface EngineSpec {
   annotates: boolean;
   versions(cli: string[], effects: ProcessEffects): Promise<Record<string, string>>;
   fix(reason: string): string | undefined;
+  /**
+   * Why the low-level runtime cannot serve this adapter, checked before anything starts (the
+   * image may not be built yet), e.g. runsc without the platform asked for.
+   */
+  precheck?(): Promise<string | undefined>;
   /** The id of the plugin installer that mends a failure, from its reason (see `Detection`). */
   installer?(reason: string): string | undefined;
   /** The low-level runtime's execution platform, for one with several. */
@@ -275,6 +280,8 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
             : `apt-get install ${spec.aptPackage}`,
         };
       }
+      const unfit = await spec.precheck?.();
+      if (unfit) return { usable: false, reason: unfit, ...mend(unfit) };
       let components: Record<string, string> = {};
       try {
         await adapter.prepare(ctx);

@@ -39,6 +39,7 @@ import {
   RUNSC,
   RUNSC_PLATFORMS,
   runscBinaryFor,
+  runscLacksPlatform,
   runscMend,
   type RunscPlatform,
   runscPlatform,
@@ -218,6 +219,8 @@ export function containerdAdapter(
         };
       }
       const components: Record<string, string> = {};
+      const unfit = platform ? await runscLacksPlatform(platform, { effects }) : undefined;
+      if (unfit) return { usable: false, reason: unfit, ...runscMend(platform!, unfit) };
       const failed = await tryTrueRun(adapter, ctx, (reason) => {
         if (/containerd is not installed/.test(reason)) return "apt-get install containerd";
         if (platform && /runsc is not installed|unknown platform/.test(reason)) {

@@ -37,6 +37,7 @@ import {
   RUNSC,
   RUNSC_PLATFORMS,
   runscBinaryFor,
+  runscLacksPlatform,
   runscMend,
   type RunscPlatform,
   runscPlatform,
@@ -187,8 +188,12 @@ export function dockerAdapter(
     },
     notes: () => runtime === "crun" && crunNeedsUnifiedUnmount() ? CRUN_WORKAROUND_NOTE : undefined,
     fix(reason) {
-      if (platform && !findExecutable(runscBinaryFor(platform)).path) {
-        return runscMend(platform, `${low.binary} is not installed`)?.fix;
+      if (platform) {
+        const mend = runscMend(
+          platform,
+          findExecutable(runscBinaryFor(platform)).path ? reason : `${low.binary} is not installed`,
+        );
+        if (mend) return mend.fix;
       }
       if (/does not know the runtime/.test(reason)) {
         return `declare it in /etc/docker/daemon.json, e.g. ${
@@ -202,6 +207,7 @@ export function dockerAdapter(
       }
       return undefined;
     },
+    precheck: () => platform ? runscLacksPlatform(platform) : Promise.resolve(undefined),
     installer: (reason) =>
       platform
         ? runscMend(

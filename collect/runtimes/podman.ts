@@ -29,6 +29,7 @@ import {
   RUNSC,
   RUNSC_PLATFORMS,
   runscBinaryFor,
+  runscLacksPlatform,
   runscMend,
   type RunscPlatform,
   runscPlatform,
@@ -137,6 +138,7 @@ export function podmanAdapter(
       if (/ulimit|RLIMIT/i.test(reason)) return "raise the hard nofile/nproc limits of this shell";
       return undefined;
     },
+    precheck: () => platform ? runscLacksPlatform(platform) : Promise.resolve(undefined),
     installer: (reason) => platform ? runscMend(platform, reason)?.installer : undefined,
   }, options);
 }

@@ -33,7 +33,7 @@ import {
   pathExists,
   readVersion,
 } from "./_common.ts";
-import { REAL_PROCESS_EFFECTS } from "../process.ts";
+import { type ProcessEffects, REAL_PROCESS_EFFECTS } from "../process.ts";
 import { parseCpuFlags } from "../host_info.ts";
 import {
   fetchRunsc,
@@ -134,7 +134,7 @@ export function runscMend(
   platform: RunscPlatform,
   reason: string,
 ): Pick<Detection, "fix" | "installer"> | undefined {
-  const missing = /not installed|does not exist|unknown platform/.test(reason);
+  const missing = /not installed|does not exist|unknown platform|has no \w+ platform/.test(reason);
   if (!missing) return undefined;
   if (platform === "ptrace") return { fix: "apt-get install runsc" };
   return { fix: RUNSC_FETCH_FIX, installer: RUNSC_INSTALLER_ID };
@@ -186,6 +186,7 @@ export function runscAdapter(options: RunscAdapterOptions = {}): RuntimeAdapter 
     },
     fix: (reason) => runscMend(platform, reason)?.fix,
     install: (reason) => runscMend(platform, reason),
+    precheck: (binary, effects) => runscLacksPlatform(platform, { binary, effects }),
   }, options);
 }
 
@@ -286,11 +287,33 @@ function kernelHasSeccomp(): boolean {
   }
 }
 
+/**
+ * Why the runsc that `platform`'s adapters would run cannot serve it, before any trial run: it is
+ * not installed, or its `runsc flags` do not offer the platform (e.g. Debian 12's build and
+ * systrap). Undefined when it can, or when its flags name no platforms (the trial decides).
+ */
+export async function runscLacksPlatform(
+  platform: RunscPlatform,
+  options: { binary?: string; effects?: ProcessEffects } = {},
+): Promise<string | undefined> {
+  const binary = options.binary ?? runscBinaryFor(platform);
+  const found = findExecutable(binary);
+  if (!found.path) return found.reason ?? `${binary} is not installed`;
+  const build = await runscBuildOf(found.path, options.effects);
+  if (!build || build.platforms.length === 0 || build.platforms.includes(platform)) {
+    return undefined;
+  }
+  return `runsc ${build.version ?? ""} at ${found.path} has no ${platform} platform (it offers ` +
+    `${build.platforms.join(", ")})`;
+}
+
 /** The version and platforms of runsc `binary`, or undefined when it is not installed. */
-async function runscBuildOf(binary: string): Promise<RunscBuild | undefined> {
+async function runscBuildOf(
+  binary: string,
+  effects: ProcessEffects = REAL_PROCESS_EFFECTS,
+): Promise<RunscBuild | undefined> {
   const found = findExecutable(binary);
   if (!found.path) return undefined;
-  const effects = REAL_PROCESS_EFFECTS;
   const version = await readVersion([found.path, "--version"], effects, /runsc version (\S+)/);
   const flags = await effects.run([found.path, "flags"], { timeoutMs: 15_000 }).catch(() =>
     undefined

@@ -3,6 +3,7 @@ import {
   parseRunscPlatforms,
   RUNSC_FETCH_FIX,
   runscAdapter,
+  runscLacksPlatform,
   runscMend,
   runscPlatformSupport,
   runscRuntime,
@@ -85,29 +86,48 @@ Deno.test("runsc adapters record their platform, ptrace as legacy", () => {
   assert(runscRuntime.installers?.some((i) => i.id === RUNSC_INSTALLER_ID));
 });
 
-Deno.test("a runsc-systrap pointed at a runsc without systrap says so and how to get one", async () => {
+/** A stand-in for Debian 12's runsc in `dir`: its real answers to --version, flags and systrap. */
+function fakeOldRunsc(dir: string): string {
+  const out = (name: string) =>
+    new URL(`../../fixtures/tool_outputs/runsc/${name}`, import.meta.url).pathname;
+  const fake = `${dir}/runsc`;
+  Deno.writeTextFileSync(
+    fake,
+    `#!/bin/sh\ncase "$*" in\n*--version*) cat '${out("version_20221219.stdout")}';;\n` +
+      `flags) cat '${out("flags_20221219.stdout")}';;\n` +
+      `*) cat >&2 '${out("systrap_on_20221219.stderr")}'; exit 128;;\nesac\n`,
+    { mode: 0o755 },
+  );
+  return fake;
+}
+
+Deno.test("runscLacksPlatform() tells from `runsc flags` that Debian 12's runsc has no systrap", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "ocibench-runsc-" });
   try {
-    // A stand-in for Debian 12's runsc: its real answers to --version and to systrap.
-    const fake = `${dir}/runsc`;
-    Deno.writeTextFileSync(
-      fake,
-      `#!/bin/sh\ncase "$*" in *--version*) cat '${
-        new URL("../../fixtures/tool_outputs/runsc/version_20221219.stdout", import.meta.url)
-          .pathname
-      }';; *) cat >&2 '${
-        new URL("../../fixtures/tool_outputs/runsc/systrap_on_20221219.stderr", import.meta.url)
-          .pathname
-      }'; exit 128;; esac\n`,
-      { mode: 0o755 },
+    const fake = fakeOldRunsc(dir);
+    const reason = await runscLacksPlatform("systrap", { binary: fake });
+    assertStringIncludes(reason ?? "", "runsc 0.0~20221219.0");
+    assertStringIncludes(reason ?? "", "has no systrap platform (it offers ptrace, kvm)");
+    assertEquals(runscMend("systrap", reason!)?.installer, RUNSC_INSTALLER_ID);
+    assertEquals(await runscLacksPlatform("ptrace", { binary: fake }), undefined);
+    assertStringIncludes(
+      (await runscLacksPlatform("systrap", { binary: `${dir}/none` })) ?? "",
+      "does not exist",
     );
-    Deno.mkdirSync(`${dir}/rootfs`);
-    // The binary option stands for "the runsc found"; its fix then names the binary instead.
-    const adapter = runscAdapter({ platform: "systrap", binary: fake });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a runsc-systrap pointed at a runsc without systrap says so before any trial, image or not", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "ocibench-runsc-" });
+  try {
+    const adapter = runscAdapter({ platform: "systrap", binary: fakeOldRunsc(dir) });
     const detection = await adapter.detect({
+      // No image: the platform is checked before the trial that would need one.
       image: {
         hash: "h",
-        rootfs: `${dir}/rootfs`,
+        rootfs: `${dir}/no-rootfs`,
         rootfsTar: "",
         ociLayout: "",
         ociTar: "",
@@ -119,7 +139,7 @@ Deno.test("a runsc-systrap pointed at a runsc without systrap says so and how to
     });
     assertEquals(detection.usable, false);
     assertEquals(detection.version, "0.0~20221219.0");
-    assertStringIncludes(detection.reason ?? "", "unknown platform: systrap");
+    assertStringIncludes(detection.reason ?? "", "has no systrap platform");
     assertEquals(detection.fix, RUNSC_FETCH_FIX);
   } finally {
     Deno.removeSync(dir, { recursive: true });
