@@ -13,7 +13,7 @@
  */
 import type { CommandRunner, Leftover, RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { importRootfsTar } from "../image_import.ts";
-import { REAL_PROCESS_EFFECTS, runChecked } from "../process.ts";
+import { type ProcessEffects, REAL_PROCESS_EFFECTS, runChecked } from "../process.ts";
 import { listDir } from "../host_fs.ts";
 import { engineAdapter } from "./_engine.ts";
 import {
@@ -131,7 +131,8 @@ export function dockerAdapter(
       const dir = `${DAEMON_STATE_DIR}/dockerd`;
       Deno.mkdirSync(dir, { recursive: true });
       const config = `${dir}/daemon.json`;
-      Deno.writeTextFileSync(config, JSON.stringify(dockerDaemonConfig(), null, 2) + "\n");
+      const daemonConfig = dockerDaemonConfig();
+      Deno.writeTextFileSync(config, JSON.stringify(daemonConfig, null, 2) + "\n");
       const lease = await ensureDaemon({
         name: "dockerd",
         argv: [dockerd.path, "--config-file", config, "--host", `unix://${DOCKER_SOCKET}`],
@@ -146,18 +147,21 @@ export function dockerAdapter(
         effects,
         log: ctx.log,
       });
+      // A dockerd an earlier ocibench started reads this file, but only on SIGHUP: new runtimes
+      // (e.g. a runsc fetched since) are unknown to it until then.
+      if (lease.startedByOcibench) {
+        const known = await dockerRuntimes(cli, effects ?? REAL_PROCESS_EFFECTS);
+        const wanted = Object.keys(daemonConfig.runtimes as Record<string, unknown>);
+        if (known && wanted.some((name) => !known.includes(name))) await reloadDockerd(ctx.log);
+      }
       return () => lease.release();
     },
     runtimeFlag: () => dockerRuntimeName(runtime),
     async checkRuntime(cli, effects) {
-      const r = await effects.run([...cli, "info", "--format", "{{json .Runtimes}}"], {
-        timeoutMs: 30_000,
-      });
-      if (r.exitCode !== 0) return `docker info failed: ${r.stderr.trim()}`;
+      const known = await dockerRuntimes(cli, effects);
+      if (!known) return "docker info failed: dockerd does not answer";
       const name = dockerRuntimeName(runtime);
-      if (!(name in JSON.parse(r.stdout || "{}"))) {
-        return `the running dockerd does not know the runtime "${name}"`;
-      }
+      if (!known.includes(name)) return `the running dockerd does not know the runtime "${name}"`;
       return undefined;
     },
     importImage: (paths, cli, effects, log) =>
@@ -216,6 +220,35 @@ export function dockerAdapter(
         )?.installer
         : undefined,
   }, options);
+}
+
+/** The runtime names the answering dockerd knows, or undefined when it does not answer. */
+async function dockerRuntimes(
+  cli: string[],
+  effects: ProcessEffects,
+): Promise<string[] | undefined> {
+  const r = await effects.run([...cli, "info", "--format", "{{json .Runtimes}}"], {
+    timeoutMs: 30_000,
+  });
+  if (r.exitCode !== 0) return undefined;
+  try {
+    return Object.keys(JSON.parse(r.stdout || "{}"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends SIGHUP to the dockerd of `/var/run/docker.pid`, which re-reads its runtimes. */
+async function reloadDockerd(log: (message: string) => void): Promise<void> {
+  try {
+    const pid = Number(Deno.readTextFileSync("/var/run/docker.pid").trim());
+    if (!(pid > 0) || Deno.readTextFileSync(`/proc/${pid}/comm`).trim() !== "dockerd") return;
+    log(`dockerd ${pid}: its runtimes changed, reloading them (SIGHUP)`);
+    Deno.kill(pid, "SIGHUP");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  } catch {
+    // No pid file or no such process: the runtime check says what is wrong.
+  }
 }
 
 /** Where the low-level runtime puts the cgroup of docker container `id` (cgroupfs manager). */
