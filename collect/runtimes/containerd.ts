@@ -43,6 +43,7 @@ import {
   runscMend,
   type RunscPlatform,
   runscPlatform,
+  runscProvenance,
   runscWrapper,
 } from "./runsc.ts";
 
@@ -244,7 +245,10 @@ export function containerdAdapter(
       );
       if (low) components[lowBinary] = low;
       const version = components.containerd;
-      if (!failed) return { usable: true, version, components };
+      const provenance = platform ? runscProvenance(runscBinaryFor(platform)) : undefined;
+      if (!failed) {
+        return { usable: true, version, components, ...(provenance ? { notes: provenance } : {}) };
+      }
       const installer = platform ? runscMend(platform, failed.reason ?? "")?.installer : undefined;
       return { ...failed, version, components, ...(installer ? { installer } : {}) };
     },

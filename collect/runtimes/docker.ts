@@ -41,6 +41,7 @@ import {
   runscMend,
   type RunscPlatform,
   runscPlatform,
+  runscProvenance,
   runscWrapper,
 } from "./runsc.ts";
 
@@ -190,7 +191,12 @@ export function dockerAdapter(
       if (lowVersion) components[low.binary] = lowVersion;
       return components;
     },
-    notes: () => runtime === "crun" && crunNeedsUnifiedUnmount() ? CRUN_WORKAROUND_NOTE : undefined,
+    notes: () =>
+      platform
+        ? runscProvenance(runscBinaryFor(platform))
+        : runtime === "crun" && crunNeedsUnifiedUnmount()
+        ? CRUN_WORKAROUND_NOTE
+        : undefined,
     fix(reason) {
       if (platform) {
         const mend = runscMend(

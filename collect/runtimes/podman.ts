@@ -33,6 +33,7 @@ import {
   runscMend,
   type RunscPlatform,
   runscPlatform,
+  runscProvenance,
   runscWrapper,
 } from "./runsc.ts";
 
@@ -127,7 +128,12 @@ export function podmanAdapter(
       if (conmon) components.conmon = conmon;
       return components;
     },
-    notes: () => runtime === "crun" && crunNeedsUnifiedUnmount() ? CRUN_WORKAROUND_NOTE : undefined,
+    notes: () =>
+      platform
+        ? runscProvenance(runscBinaryFor(platform))
+        : runtime === "crun" && crunNeedsUnifiedUnmount()
+        ? CRUN_WORKAROUND_NOTE
+        : undefined,
     fix(reason) {
       if (platform) {
         const mend = runscMend(platform, reason);
