@@ -14,6 +14,7 @@ import type {
 import type { SanityFinding, SourceInfo } from "../model/analysis.ts";
 import { notComparableMarks } from "./mark_not_comparable.ts";
 import { sampleColumns } from "../model/sample_columns.ts";
+import { mitigationFindings } from "./_mitigations.ts";
 
 /** One published value kept with where it came from. */
 export interface PublishedValue {
@@ -257,6 +258,7 @@ function buildGroup(key: string, members: LabelledSet[], pool: boolean): GroupVa
       }
     }
   }
+  findings.push(...mitigationFindings(members.map((m) => ({ set: m.set, name: describeSet(m) }))));
   const description = pool
     ? `pooled: ${hosts.map((h) => `${h.id} (${h.description})`).join("; ")}`
     : hosts[0].description;

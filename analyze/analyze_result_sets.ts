@@ -156,6 +156,7 @@ export function analyzeResultSets(sets: ResultSet[], options: AnalyzeOptions = {
         name: r.name,
         isolation: r.isolation,
         historical: r.historical,
+        ...(r.platform ? { platform: r.platform } : {}),
       })),
       baseline: {
         requested: baseline,

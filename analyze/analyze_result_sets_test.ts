@@ -310,6 +310,44 @@ Deno.test("analyzeResultSets() keeps hosts apart unless asked to pool", () => {
   assertStringIncludes(pooled.notes[0], "pooled");
 });
 
+Deno.test("analyzeResultSets() warns when pooled result sets ran under different mitigations", () => {
+  const vulnerabilities = (spectreV2: string) => ({
+    meltdown: "Not affected",
+    spectre_v2: spectreV2,
+  });
+  const a = sampleSet({ native: noisy(10, 10, 1), runc: noisy(11, 10, 2) }, { hostId: "h1" });
+  a.host.vulnerabilities = vulnerabilities("Mitigation: Retpolines; IBPB: conditional");
+  const b = sampleSet({ native: noisy(20, 10, 3), runc: noisy(21, 10, 4) }, {
+    hostId: "h2",
+    runId: "run-b",
+  });
+  b.host.vulnerabilities = vulnerabilities("Mitigation: Enhanced / Automatic IBRS");
+  const pooled = analyzeResultSets([a, b], { pool: true, labels: ["a.json", "b.json"] });
+  const warning = pooled.groups[0].sanity.find((f) => f.rule === "mitigations-differ");
+  assert(warning, "a finding on the differing mitigations");
+  assertEquals(warning.severity, "warning");
+  assertStringIncludes(warning.message, 'spectre_v2: "Mitigation: Retpolines; IBPB: conditional"');
+  assertStringIncludes(warning.message, '"Mitigation: Enhanced / Automatic IBRS" in b.json');
+  assert(!warning.message.includes("meltdown"), "only what differs is named");
+  assertEquals(warning.where, ["a.json (run-a)", "b.json (run-b)"]);
+  assertEquals(AnalysisSchema.safeParse(pooled).success, true);
+
+  // Kept apart, each group has one set: nothing to warn about.
+  const apart = analyzeResultSets([a, b]);
+  assert(apart.groups.every((g) => !g.sanity.some((f) => f.rule.startsWith("mitigations"))));
+  // The same mitigations pool without a warning.
+  b.host.vulnerabilities = a.host.vulnerabilities;
+  const same = analyzeResultSets([a, b], { pool: true });
+  assertEquals(same.groups[0].sanity.filter((f) => f.rule.startsWith("mitigations")), []);
+  // A set that does not record them is said to be unknown, not assumed equal.
+  delete b.host.vulnerabilities;
+  const unknown = analyzeResultSets([a, b], { pool: true }).groups[0].sanity
+    .filter((f) => f.rule.startsWith("mitigations"));
+  assertEquals(unknown.map((f) => [f.rule, f.severity, f.where]), [
+    ["mitigations-unknown", "info", ["run-b"]],
+  ]);
+});
+
 Deno.test("analyzeResultSets() leaves out, and reports, a metric defined differently in two sets", () => {
   const a = sampleSet({ native: [1, 2, 3] });
   const b = structuredClone(sampleSet({ native: [4, 5, 6] }, { runId: "run-b" }));

@@ -150,10 +150,11 @@ interface Scored {
  * Ranks a group's runtimes for a profile on its {@link ScoringTable} (null when the group has
  * no baseline: then no runtime is eligible, with the reason).
  *
- * - Eligibility: a runtime must meet the profile's `requires` (e.g. its isolation classes) and
+ * - Eligibility: a runtime must meet the profile's `requires` (e.g. its isolation classes),
  *   have a value of every metric the profile weighs (category weight > 0, metric weight > 0)
- *   that the baseline has; otherwise it is listed as not eligible, with the reasons, and never
- *   scored on what it has.
+ *   that the baseline has, and not run on a legacy platform its makers replaced as the default
+ *   (gVisor's ptrace: its systrap represents gVisor); otherwise it is listed as not eligible,
+ *   with the reasons, and never scored on what it has.
  * - Per weighed category: the cost ratio is the weighted geometric mean of the runtime's
  *   metric ratios (a runtime within the margin of the baseline on a metric counts 1 there; a ratio
  *   below 1 ÷ U counts as 1 ÷ U, so one metric cannot buy back the whole category), and
@@ -218,6 +219,12 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
         `this group measured none of the categories the profile weighs (${
           categories.join(", ")
         }) on the baseline`,
+      );
+    }
+    if (runtime.platform?.legacy) {
+      ineligible.push(
+        `it runs on the ${runtime.platform.name} platform, which its makers have replaced as ` +
+          "the default (a legacy platform): measured for comparison, not recommended",
       );
     }
     if (requiredSecurity && measuredSecurity) {
@@ -441,9 +448,17 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
         "(collect --benchmarks security) to get a recommendation",
     );
   } else if (required && table !== null && eligible.length === 0) {
+    const legacyOnly = options.runtimes.filter((r) =>
+      r.platform?.legacy && required.includes(r.isolation)
+    );
     notes.push(
-      `no measured runtime meets the profile's requirement (isolation ` +
-        `${isolationList(required)}): measure one to get a recommendation`,
+      legacyOnly.length > 0
+        ? `no measured runtime meets the profile's requirement (isolation ` +
+          `${isolationList(required)}) on a current platform: ${
+            legacyOnly.map((r) => r.id).join(", ")
+          } ran on a legacy one; measure the current one to get a recommendation`
+        : `no measured runtime meets the profile's requirement (isolation ` +
+          `${isolationList(required)}): measure one to get a recommendation`,
     );
   }
   const firsts = order.filter((s) => s.entry.rank === 1).map((s) => s.entry);

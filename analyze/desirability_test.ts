@@ -429,3 +429,44 @@ Deno.test("a profile weighing only categories the group did not measure makes no
   assertStringIncludes(rec.entries[0].ineligible[0], "measured none of the categories");
   assertStringIncludes(rec.notes.join(" "), "the profile weighs network");
 });
+
+Deno.test("recommend() lists a runtime on a legacy platform as not eligible, and its modern sibling stands for it", () => {
+  const set = metricsSet({
+    "loop.time": {
+      native: noisy(10, 8, 1, 0.2),
+      "runsc-a": noisy(11, 8, 2, 0.2),
+      "runsc-b": noisy(10.5, 8, 3, 0.2),
+    },
+  });
+  set.runtimes = set.runtimes.map((r) =>
+    r.id === "runsc-a"
+      ? { ...r, isolation: "syscall-sandbox", platform: { name: "ptrace", legacy: true } }
+      : r.id === "runsc-b"
+      ? { ...r, isolation: "syscall-sandbox", platform: { name: "systrap", legacy: false } }
+      : r
+  );
+  const analysis = analyzeResultSets([set], { profiles: [CPU_ONLY] });
+  const group = analysis.groups[0];
+  assertEquals(group.runtimes.find((r) => r.id === "runsc-a")?.platform, {
+    name: "ptrace",
+    legacy: true,
+  });
+  const rec = group.recommendations[0];
+  const legacy = entryOf(rec, "runsc-a");
+  assertEquals(legacy.eligible, false);
+  assertStringIncludes(legacy.ineligible.join(" "), "ptrace platform");
+  assertStringIncludes(legacy.ineligible.join(" "), "legacy platform");
+  assert(entryOf(rec, "runsc-b").eligible, entryOf(rec, "runsc-b").ineligible.join("; "));
+  assertEquals(AnalysisSchema.safeParse(analysis).success, true);
+
+  // With only the legacy one measured, a profile that requires a sandbox says why none is eligible.
+  const sandboxOnly: Profile = { ...CPU_ONLY, requires: { isolation: ["syscall-sandbox"] } };
+  set.runtimes = set.runtimes.filter((r) => r.id !== "runsc-b");
+  set.samples = set.samples.filter((o) => o.runtime !== "runsc-b");
+  const alone = analyzeResultSets([set], { profiles: [sandboxOnly] }).groups[0].recommendations[0];
+  assertEquals(alone.entries.filter((e) => e.eligible), []);
+  assert(
+    alone.notes.some((n) => n.includes("runsc-a ran on a legacy one")),
+    alone.notes.join("; "),
+  );
+});

@@ -9,7 +9,12 @@ import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs, UsageError } fro
 import { type CollectFlags, collectRequestFrom, executeCollection } from "./collect.ts";
 import { formatDoctorReport, runDoctor } from "../collect/doctor.ts";
 import { buildImage } from "../collect/image.ts";
-import { installPackages, packagesToInstall } from "../collect/install_missing.ts";
+import {
+  installersToRun,
+  installPackages,
+  packagesToInstall,
+  runInstallers,
+} from "../collect/install_missing.ts";
 import { allAdapters } from "../collect/runtimes/mod.ts";
 import { observationCount } from "../model/sample_columns.ts";
 import { readResultSet } from "../model/read_result_set.ts";
@@ -25,7 +30,8 @@ const HELP = `Usage: ocibench war [options]
 
 The whole comparison in one command:
   1. doctor: which runtimes and tools this host has (with --install, as root, the missing ones
-     that Debian packages are installed with apt, then doctor runs again);
+     that Debian packages are installed with apt, and what runtimes fetch into ocibench's cache,
+     such as Debian 13's runsc for gVisor's systrap platform; then doctor runs again);
   2. the benchmark image is built (or found in the cache);
   3. the quick suite is collected on every usable runtime (--full: the paper-scale suite, with
      longer runs, warm-ups and more repetitions);
@@ -108,6 +114,11 @@ export const warCommand: Command = {
             `apt-get install ${packages.join(" ")})`,
         );
       }
+    }
+    const installers = installersToRun(report);
+    if (installers.length > 0 && values.install) {
+      await runInstallers(installers, { log: say });
+      again = true;
     }
     say("2/5 benchmark image");
     await buildImage({ log: say });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { AdapterContext, RuntimeAdapter } from "./types.ts";
+import type { AdapterContext, HostSupport, RuntimeAdapter, RuntimePlatform } from "./types.ts";
 import type { IsolationClass } from "../model/result_set.ts";
 import { currentRecipe, imagePaths } from "./image.ts";
 import { cacheDir, findExecutable } from "./host_fs.ts";
@@ -33,6 +33,10 @@ export interface DoctorRuntime {
   reason?: string;
   fix?: string;
   notes?: string;
+  /** Its execution platform, for a runtime with several (e.g. gVisor's systrap). */
+  platform?: RuntimePlatform;
+  /** The plugin installer that mends it (`war --install` runs it), when its fix is one. */
+  installer?: string;
   /** The Debian packages its plugin declares (what provides it); absent in older reports. */
   packages?: string[];
   /** Median wall time of `true` runs after detection, in milliseconds (usable runtimes only). */
@@ -59,6 +63,8 @@ export interface DoctorReport {
   image: { hash: string; built: boolean; path: string; fix?: string };
   runtimes: DoctorRuntime[];
   tools: DoctorTool[];
+  /** What the checked runtimes' plugins tell about the host (e.g. gVisor's platforms). */
+  hostSupport?: HostSupport[];
   /** Anything of doctor's own trial runs that it could not remove (should be empty). */
   leftovers: string[];
 }
@@ -178,6 +184,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
         reason: detection.reason,
         fix: detection.fix,
         notes: detection.notes,
+        ...(adapter.platform ? { platform: adapter.platform } : {}),
+        ...(detection.installer ? { installer: detection.installer } : {}),
         packages: [...(pluginOf(adapter.id)?.aptPackages ?? [])],
         detectMs,
       };
@@ -202,6 +210,16 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     for (const p of problems) log(`cleanup: ${p}`);
   }
   const leftovers = await findLeftovers(ctx.namePrefix, { effects: options.effects });
+  const hostSupport: HostSupport[] = [];
+  const plugins = new Set(adapters.map((a) => pluginOf(a.id)));
+  for (const plugin of plugins) {
+    try {
+      const support = await plugin?.hostSupport?.();
+      if (support) hostSupport.push(support);
+    } catch (error) {
+      log(`${plugin?.name}: cannot tell what the host supports: ${(error as Error).message}`);
+    }
+  }
   return {
     image: {
       hash,
@@ -211,6 +229,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     },
     runtimes: rows,
     tools: await checkTools(options.effects),
+    ...(hostSupport.length > 0 ? { hostSupport } : {}),
     leftovers: leftovers.length > 0 ? describeLeftovers(leftovers).split("\n") : [],
   };
 }
@@ -224,12 +243,21 @@ export function formatDoctorReport(report: DoctorReport): string {
     }`,
     "",
   );
-  const header = ["runtime", "isolation", "usable", "version", "true (ms)", "components"];
+  const header = [
+    "runtime",
+    "isolation",
+    "usable",
+    "version",
+    "platform",
+    "true (ms)",
+    "components",
+  ];
   const table = report.runtimes.map((r) => [
     r.id,
     r.isolation,
     r.usable ? "yes" : "NO",
     r.version ?? "-",
+    r.platform ? `${r.platform.name}${r.platform.legacy ? " (legacy)" : ""}` : "-",
     r.trueMs !== undefined ? r.trueMs.toFixed(1) : "-",
     Object.entries(r.components ?? {}).map(([k, v]) => `${k} ${v}`).join(", ") || "-",
   ]);
@@ -242,6 +270,13 @@ export function formatDoctorReport(report: DoctorReport): string {
     } else out.push(`${r.id}: note: ${r.notes}`);
   }
   if (notes.length > 0) out.push("");
+  for (const support of report.hostSupport ?? []) {
+    out.push(`${support.topic}:`);
+    for (const item of support.items) {
+      out.push(`  ${item.name}: ${item.supported ? "supported" : "NOT supported"}: ${item.detail}`);
+    }
+    out.push("");
+  }
   out.push(
     ...formatTable(
       ["tool", "package", "found", "version"],

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../tests/assert.ts";
 import { doctorTools, formatDoctorReport, HOST_TOOLS, runDoctor } from "./doctor.ts";
 import { BENCHMARKS } from "./benchmarks/mod.ts";
-import { nativeAdapter, runcAdapter } from "./runtimes/mod.ts";
+import { nativeAdapter, runcAdapter, runscAdapter } from "./runtimes/mod.ts";
 import { main } from "../main.ts";
 
 Deno.test({
@@ -65,6 +65,30 @@ Deno.test({
     } finally {
       console.error = error;
     }
+  },
+});
+
+Deno.test({
+  name: "runDoctor() shows gVisor's platform per runtime and which platforms the host supports",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const report = await runDoctor({
+      adapters: [nativeAdapter(), runscAdapter({ platform: "ptrace" })],
+      runs: 0,
+    });
+    const [native, ptrace] = report.runtimes;
+    assertEquals(native.platform, undefined);
+    assertEquals(ptrace.platform, { name: "ptrace", legacy: true });
+    assertEquals(report.hostSupport?.map((h) => h.topic), ["gVisor platforms (runsc)"]);
+    const items = report.hostSupport![0].items;
+    assertEquals(items.map((i) => i.name), ["systrap", "ptrace", "kvm"]);
+    const text = formatDoctorReport(report);
+    assertMatch(text, /^runsc-ptrace\s+syscall-sandbox\s+\S+\s+\S+\s+ptrace \(legacy\)/m);
+    assertMatch(text, /^native\s+native\s+yes\s+\S+\s+-\s/m);
+    assertStringIncludes(text, "gVisor platforms (runsc):\n  systrap: ");
+    assertMatch(text, /^ {2}kvm: (supported|NOT supported): .*\/dev\/kvm/m);
+    assertEquals(report.leftovers, []);
   },
 });
 

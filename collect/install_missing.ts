@@ -1,11 +1,12 @@
 /**
  * `war --install`: the Debian packages that would make unusable runtimes and missing tools
- * usable, taken from doctor's fixes, and their installation with apt. Also every package the
+ * usable, taken from doctor's fixes, and their installation with apt; and the plugin installers
+ * doctor names (e.g. a newer runsc fetched into ocibench's cache). Also every package the
  * runtime plugins and benchmarks declare (`.ci/run` installs them).
  *
  * @module
  */
-import type { BenchmarkTool, RuntimePlugin } from "./types.ts";
+import type { BenchmarkTool, PluginInstaller, RuntimePlugin } from "./types.ts";
 import type { DoctorReport } from "./doctor.ts";
 import { type ProcessRunner, runChecked, runProcess } from "./process.ts";
 import { RUNTIME_PLUGINS } from "./runtimes/mod.ts";
@@ -36,6 +37,53 @@ export function packagesToInstall(
     else otherFixes.push({ what, fix });
   }
   return { packages: [...packages].sort(), otherFixes };
+}
+
+/**
+ * The plugin installers doctor's unusable runtimes name, once each, in the order of the plugins
+ * that declare them. A name no plugin declares raises a RangeError.
+ */
+export function installersToRun(
+  report: DoctorReport,
+  plugins: readonly RuntimePlugin[] = RUNTIME_PLUGINS,
+): PluginInstaller[] {
+  const wanted = new Set(
+    report.runtimes.filter((r) => !r.usable && r.installer).map((r) => r.installer!),
+  );
+  const known = plugins.flatMap((p) => p.installers ?? []);
+  for (const id of wanted) {
+    if (!known.some((i) => i.id === id)) {
+      throw new RangeError(
+        `doctor names installer "${id}", which no runtime plugin declares; known: ${
+          known.map((i) => i.id).join(", ") || "none"
+        }`,
+      );
+    }
+  }
+  return known.filter((i, n) => wanted.has(i.id) && known.indexOf(i) === n);
+}
+
+/**
+ * Runs `installers` one after the other (they need root); raises an Error naming the
+ * installer that failed.
+ */
+export async function runInstallers(
+  installers: readonly PluginInstaller[],
+  options: Omit<InstallPackagesOptions, "runner"> = {},
+): Promise<void> {
+  if (installers.length > 0 && Deno.uid() !== 0) {
+    throw new Error(
+      `installing ${installers.map((i) => i.description).join("; ")} needs root: run as root`,
+    );
+  }
+  for (const installer of installers) {
+    options.log?.(`installing ${installer.description}`);
+    try {
+      await installer.install({ log: options.log, signal: options.signal });
+    } catch (error) {
+      throw new Error(`installer "${installer.id}" failed: ${(error as Error).message}`);
+    }
+  }
 }
 
 /** Options of {@link declaredPackages}. */
@@ -97,6 +145,13 @@ export async function installPackages(
 }
 
 if (import.meta.main) {
-  // `deno run collect/install_missing.ts`: the declared packages, one a line (for .ci/run).
-  console.log(declaredPackages().join("\n"));
+  if (Deno.args.includes("--run-installers")) {
+    // Every plugin installer (for .ci/run): what the plugins fetch beyond the apt packages.
+    await runInstallers(RUNTIME_PLUGINS.flatMap((p) => p.installers ?? []), {
+      log: (m) => console.error(m),
+    });
+  } else {
+    // `deno run collect/install_missing.ts`: the declared packages, one a line (for .ci/run).
+    console.log(declaredPackages().join("\n"));
+  }
 }

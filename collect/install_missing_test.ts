@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../tests/assert.ts";
-import { declaredPackages, packagesToInstall } from "./install_missing.ts";
+import { declaredPackages, installersToRun, packagesToInstall } from "./install_missing.ts";
+import type { PluginInstaller, RuntimePlugin } from "./types.ts";
 import type { DoctorReport } from "./doctor.ts";
 
 Deno.test("packagesToInstall() takes apt packages from doctor's fixes once each and keeps other fixes apart", () => {
@@ -81,4 +82,49 @@ Deno.test("declaredPackages() joins the plugins' and the tools' packages, once e
   const all = declaredPackages();
   assertEquals(all, [...new Set(all)].sort());
   assert(all.length > 0);
+});
+
+Deno.test("installersToRun() runs each installer an unusable runtime names once, and refuses unknown ones", () => {
+  const fetch: PluginInstaller = {
+    id: "fetch-x",
+    description: "x into the cache",
+    install: () => Promise.resolve(),
+  };
+  const plugins: RuntimePlugin[] = [
+    { name: "a", adapters: {}, aptPackages: [] },
+    { name: "x", adapters: {}, aptPackages: ["x"], installers: [fetch] },
+  ];
+  const row = (id: string, usable: boolean, installer?: string) => ({
+    id,
+    name: id,
+    isolation: "syscall-sandbox" as const,
+    usable,
+    detectMs: 1,
+    ...(installer ? { installer, reason: "unknown platform: x", fix: "fetch it" } : {}),
+  });
+  const report: DoctorReport = {
+    image: { hash: "h", built: true, path: "/x" },
+    runtimes: [
+      row("x-new", false, "fetch-x"),
+      row("engine-x-new", false, "fetch-x"),
+      row("x", true),
+    ],
+    tools: [],
+    leftovers: [],
+  };
+  assertEquals(installersToRun(report, plugins), [fetch]);
+  // Its fix is no apt package: it stays among the other fixes, said to a person.
+  assertEquals(packagesToInstall(report).packages, []);
+  assertEquals(packagesToInstall(report).otherFixes.map((f) => f.what), ["x-new", "engine-x-new"]);
+  // A usable runtime's installer is not run.
+  report.runtimes = [row("x", true, "fetch-x")];
+  assertEquals(installersToRun(report, plugins), []);
+  report.runtimes = [row("y", false, "fetch-y")];
+  let message = "";
+  try {
+    installersToRun(report, plugins);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert(message.includes('"fetch-y"') && message.includes("known: fetch-x"), message);
 });

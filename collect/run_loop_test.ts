@@ -129,6 +129,39 @@ Deno.test("runCollection() with fakes runs every step once, in a seeded shuffle 
   });
 });
 
+Deno.test("runCollection() records a runtime's platform and where its binary came from", async () => {
+  await withHarness(async (h) => {
+    const plain = fakeRuntime("alpha");
+    const sandbox = {
+      ...fakeRuntime("beta", {
+        usable: true,
+        version: "0.0~20240729.0",
+        notes: "runsc from Debian's package runsc 0.0~20240729.0-4+b7",
+      }),
+      isolation: "syscall-sandbox" as const,
+      platform: { name: "systrap", legacy: false },
+    };
+    const record = fakeRecord({
+      runtimes: ["alpha", "beta"],
+      benchmarks: ["idle"],
+      warmups: 0,
+      repetitions: 1,
+    });
+    const runId = newRunId();
+    const outcome = await h.run({
+      runId,
+      runtimes: [plain, sandbox],
+      benchmarks: [fakeBenchmark("idle", ["x"], () => [{ metric: "idle.x", value: 1 }])],
+      record,
+    });
+    const set = await readResultSet(outcome.resultPath);
+    const [alpha, beta] = set.runtimes;
+    assertEquals([alpha.platform, alpha.notes], [undefined, undefined]);
+    assertEquals(beta.platform, { name: "systrap", legacy: false });
+    assertEquals(beta.notes, "runsc from Debian's package runsc 0.0~20240729.0-4+b7");
+  });
+});
+
 Deno.test("runCollection() is reproducible from its seed and differs with another seed", async () => {
   await withHarness(async (h) => {
     const orderOf = async (seed: number) => {

@@ -262,9 +262,11 @@ export class RunSession {
       const info: RuntimeInfo = { id, name: a.name, isolation: a.isolation, historical: false };
       if (a.engine) info.engine = a.engine;
       if (a.lowLevelRuntime) info.lowLevelRuntime = a.lowLevelRuntime;
+      if (a.platform) info.platform = { name: a.platform.name, legacy: a.platform.legacy };
       if (state.detection?.version) info.version = state.detection.version;
       if (state.detection?.components) info.components = state.detection.components;
-      if (state.brokenReason) info.notes = state.brokenReason;
+      const notes = [state.detection?.notes, state.brokenReason].filter((n) => n);
+      if (notes.length > 0) info.notes = notes.join("; ");
       runtimes.push(info);
       used.delete(id);
     }

@@ -85,6 +85,11 @@ export interface Detection {
   fix?: string;
   /** How it runs when that differs from the plain way (e.g. a workaround in effect). */
   notes?: string;
+  /**
+   * The id of a plugin's {@link PluginInstaller} that makes it usable, when the fix is more than
+   * an `apt-get install` (`war --install` runs it).
+   */
+  installer?: string;
 }
 
 /** Shared state every adapter receives: where the image is, where to put temporary files. */
@@ -138,6 +143,38 @@ export interface RuntimeCapabilities {
   directIo?: boolean;
 }
 
+/** A runtime's execution platform (see {@link RuntimeAdapter.platform}). */
+export interface RuntimePlatform {
+  /** e.g. `systrap`. */
+  name: string;
+  /** Replaced as the default by its makers (gVisor's ptrace since 2023). */
+  legacy: boolean;
+}
+
+/**
+ * Something a plugin installs itself, beyond the packages of the host's release (e.g. a newer
+ * build fetched into ocibench's cache): named by a detection's `installer`, run by
+ * `war --install`.
+ */
+export interface PluginInstaller {
+  /** Unique among plugins, e.g. `runsc-debian13`. */
+  id: string;
+  /** What it installs, for a person. */
+  description: string;
+  /** Installs it; raises an Error saying which step failed. */
+  install(options: { log?: (message: string) => void; signal?: AbortSignal }): Promise<void>;
+}
+
+/**
+ * What a plugin tells about the host in doctor's report, e.g. which of its platforms the host
+ * supports and why.
+ */
+export interface HostSupport {
+  /** e.g. `gVisor platforms`. */
+  topic: string;
+  items: { name: string; supported: boolean; detail: string }[];
+}
+
 /** Runs a command to completion: `runProcess` of collect/process.ts, or a test's fake. */
 export type CommandRunner = (
   argv: string[],
@@ -151,6 +188,11 @@ export interface RuntimeAdapter {
   isolation: IsolationClass;
   engine?: string;
   lowLevelRuntime?: string;
+  /**
+   * The execution platform, for a runtime that has several (gVisor's `systrap`, `ptrace`,
+   * `kvm`); `legacy` when its makers have replaced it as the default.
+   */
+  platform?: RuntimePlatform;
   /** What it can do (networks, servers, direct I/O). */
   capabilities: RuntimeCapabilities;
   /**
@@ -240,6 +282,10 @@ export interface RuntimePlugin<Options = never> {
    * the file system: an engine's containers. Asks the engine only when it answers.
    */
   findLeftovers?(prefix: string, run: CommandRunner): Promise<Leftover[]>;
+  /** What it installs itself when its adapters need more than its `aptPackages`. */
+  installers?: readonly PluginInstaller[];
+  /** What doctor tells about the host for it (e.g. the platforms the host supports). */
+  hostSupport?(): Promise<HostSupport>;
 }
 
 /** One measured value a benchmark produced in one repetition. */

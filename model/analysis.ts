@@ -562,6 +562,8 @@ export const HostGroupSchema = z.object({
     name: z.string(),
     isolation: IsolationClassSchema,
     historical: z.boolean(),
+    /** Its execution platform, where it has several (e.g. gVisor's systrap or legacy ptrace). */
+    platform: z.object({ name: z.string(), legacy: z.boolean() }).optional(),
   })),
   /** What was asked for and what ratios were actually taken against. */
   baseline: z.object({

@@ -71,6 +71,31 @@ export const HostInfoSchema = z.object({
   cgroupMode: z.enum(["v1", "v2", "hybrid"]).optional(),
   /** e.g. `kvm`, `hyperv`, `none`, as systemd-detect-virt reports it. */
   virtualization: z.string().optional(),
+  /**
+   * CPU flags that set the cost of system calls and context switches, each `true` when
+   * `/proc/cpuinfo` lists it (e.g. `pcid`, `invpcid`: TLB flushes under page-table isolation).
+   */
+  cpuFlags: z.record(z.string(), z.boolean()).optional(),
+  /** The CPU's microcode revision as `/proc/cpuinfo` lists it, e.g. `0x1000065`. */
+  microcode: z.string().optional(),
+  /**
+   * The kernel's state per speculative-execution vulnerability, from
+   * `/sys/devices/system/cpu/vulnerabilities/*`, e.g. `{ spectre_v2: "Mitigation: Retpolines…" }`.
+   */
+  vulnerabilities: z.record(z.string(), z.string()).optional(),
+  /** The kernel's parameters (`/proc/cmdline` before any ` -- `, which goes to init). */
+  kernelCommandLine: z.string().optional(),
+  /** Whether this host can run hardware-virtualised guests itself. */
+  hardwareVirtualization: z.object({
+    /** The CPU flag of hardware virtualisation it shows (`vmx`, `svm`), or null for none. */
+    cpuFlag: z.enum(["vmx", "svm"]).nullable(),
+    /** Whether `/dev/kvm` exists. */
+    kvmDevice: z.boolean(),
+    /** KVM modules loaded (`/sys/module/kvm*`), e.g. `kvm`, `kvm_amd`. */
+    kvmModules: z.array(z.string()),
+    /** The `nested` parameter of kvm_intel/kvm_amd: whether this host's guests may run VMs. */
+    nested: z.boolean().optional(),
+  }).optional(),
   disk: z.object({
     description: z.string(),
     maxThroughputMiBPerS: z.number().positive().optional(),
@@ -90,6 +115,11 @@ export const RuntimeInfoSchema = z.object({
   engine: z.string().optional(),
   /** The OCI runtime underneath, e.g. `runc`, `crun`, `runsc`. */
   lowLevelRuntime: z.string().optional(),
+  /**
+   * Its execution platform where it has several (gVisor's `systrap`, `ptrace`, `kvm`); `legacy`
+   * when its makers have replaced it as the default (gVisor's ptrace since 2023).
+   */
+  platform: z.object({ name: z.string(), legacy: z.boolean() }).optional(),
   /** The version string as found (or as published). */
   version: z.string().optional(),
   /** Versions of each component, e.g. `{ docker: "19.03.8", containerd: "1.3.3" }`. */

@@ -14,6 +14,7 @@ import type {
   RunningContainer,
   RuntimeAdapter,
   RuntimeCapabilities,
+  RuntimePlatform,
   RuntimeStateRoot,
   StepSpec,
 } from "../types.ts";
@@ -141,8 +142,15 @@ export interface BundleRuntimeSpec {
   id: string;
   name: string;
   isolation: IsolationClass;
-  /** Binary name or path. */
+  /** Binary name (also the adapter's `lowLevelRuntime`) or path. */
   binary: string;
+  /**
+   * The binary to run, resolved at each use (it may be installed while the adapter lives);
+   * default {@link binary}. `AdapterOptions.binary` overrides both.
+   */
+  resolveBinary?(): string;
+  /** The execution platform, for a runtime with several. */
+  platform?: RuntimePlatform;
   /** apt package that provides it. */
   aptPackage: string;
   /** Where it keeps container state, as its plugin declares it (to skip `delete` when gone). */
@@ -159,12 +167,22 @@ export interface BundleRuntimeSpec {
    * insecure contrast case of the security tests), no registered runtime.
    */
   editConfig?: (config: OciConfig) => OciConfig;
-  /** The version from `<binary> --version`. */
+  /** The version from `<binary> --version`, and notes on where the binary comes from. */
   version(binary: string, effects: ProcessEffects): Promise<
-    { version?: string; components?: Record<string, string> }
+    { version?: string; components?: Record<string, string>; notes?: string }
   >;
   /** The fix for a failed trial, from its reason. */
   fix(reason: string): string | undefined;
+  /**
+   * Why the binary found cannot serve this adapter, checked before the trial run (which needs
+   * the image), e.g. runsc without the platform asked for; undefined when it can.
+   */
+  precheck?(binary: string, effects: ProcessEffects): Promise<string | undefined>;
+  /**
+   * The fix (and installer) when the binary is missing or fails its trial in a way an
+   * installer mends; default `apt-get install <aptPackage>` for a missing binary.
+   */
+  install?(reason: string): Pick<Detection, "fix" | "installer"> | undefined;
 }
 
 /** Builds a {@link RuntimeAdapter} for a bundle runtime. */
@@ -173,12 +191,12 @@ export function bundleRuntimeAdapter(
   options: AdapterOptions = {},
 ): RuntimeAdapter {
   const effects = effectsOf(options);
-  const binary = options.binary ?? spec.binary;
+  const binaryNow = () => options.binary ?? spec.resolveBinary?.() ?? spec.binary;
   const live = new Map<string, Bundle>();
   const running = new Set<RunningContainer>();
 
   async function argvFor(sub: string[], step: StepSpec): Promise<string[]> {
-    const base = [binary, ...spec.globalArgs(step), ...sub];
+    const base = [binaryNow(), ...spec.globalArgs(step), ...sub];
     return spec.wrap ? await spec.wrap(base) : base;
   }
 
@@ -206,18 +224,20 @@ export function bundleRuntimeAdapter(
     isolation: spec.isolation,
     capabilities: spec.capabilities,
     lowLevelRuntime: spec.binary,
+    ...(spec.platform ? { platform: spec.platform } : {}),
     async detect(ctx: AdapterContext): Promise<Detection> {
-      const found = findExecutable(binary);
+      const found = findExecutable(binaryNow());
       if (!found.path) {
+        const reason = found.reason ?? `${binaryNow()} not found`;
         return {
           usable: false,
-          reason: found.reason,
-          fix: options.binary
-            ? `point ${spec.id} at a working ${spec.binary}`
-            : `apt-get install ${spec.aptPackage}`,
+          reason,
+          ...(options.binary
+            ? { fix: `point ${spec.id} at a working ${spec.binary}` }
+            : spec.install?.(reason) ?? { fix: `apt-get install ${spec.aptPackage}` }),
         };
       }
-      const { version, components } = await spec.version(found.path, effects);
+      const { version, components, notes } = await spec.version(found.path, effects);
       if (!version) {
         return {
           usable: false,
@@ -225,8 +245,16 @@ export function bundleRuntimeAdapter(
           fix: `reinstall ${spec.aptPackage}`,
         };
       }
+      const identity = { version, components, ...(notes ? { notes } : {}) };
+      const unfit = await spec.precheck?.(found.path, effects);
+      if (unfit) {
+        const mend = options.binary ? undefined : spec.install?.(unfit);
+        return { usable: false, reason: unfit, ...identity, fix: spec.fix(unfit), ...mend };
+      }
       const failed = await tryTrueRun(adapter, ctx, spec.fix);
-      return failed ? { ...failed, version, components } : { usable: true, version, components };
+      if (!failed) return { usable: true, ...identity };
+      const mend = options.binary ? undefined : spec.install?.(failed.reason ?? "");
+      return { ...failed, ...identity, ...mend };
     },
     prepare(ctx: AdapterContext): Promise<void> {
       if (!pathExists(ctx.image.rootfs)) {

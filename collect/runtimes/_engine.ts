@@ -14,6 +14,7 @@ import type {
   RunningContainer,
   RuntimeAdapter,
   RuntimeCapabilities,
+  RuntimePlatform,
   RuntimeStateRoot,
   StepSpec,
 } from "../types.ts";
@@ -92,6 +93,15 @@ export interface EngineSpec {
   annotates: boolean;
   versions(cli: string[], effects: ProcessEffects): Promise<Record<string, string>>;
   fix(reason: string): string | undefined;
+  /**
+   * Why the low-level runtime cannot serve this adapter, checked before anything starts (the
+   * image may not be built yet), e.g. runsc without the platform asked for.
+   */
+  precheck?(): Promise<string | undefined>;
+  /** The id of the plugin installer that mends a failure, from its reason (see `Detection`). */
+  installer?(reason: string): string | undefined;
+  /** The low-level runtime's execution platform, for one with several. */
+  platform?: RuntimePlatform;
   /** How it runs when that differs from the plain way (after `up()`). */
   notes?(): string | undefined;
 }
@@ -255,7 +265,12 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
     lowLevelRuntime: spec.lowLevelRuntime,
     capabilities: spec.capabilities,
     hostBridgeAddress: spec.hostBridgeAddress,
+    ...(spec.platform ? { platform: spec.platform } : {}),
     async detect(ctx: AdapterContext): Promise<Detection> {
+      const mend = (reason: string) => {
+        const installer = spec.installer?.(reason);
+        return { fix: spec.fix(reason), ...(installer ? { installer } : {}) };
+      };
       const found = findExecutable(binary);
       if (!found.path) {
         return {
@@ -266,21 +281,23 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
             : `apt-get install ${spec.aptPackage}`,
         };
       }
+      const unfit = await spec.precheck?.();
+      if (unfit) return { usable: false, reason: unfit, ...mend(unfit) };
       let components: Record<string, string> = {};
       try {
         await adapter.prepare(ctx);
         components = await spec.versions(cli, effects);
       } catch (error) {
         const reason = tailOf(String((error as Error).message).replace(/\s+/g, " "), 400);
-        return { usable: false, reason, fix: spec.fix(reason) };
+        return { usable: false, reason, ...mend(reason) };
       }
       const version = components[spec.engine];
       const bad = await spec.checkRuntime?.(cli, effects);
-      if (bad) return { usable: false, version, components, reason: bad, fix: spec.fix(bad) };
+      if (bad) return { usable: false, version, components, reason: bad, ...mend(bad) };
       const failed = await tryTrueRun(adapter, ctx, spec.fix);
       const notes = spec.notes?.();
       return failed
-        ? { ...failed, version, components, notes }
+        ? { ...failed, ...mend(failed.reason ?? ""), version, components, notes }
         : { usable: true, version, components, notes };
     },
     prepare(ctx: AdapterContext): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * containerd driven by `ctr`, with runc or runsc through the runc v2 shim
  * (`io.containerd.runc.v2`; runsc through `--runc-binary` and a wrapper, since Debian 12 ships no
- * `containerd-shim-runsc-v1`). A containerd answering on the system socket is used as is;
+ * `containerd-shim-runsc-v1`: `containerd-runsc` on the legacy ptrace platform,
+ * `containerd-runsc-systrap` on systrap). A containerd answering on the system socket is used as is;
  * otherwise ocibench starts its own on a private socket, root and state (so a dockerd never picks
  * it up), and stops it when the last ocibench process using it is done. Containers live in the
  * `ocibench` namespace.
@@ -34,7 +35,17 @@ import {
 } from "./_common.ts";
 import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
 import { RUNC } from "./runc.ts";
-import { RUNSC, runscWrapper } from "./runsc.ts";
+import {
+  RUNSC,
+  RUNSC_PLATFORMS,
+  runscBinaryFor,
+  runscLacksPlatform,
+  runscMend,
+  type RunscPlatform,
+  runscPlatform,
+  runscProvenance,
+  runscWrapper,
+} from "./runsc.ts";
 
 /** The system containerd socket, used when something answers there. */
 export const SYSTEM_CONTAINERD_SOCKET = "/run/containerd/containerd.sock";
@@ -44,7 +55,7 @@ export const OCIBENCH_CONTAINERD_DIR = `${DAEMON_STATE_DIR}/containerd`;
 export const CONTAINERD_NAMESPACE = "ocibench";
 
 /** Low-level runtimes containerd drives here (kata and firecracker through their own shims). */
-export type ContainerdRuntime = "runc" | "runsc" | "kata" | "firecracker";
+export type ContainerdRuntime = "runc" | "runsc" | "runsc-systrap" | "kata" | "firecracker";
 
 /** Options of {@link containerdAdapter}. */
 export interface ContainerdAdapterOptions extends AdapterOptions {
@@ -58,6 +69,7 @@ export interface ContainerdAdapterOptions extends AdapterOptions {
 export const CONTAINERD_SHIMS: Record<ContainerdRuntime, string> = {
   runc: "io.containerd.runc.v2",
   runsc: "io.containerd.runc.v2",
+  "runsc-systrap": "io.containerd.runc.v2",
   kata: "io.containerd.kata.v2",
   firecracker: "aws.firecracker",
 };
@@ -72,6 +84,10 @@ const TRAITS: Record<
     capabilities: { ...RUNC.capabilities, networks: ["netns", "none"] },
   },
   runsc: {
+    isolation: RUNSC.isolation,
+    capabilities: { ...RUNSC.capabilities, networks: ["netns", "none"] },
+  },
+  "runsc-systrap": {
     isolation: RUNSC.isolation,
     capabilities: { ...RUNSC.capabilities, networks: ["netns", "none"] },
   },
@@ -150,6 +166,12 @@ export function containerdAdapter(
   let runtimeFlags: string[] = ["--runtime", CONTAINERD_SHIMS[runtime]];
   let prepared: Promise<void> | undefined;
   let release: (() => Promise<void>) | undefined;
+  const platform: RunscPlatform | undefined = runtime === "runsc"
+    ? "ptrace"
+    : runtime === "runsc-systrap"
+    ? "systrap"
+    : undefined;
+  const lowBinary = platform ? RUNSC.binary : runtime;
 
   async function answers(address: string): Promise<boolean> {
     if (!pathExists(address)) return false;
@@ -178,10 +200,13 @@ export function containerdAdapter(
 
   const adapter: RuntimeAdapter = {
     id: options.id ?? `containerd-${runtime}`,
-    name: `containerd (ctr) + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
+    name: `containerd (ctr) + ${lowBinary}${
+      platform ? ` (${platform}${RUNSC_PLATFORMS[platform].legacy ? ", legacy platform" : ""})` : ""
+    }`,
     isolation: TRAITS[runtime].isolation,
     engine: "containerd",
-    lowLevelRuntime: runtime,
+    lowLevelRuntime: lowBinary,
+    ...(platform ? { platform: runscPlatform(platform) } : {}),
     capabilities: TRAITS[runtime].capabilities,
     async detect(ctx: AdapterContext): Promise<Detection> {
       const found = findExecutable(binary);
@@ -195,9 +220,13 @@ export function containerdAdapter(
         };
       }
       const components: Record<string, string> = {};
+      const unfit = platform ? await runscLacksPlatform(platform, { effects }) : undefined;
+      if (unfit) return { usable: false, reason: unfit, ...runscMend(platform!, unfit) };
       const failed = await tryTrueRun(adapter, ctx, (reason) => {
         if (/containerd is not installed/.test(reason)) return "apt-get install containerd";
-        if (/runsc is not installed/.test(reason)) return "apt-get install runsc";
+        if (platform && /runsc is not installed|unknown platform/.test(reason)) {
+          return runscMend(platform, reason)?.fix;
+        }
         if (/containerd (exited|did not answer)/.test(reason)) {
           return "see the containerd log in the run's work dir";
         }
@@ -209,17 +238,31 @@ export function containerdAdapter(
         /Server:\s+Version:\s+(\S+)/,
       );
       if (server) components.containerd = server;
-      const low = await readVersion([runtime, "--version"], effects, /version (\S+)/);
-      if (low) components[runtime] = low;
+      const low = await readVersion(
+        [platform ? runscBinaryFor(platform) : runtime, "--version"],
+        effects,
+        /version (\S+)/,
+      );
+      if (low) components[lowBinary] = low;
       const version = components.containerd;
-      return failed ? { ...failed, version, components } : { usable: true, version, components };
+      const provenance = platform ? runscProvenance(runscBinaryFor(platform)) : undefined;
+      if (!failed) {
+        return { usable: true, version, components, ...(provenance ? { notes: provenance } : {}) };
+      }
+      const installer = platform ? runscMend(platform, failed.reason ?? "")?.installer : undefined;
+      return { ...failed, version, components, ...(installer ? { installer } : {}) };
     },
     prepare(ctx: AdapterContext): Promise<void> {
       prepared ??= (async () => {
-        if (runtime === "runsc") {
-          const runsc = findExecutable("runsc").path;
+        if (platform) {
+          const runsc = findExecutable(runscBinaryFor(platform)).path;
           if (!runsc) throw new Error("runsc is not installed");
-          runtimeFlags = [...runtimeFlags, "--runc-binary", runscWrapper(runsc, "ptrace")];
+          runtimeFlags = [
+            "--runtime",
+            CONTAINERD_SHIMS[runtime],
+            "--runc-binary",
+            runscWrapper(runsc, platform),
+          ];
         }
         if (options.socket) {
           if (!(await answers(options.socket))) {
@@ -379,6 +422,7 @@ export const containerdRuntime: RuntimePlugin<AdapterOptions> = {
   adapters: {
     "containerd-runc": (o) => containerdAdapter("runc", o),
     "containerd-runsc": (o) => containerdAdapter("runsc", o),
+    "containerd-runsc-systrap": (o) => containerdAdapter("runsc-systrap", o),
   },
   aptPackages: ["containerd"],
   findLeftovers: findContainerdLeftovers,

@@ -1,7 +1,8 @@
 /**
- * docker with runc, crun or runsc. When no dockerd answers on `/var/run/docker.sock`, ocibench
- * starts one with its own `--config-file` that declares the `ocibench-crun` and
- * `ocibench-runsc-ptrace` runtimes (log in the run's work dir) and stops it when the last
+ * docker with runc, crun or runsc (on the legacy ptrace platform as `docker-runsc`, on systrap as
+ * `docker-runsc-systrap`). When no dockerd answers on `/var/run/docker.sock`, ocibench
+ * starts one with its own `--config-file` that declares the `ocibench-crun`,
+ * `ocibench-runsc-ptrace` and `ocibench-runsc-systrap` runtimes (log in the run's work dir) and stops it when the last
  * ocibench process using it is done. A dockerd found running is used as is: it must declare
  * those runtimes itself (doctor says how).
  *
@@ -12,7 +13,7 @@
  */
 import type { CommandRunner, Leftover, RuntimeAdapter, RuntimePlugin } from "../types.ts";
 import { importRootfsTar } from "../image_import.ts";
-import { REAL_PROCESS_EFFECTS, runChecked } from "../process.ts";
+import { type ProcessEffects, REAL_PROCESS_EFFECTS, runChecked } from "../process.ts";
 import { listDir } from "../host_fs.ts";
 import { engineAdapter } from "./_engine.ts";
 import {
@@ -32,25 +33,46 @@ import {
   crunNeedsUnifiedUnmount,
 } from "./crun.ts";
 import { RUNC } from "./runc.ts";
-import { RUNSC, runscWrapper } from "./runsc.ts";
+import {
+  RUNSC,
+  RUNSC_PLATFORMS,
+  runscBinaryFor,
+  runscLacksPlatform,
+  runscMend,
+  type RunscPlatform,
+  runscPlatform,
+  runscProvenance,
+  runscWrapper,
+} from "./runsc.ts";
 
 /** The docker CLI used (API 1.41, as Debian's dockerd 20.10). */
 export const DOCKER_CLI = "/usr/bin/docker";
 /** The socket ocibench talks to. */
 export const DOCKER_SOCKET = "/var/run/docker.sock";
 
-/** Low-level runtimes docker drives here. */
-export type DockerRuntime = "runc" | "crun" | "runsc";
+/** Low-level runtimes docker drives here (`runsc` on ptrace, `runsc-systrap` on systrap). */
+export type DockerRuntime = "runc" | "crun" | "runsc" | "runsc-systrap";
 
-const LOW_LEVEL: Record<DockerRuntime, LowLevelRuntime> = { runc: RUNC, crun: CRUN, runsc: RUNSC };
+const LOW_LEVEL: Record<DockerRuntime, LowLevelRuntime> = {
+  runc: RUNC,
+  crun: CRUN,
+  runsc: RUNSC,
+  "runsc-systrap": RUNSC,
+};
+
+/** The gVisor platform of a docker runtime, for the runsc ones. */
+function platformOf(runtime: DockerRuntime): RunscPlatform | undefined {
+  return runtime === "runsc" ? "ptrace" : runtime === "runsc-systrap" ? "systrap" : undefined;
+}
 
 /** The name docker knows a runtime by. */
 export function dockerRuntimeName(runtime: DockerRuntime): string {
+  const platform = platformOf(runtime);
   return runtime === "runc"
     ? "runc"
     : runtime === "crun"
     ? "ocibench-crun"
-    : "ocibench-runsc-ptrace";
+    : `ocibench-runsc-${platform}`;
 }
 
 /** The daemon.json ocibench gives a dockerd it starts. */
@@ -62,8 +84,12 @@ export function dockerDaemonConfig(): Record<string, unknown> {
       path: crunNeedsUnifiedUnmount() ? crunHybridWrapper(crun) : crun,
     };
   }
-  const runsc = findExecutable("runsc").path;
-  if (runsc) runtimes["ocibench-runsc-ptrace"] = { path: runscWrapper(runsc, "ptrace") };
+  for (const platform of ["ptrace", "systrap"] as const) {
+    const runsc = findExecutable(runscBinaryFor(platform)).path;
+    if (runsc) {
+      runtimes[`ocibench-runsc-${platform}`] = { path: runscWrapper(runsc, platform) };
+    }
+  }
   return { runtimes, "exec-opts": ["native.cgroupdriver=cgroupfs"] };
 }
 
@@ -75,12 +101,16 @@ export function dockerAdapter(
   const effects = effectsOf(options);
   const cliArgs = ["--host", `unix://${DOCKER_SOCKET}`];
   const low = LOW_LEVEL[runtime];
+  const platform = platformOf(runtime);
   return engineAdapter({
     id: `docker-${runtime}`,
-    name: `docker + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
+    name: `docker + ${low.binary}${
+      platform ? ` (${platform}${RUNSC_PLATFORMS[platform].legacy ? ", legacy platform" : ""})` : ""
+    }`,
     isolation: low.isolation,
     engine: "docker",
-    lowLevelRuntime: runtime,
+    lowLevelRuntime: low.binary,
+    ...(platform ? { platform: runscPlatform(platform) } : {}),
     // docker cannot join a network namespace by path: its steps use its bridge.
     capabilities: { ...low.capabilities, networks: ["bridge", "none"] },
     stateRoots: [low.stateRoot],
@@ -102,7 +132,8 @@ export function dockerAdapter(
       const dir = `${DAEMON_STATE_DIR}/dockerd`;
       Deno.mkdirSync(dir, { recursive: true });
       const config = `${dir}/daemon.json`;
-      Deno.writeTextFileSync(config, JSON.stringify(dockerDaemonConfig(), null, 2) + "\n");
+      const daemonConfig = dockerDaemonConfig();
+      Deno.writeTextFileSync(config, JSON.stringify(daemonConfig, null, 2) + "\n");
       const lease = await ensureDaemon({
         name: "dockerd",
         argv: [dockerd.path, "--config-file", config, "--host", `unix://${DOCKER_SOCKET}`],
@@ -117,18 +148,21 @@ export function dockerAdapter(
         effects,
         log: ctx.log,
       });
+      // A dockerd an earlier ocibench started reads this file, but only on SIGHUP: new runtimes
+      // (e.g. a runsc fetched since) are unknown to it until then.
+      if (lease.startedByOcibench) {
+        const known = await dockerRuntimes(cli, effects ?? REAL_PROCESS_EFFECTS);
+        const wanted = Object.keys(daemonConfig.runtimes as Record<string, unknown>);
+        if (known && wanted.some((name) => !known.includes(name))) await reloadDockerd(ctx.log);
+      }
       return () => lease.release();
     },
     runtimeFlag: () => dockerRuntimeName(runtime),
     async checkRuntime(cli, effects) {
-      const r = await effects.run([...cli, "info", "--format", "{{json .Runtimes}}"], {
-        timeoutMs: 30_000,
-      });
-      if (r.exitCode !== 0) return `docker info failed: ${r.stderr.trim()}`;
+      const known = await dockerRuntimes(cli, effects);
+      if (!known) return "docker info failed: dockerd does not answer";
       const name = dockerRuntimeName(runtime);
-      if (!(name in JSON.parse(r.stdout || "{}"))) {
-        return `the running dockerd does not know the runtime "${name}"`;
-      }
+      if (!known.includes(name)) return `the running dockerd does not know the runtime "${name}"`;
       return undefined;
     },
     importImage: (paths, cli, effects, log) =>
@@ -149,12 +183,28 @@ export function dockerAdapter(
       if (server) components.docker = server;
       const containerd = await readVersion(["containerd", "--version"], effects, / v?(\d[^\s]*)/);
       if (containerd) components.containerd = containerd;
-      const low = await readVersion([runtime, "--version"], effects, /version (\S+)/);
-      if (low) components[runtime] = low;
+      const lowVersion = await readVersion(
+        [platform ? runscBinaryFor(platform) : runtime, "--version"],
+        effects,
+        /version (\S+)/,
+      );
+      if (lowVersion) components[low.binary] = lowVersion;
       return components;
     },
-    notes: () => runtime === "crun" && crunNeedsUnifiedUnmount() ? CRUN_WORKAROUND_NOTE : undefined,
+    notes: () =>
+      platform
+        ? runscProvenance(runscBinaryFor(platform))
+        : runtime === "crun" && crunNeedsUnifiedUnmount()
+        ? CRUN_WORKAROUND_NOTE
+        : undefined,
     fix(reason) {
+      if (platform) {
+        const mend = runscMend(
+          platform,
+          findExecutable(runscBinaryFor(platform)).path ? reason : `${low.binary} is not installed`,
+        );
+        if (mend) return mend.fix;
+      }
       if (/does not know the runtime/.test(reason)) {
         return `declare it in /etc/docker/daemon.json, e.g. ${
           JSON.stringify({ runtimes: dockerDaemonConfig().runtimes })
@@ -167,7 +217,44 @@ export function dockerAdapter(
       }
       return undefined;
     },
+    precheck: () => platform ? runscLacksPlatform(platform) : Promise.resolve(undefined),
+    installer: (reason) =>
+      platform
+        ? runscMend(
+          platform,
+          findExecutable(runscBinaryFor(platform)).path ? reason : "runsc is not installed",
+        )?.installer
+        : undefined,
   }, options);
+}
+
+/** The runtime names the answering dockerd knows, or undefined when it does not answer. */
+async function dockerRuntimes(
+  cli: string[],
+  effects: ProcessEffects,
+): Promise<string[] | undefined> {
+  const r = await effects.run([...cli, "info", "--format", "{{json .Runtimes}}"], {
+    timeoutMs: 30_000,
+  });
+  if (r.exitCode !== 0) return undefined;
+  try {
+    return Object.keys(JSON.parse(r.stdout || "{}"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends SIGHUP to the dockerd of `/var/run/docker.pid`, which re-reads its runtimes. */
+async function reloadDockerd(log: (message: string) => void): Promise<void> {
+  try {
+    const pid = Number(Deno.readTextFileSync("/var/run/docker.pid").trim());
+    if (!(pid > 0) || Deno.readTextFileSync(`/proc/${pid}/comm`).trim() !== "dockerd") return;
+    log(`dockerd ${pid}: its runtimes changed, reloading them (SIGHUP)`);
+    Deno.kill(pid, "SIGHUP");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  } catch {
+    // No pid file or no such process: the runtime check says what is wrong.
+  }
 }
 
 /** Where the low-level runtime puts the cgroup of docker container `id` (cgroupfs manager). */
@@ -244,6 +331,7 @@ export const dockerRuntime: RuntimePlugin<AdapterOptions> = {
     "docker-runc": (o) => dockerAdapter("runc", o),
     "docker-crun": (o) => dockerAdapter("crun", o),
     "docker-runsc": (o) => dockerAdapter("runsc", o),
+    "docker-runsc-systrap": (o) => dockerAdapter("runsc-systrap", o),
   },
   aptPackages: ["docker.io"],
   containerCgroupPaths: dockerCgroupPaths,

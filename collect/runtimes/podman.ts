@@ -1,7 +1,8 @@
 /**
  * podman with runc, crun or runsc (daemonless). Every container gets the same explicit
  * `--ulimit nofile/nproc` flags (podman 4.3 fails to start a container on this kind of host
- * without them). runsc goes through a wrapper that adds `--platform=ptrace --network=host`; crun
+ * without them). runsc goes through a wrapper that adds `--platform=<platform> --network=host`
+ * (`podman-runsc` on the legacy ptrace platform, `podman-runsc-systrap` on systrap); crun
  * through the hybrid-cgroup wrapper when the host needs it.
  *
  * @module
@@ -24,12 +25,32 @@ import {
   crunNeedsUnifiedUnmount,
 } from "./crun.ts";
 import { RUNC } from "./runc.ts";
-import { RUNSC, runscWrapper } from "./runsc.ts";
+import {
+  RUNSC,
+  RUNSC_PLATFORMS,
+  runscBinaryFor,
+  runscLacksPlatform,
+  runscMend,
+  type RunscPlatform,
+  runscPlatform,
+  runscProvenance,
+  runscWrapper,
+} from "./runsc.ts";
 
-/** Low-level runtimes podman drives here. */
-export type PodmanRuntime = "runc" | "crun" | "runsc";
+/** Low-level runtimes podman drives here (`runsc` on ptrace, `runsc-systrap` on systrap). */
+export type PodmanRuntime = "runc" | "crun" | "runsc" | "runsc-systrap";
 
-const LOW_LEVEL: Record<PodmanRuntime, LowLevelRuntime> = { runc: RUNC, crun: CRUN, runsc: RUNSC };
+const LOW_LEVEL: Record<PodmanRuntime, LowLevelRuntime> = {
+  runc: RUNC,
+  crun: CRUN,
+  runsc: RUNSC,
+  "runsc-systrap": RUNSC,
+};
+
+/** The gVisor platform of a podman runtime, for the runsc ones. */
+function platformOf(runtime: PodmanRuntime): RunscPlatform | undefined {
+  return runtime === "runsc" ? "ptrace" : runtime === "runsc-systrap" ? "systrap" : undefined;
+}
 
 /** Where the low-level runtime puts the cgroup of podman container `id` (cgroupfs manager). */
 export function podmanCgroupPaths(id: string): string[] {
@@ -48,12 +69,17 @@ export function podmanAdapter(
 ): RuntimeAdapter {
   let runtimePath = runtime as string;
   const low = LOW_LEVEL[runtime];
+  const platform = platformOf(runtime);
+  const binaryOf = () => platform ? runscBinaryFor(platform) : runtime;
   return engineAdapter({
     id: `podman-${runtime}`,
-    name: `podman + ${runtime}${runtime === "runsc" ? " (ptrace)" : ""}`,
+    name: `podman + ${low.binary}${
+      platform ? ` (${platform}${RUNSC_PLATFORMS[platform].legacy ? ", legacy platform" : ""})` : ""
+    }`,
     isolation: low.isolation,
     engine: "podman",
-    lowLevelRuntime: runtime,
+    lowLevelRuntime: low.binary,
+    ...(platform ? { platform: runscPlatform(platform) } : {}),
     capabilities: { ...low.capabilities, networks: ["bridge", "netns", "none"] },
     stateRoots: [low.stateRoot],
     cgroupPaths: podmanCgroupPaths,
@@ -67,13 +93,13 @@ export function podmanAdapter(
     removeFlags: ["--time", "0"],
     annotates: true,
     up() {
-      const found = findExecutable(runtime);
+      const found = findExecutable(binaryOf());
       if (!found.path) {
         return Promise.reject(
-          new Error(`${runtime} is not installed (podman --runtime ${runtime})`),
+          new Error(`${low.binary} is not installed (podman --runtime ${runtime})`),
         );
       }
-      if (runtime === "runsc") runtimePath = runscWrapper(found.path, "ptrace");
+      if (platform) runtimePath = runscWrapper(found.path, platform);
       else if (runtime === "crun" && crunNeedsUnifiedUnmount()) {
         runtimePath = crunHybridWrapper(found.path);
       } else runtimePath = found.path;
@@ -96,19 +122,30 @@ export function podmanAdapter(
         effects,
       );
       if (podman) components.podman = podman;
-      const low = await readVersion([runtime, "--version"], effects, /version (\S+)/);
-      if (low) components[runtime] = low;
+      const lowVersion = await readVersion([binaryOf(), "--version"], effects, /version (\S+)/);
+      if (lowVersion) components[low.binary] = lowVersion;
       const conmon = await readVersion(["conmon", "--version"], effects, /conmon version (\S+)/);
       if (conmon) components.conmon = conmon;
       return components;
     },
-    notes: () => runtime === "crun" && crunNeedsUnifiedUnmount() ? CRUN_WORKAROUND_NOTE : undefined,
+    notes: () =>
+      platform
+        ? runscProvenance(runscBinaryFor(platform))
+        : runtime === "crun" && crunNeedsUnifiedUnmount()
+        ? CRUN_WORKAROUND_NOTE
+        : undefined,
     fix(reason) {
-      if (/not installed/.test(reason)) return `apt-get install ${runtime}`;
+      if (platform) {
+        const mend = runscMend(platform, reason);
+        if (mend) return mend.fix;
+      }
+      if (/not installed/.test(reason)) return `apt-get install ${low.binary}`;
       if (/hybrid mode/.test(reason)) return CRUN_HYBRID_FIX;
       if (/ulimit|RLIMIT/i.test(reason)) return "raise the hard nofile/nproc limits of this shell";
       return undefined;
     },
+    precheck: () => platform ? runscLacksPlatform(platform) : Promise.resolve(undefined),
+    installer: (reason) => platform ? runscMend(platform, reason)?.installer : undefined,
   }, options);
 }
 
@@ -135,6 +172,7 @@ export const podmanRuntime: RuntimePlugin<AdapterOptions> = {
     "podman-runc": (o) => podmanAdapter("runc", o),
     "podman-crun": (o) => podmanAdapter("crun", o),
     "podman-runsc": (o) => podmanAdapter("runsc", o),
+    "podman-runsc-systrap": (o) => podmanAdapter("runsc-systrap", o),
   },
   aptPackages: ["podman"],
   containerCgroupPaths: podmanCgroupPaths,
