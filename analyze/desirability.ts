@@ -33,6 +33,9 @@ export const DEFAULT_CATEGORY_BOUNDS: Readonly<Record<Category, Required<Categor
   startup: { target: 1, unacceptable: 1000, scale: "log", shape: 1 },
   footprint: { target: 1, unacceptable: 300, scale: "log", shape: 1 },
   syscalls: { target: 1, unacceptable: 100, scale: "log", shape: 1 },
+  // A served application pays the runtime's network and syscall costs only in part.
+  application: { target: 1, unacceptable: 4, scale: "log", shape: 1 },
+  lifecycle: { target: 1, unacceptable: 1000, scale: "log", shape: 1 },
 };
 
 /** The bounds a profile uses for a category: its own, completed by the defaults. */

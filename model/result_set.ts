@@ -24,6 +24,8 @@ export const CategorySchema = z.enum([
   "startup",
   "footprint",
   "syscalls",
+  "application",
+  "lifecycle",
 ]);
 /** A metric category. */
 export type Category = z.infer<typeof CategorySchema>;

@@ -21,6 +21,8 @@ import { IPERF3_BENCHMARKS } from "./iperf3.ts";
 import { qperfBenchmark } from "./qperf.ts";
 import { footprintBenchmark } from "./footprint.ts";
 import { densityBenchmark } from "./density.ts";
+import { nginxBenchmark } from "./nginx.ts";
+import { redisBenchmark } from "./redis.ts";
 
 /** Every benchmark, in the order a report lists them. */
 export const BENCHMARKS: BenchmarkDefinition[] = [
@@ -37,6 +39,8 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   qperfBenchmark,
   footprintBenchmark,
   densityBenchmark,
+  nginxBenchmark,
+  redisBenchmark,
 ];
 
 /**
