@@ -189,8 +189,12 @@ export async function withAppServer<T>(
       server = undefined;
       const limitation = runtime.capabilities.serverLimitation;
       throw new StepFailedError(
-        `${options.serverArgv[0]} under ${runtime.id} did not answer at ${serverAddress}:${options.port} ` +
-          `within ${APP_READY_TIMEOUT_MS / 1000} s (${outcome.attempts} attempts, last: ${outcome.reason})` +
+        `${
+          options.serverArgv[0]
+        } under ${runtime.id} did not answer at ${serverAddress}:${options.port} ` +
+          `within ${
+            APP_READY_TIMEOUT_MS / 1000
+          } s (${outcome.attempts} attempts, last: ${outcome.reason})` +
           (limitation ? `; the runtime declares: ${limitation}` : ""),
         { exitCode: result.exitCode, stderrTail: result.stderr || result.stdout },
       );

@@ -154,7 +154,17 @@ http {
 
 /** The argv that starts nginx in the foreground with the directory at {@link NGINX_DIRECTORY}. */
 export function nginxArgv(): string[] {
-  return ["nginx", "-p", `${NGINX_DIRECTORY}/`, "-c", "nginx.conf", "-e", "stderr", "-g", "daemon off;"];
+  return [
+    "nginx",
+    "-p",
+    `${NGINX_DIRECTORY}/`,
+    "-c",
+    "nginx.conf",
+    "-e",
+    "stderr",
+    "-g",
+    "daemon off;",
+  ];
 }
 
 /**
@@ -214,10 +224,25 @@ export const nginxBenchmark: BenchmarkDefinition = {
     { binary: "wrk", package: "wrk" },
   ],
   metrics: NGINX_FILES.flatMap((f) => [
-    metric(`requests_${f.suffix}`, `nginx ${f.suffix.toUpperCase()} file requests/s`, "req/s", true),
+    metric(
+      `requests_${f.suffix}`,
+      `nginx ${f.suffix.toUpperCase()} file requests/s`,
+      "req/s",
+      true,
+    ),
     metric(`transfer_${f.suffix}`, `nginx ${f.suffix.toUpperCase()} file transfer`, "MB/s", true),
-    metric(`latency_p50_${f.suffix}`, `nginx ${f.suffix.toUpperCase()} file latency p50`, "ms", false),
-    metric(`latency_p99_${f.suffix}`, `nginx ${f.suffix.toUpperCase()} file latency p99`, "ms", false),
+    metric(
+      `latency_p50_${f.suffix}`,
+      `nginx ${f.suffix.toUpperCase()} file latency p50`,
+      "ms",
+      false,
+    ),
+    metric(
+      `latency_p99_${f.suffix}`,
+      `nginx ${f.suffix.toUpperCase()} file latency p99`,
+      "ms",
+      false,
+    ),
   ]),
   async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
     const durationS = ctx.quick ? WRK_QUICK_DURATION_S : WRK_DURATION_S;
@@ -254,8 +279,18 @@ export const nginxBenchmark: BenchmarkDefinition = {
             : undefined;
           const topology = load.topology;
           values.push(
-            { metric: `nginx.requests_${file.suffix}`, value: r.requests / r.durationS, topology, notes },
-            { metric: `nginx.transfer_${file.suffix}`, value: r.bytes / r.durationS / MB, topology, notes },
+            {
+              metric: `nginx.requests_${file.suffix}`,
+              value: r.requests / r.durationS,
+              topology,
+              notes,
+            },
+            {
+              metric: `nginx.transfer_${file.suffix}`,
+              value: r.bytes / r.durationS / MB,
+              topology,
+              notes,
+            },
             { metric: `nginx.latency_p50_${file.suffix}`, value: r.latencyMs.p50, topology, notes },
             { metric: `nginx.latency_p99_${file.suffix}`, value: r.latencyMs.p99, topology, notes },
           );

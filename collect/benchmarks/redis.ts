@@ -62,13 +62,17 @@ export function parseRedisBenchmarkCsv(stdout: string): RedisBenchmarkRow[] {
   if (lines.length === 0) {
     const first = stdout.trim().split("\n")[0];
     throw new SyntaxError(
-      `redis-benchmark printed no CSV (first line: ${first ? JSON.stringify(first) : "empty output"})`,
+      `redis-benchmark printed no CSV (first line: ${
+        first ? JSON.stringify(first) : "empty output"
+      })`,
     );
   }
   const header = splitCsvLine(lines[0]);
   if (header.join(",") !== CSV_HEADER.join(",")) {
     throw new SyntaxError(
-      `redis-benchmark's CSV header is ${JSON.stringify(lines[0])}, expected ${CSV_HEADER.join(",")}`,
+      `redis-benchmark's CSV header is ${JSON.stringify(lines[0])}, expected ${
+        CSV_HEADER.join(",")
+      }`,
     );
   }
   return lines.slice(1).map((line) => {

@@ -1,0 +1,110 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../tests/assert.ts";
+import { MetricInfoSchema } from "../../model/result_set.ts";
+import { readToolOutput } from "./_fixture.ts";
+import {
+  nginxArgv,
+  nginxBenchmark,
+  nginxConfig,
+  parseWrkOutput,
+  WRK_REPORT_SCRIPT,
+  wrkArgv,
+} from "./nginx.ts";
+import {
+  parseRedisBenchmarkCsv,
+  redisBenchmark,
+  redisBenchmarkArgv,
+  redisServerArgv,
+} from "./redis.ts";
+
+Deno.test("parseWrkOutput() reads the report line of a 4 KiB and a 1 MiB run", () => {
+  const small = parseWrkOutput(readToolOutput("wrk", "wrk_4k_d2.stdout"));
+  assertEquals(small.requests, 11308);
+  assertAlmostEquals(small.durationS, 2.003113, 1e-9);
+  assertEquals(small.bytes, 49201108);
+  assertEquals(small.latencyMs.p50, 2.273);
+  assertEquals(small.latencyMs.p99, 18.418);
+  assertEquals(small.errors.status, 0);
+  // wrk's own rounded summary agrees with the exact figures.
+  assertAlmostEquals(small.requests / small.durationS, 5645.21, 1);
+  const large = parseWrkOutput(readToolOutput("wrk", "wrk_1m_d2.stdout"));
+  assertEquals(large.requests, 744);
+  assertAlmostEquals(large.bytes / large.requests, 2 ** 20, 400); // body plus headers
+  assertEquals(large.latencyMs.p99, 130.835);
+  assert(large.latencyMs.p50 <= large.latencyMs.p90 && large.latencyMs.p90 <= large.latencyMs.p99);
+});
+
+Deno.test("parseWrkOutput() keeps the count of non-2xx answers", () => {
+  const r = parseWrkOutput(readToolOutput("wrk", "wrk_404_d1.stdout"));
+  assertEquals(r.errors.status, r.requests);
+  assert(r.requests > 0);
+});
+
+Deno.test("parseWrkOutput() rejects output without the report line, naming the first line", () => {
+  const refused = readToolOutput("wrk", "wrk_refused_d1.stdout") +
+    readToolOutput("wrk", "wrk_refused_d1.stderr");
+  const error = assertThrows(() => parseWrkOutput(refused), SyntaxError);
+  assert(error.message.includes("unable to connect"), error.message);
+  assertThrows(() => parseWrkOutput('OCIBENCH_WRK {"requests":1}\n'), SyntaxError, "lacks a field");
+  assertThrows(() => parseWrkOutput("OCIBENCH_WRK {oops\n"), SyntaxError, "does not parse");
+});
+
+Deno.test("the report script in the fixtures is the one the benchmark uses", () => {
+  assertEquals(readToolOutput("wrk", "report.lua"), WRK_REPORT_SCRIPT);
+});
+
+Deno.test("parseRedisBenchmarkCsv() reads GET and SET rows at pipeline 1 and 16", () => {
+  const p1 = parseRedisBenchmarkCsv(readToolOutput("redis_benchmark", "redis_p1_n20000.stdout"));
+  assertEquals(p1.map((r) => r.test), ["SET", "GET"]);
+  assertEquals(p1[1], {
+    test: "GET",
+    rps: 12626.26,
+    avgMs: 0.896,
+    p50Ms: 0.383,
+    p95Ms: 3.983,
+    p99Ms: 10.399,
+    maxMs: 24.959,
+  });
+  const p16 = parseRedisBenchmarkCsv(
+    readToolOutput("redis_benchmark", "redis_p16_n200000.stdout"),
+  );
+  assertEquals(p16.find((r) => r.test === "SET")?.rps, 234192.05);
+  // Pipelining raises throughput well above one command per round trip.
+  assert(p16[0].rps > 5 * p1[0].rps);
+});
+
+Deno.test("parseRedisBenchmarkCsv() rejects a run that printed no CSV, and a bad header or row", () => {
+  const refused = readToolOutput("redis_benchmark", "redis_refused.stdout") +
+    readToolOutput("redis_benchmark", "redis_refused.stderr");
+  assertThrows(() => parseRedisBenchmarkCsv(refused), SyntaxError, "Could not connect");
+  assertThrows(() => parseRedisBenchmarkCsv('"test","rps"\n"GET","1"\n'), SyntaxError, "header");
+  const header = readToolOutput("redis_benchmark", "redis_p1_n20000.stdout").split("\n")[0];
+  assertThrows(
+    () => parseRedisBenchmarkCsv(`${header}\n"GET","n/a","1","1","1","1","1","1"\n`),
+    SyntaxError,
+    "7 numbers",
+  );
+});
+
+Deno.test("the application benchmarks declare valid metrics of category application", () => {
+  for (const b of [nginxBenchmark, redisBenchmark]) {
+    assertEquals(b.info.category, "application");
+    for (const m of b.metrics) {
+      MetricInfoSchema.parse(m);
+      assertEquals(m.category, "application");
+      assertEquals(m.benchmark, b.info.id);
+    }
+  }
+  assertEquals(nginxBenchmark.metrics.length, 8);
+  assertEquals(redisBenchmark.metrics.length, 12);
+});
+
+Deno.test("the servers' argv and configuration hold what the load generator relies on", () => {
+  assert(nginxConfig(8080).includes("listen 8080;"));
+  assert(nginxArgv().includes("daemon off;"));
+  assertEquals(redisServerArgv().slice(1, 3), ["--bind", "{address}"]);
+  const wrk = wrkArgv("http://169.254.77.1:8080/4k.bin", { durationS: 2, scriptPath: "/x.lua" });
+  assertEquals(wrk.slice(-4), ["--latency", "-s", "/x.lua", "http://169.254.77.1:8080/4k.bin"]);
+  const bench = redisBenchmarkArgv("169.254.77.1", { requests: 100, pipeline: 16 });
+  assertEquals(bench.slice(bench.indexOf("-P"), bench.indexOf("-P") + 2), ["-P", "16"]);
+  assert(bench.includes("--csv"));
+});
