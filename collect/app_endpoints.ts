@@ -146,7 +146,8 @@ export async function withAppServer<T>(
       serverNetwork = { kind: "bridge" };
       loadNetwork = { kind: "none" };
       bindAddress = "0.0.0.0";
-      where = `${runtime.engine ?? runtime.id} bridge; load from the host's side`;
+      where = `${runtime.engine ?? runtime.id} bridge; load from the host's side; ` +
+        "the probe starts once the engine tells the address";
     } else {
       pair = await createNetnsPair(`${ctx.adapter.namePrefix}-app${uniqueSuffix()}`);
       serverNetwork = { kind: "netns", name: pair.a.name };

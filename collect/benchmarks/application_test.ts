@@ -15,6 +15,12 @@ import {
   redisBenchmarkArgv,
   redisServerArgv,
 } from "./redis.ts";
+import { dropPageCache, firstResponseBenchmark } from "./first_response.ts";
+import {
+  CONCURRENCY_LEVELS,
+  concurrentStartBenchmark,
+  nearestRankPercentile,
+} from "./concurrent_start.ts";
 
 Deno.test("parseWrkOutput() reads the report line of a 4 KiB and a 1 MiB run", () => {
   const small = parseWrkOutput(readToolOutput("wrk", "wrk_4k_d2.stdout"));
@@ -107,4 +113,31 @@ Deno.test("the servers' argv and configuration hold what the load generator reli
   const bench = redisBenchmarkArgv("169.254.77.1", { requests: 100, pipeline: 16 });
   assertEquals(bench.slice(bench.indexOf("-P"), bench.indexOf("-P") + 2), ["-P", "16"]);
   assert(bench.includes("--csv"));
+});
+
+Deno.test("nearestRankPercentile() takes the nearest rank; p99 of 16 values is the largest", () => {
+  const values = [5, 1, 4, 2, 3];
+  assertEquals(nearestRankPercentile(values, 50), 3);
+  assertEquals(nearestRankPercentile([4, 1, 3, 2], 50), 2);
+  assertEquals(nearestRankPercentile(Array.from({ length: 16 }, (_, i) => i), 99), 15);
+  assertEquals(nearestRankPercentile([7], 99), 7);
+  assertThrows(() => nearestRankPercentile([], 50), RangeError);
+});
+
+Deno.test("the lifecycle benchmarks declare every level and phase in category lifecycle", () => {
+  for (const b of [firstResponseBenchmark, concurrentStartBenchmark]) {
+    assertEquals(b.info.category, "lifecycle");
+    for (const m of b.metrics) MetricInfoSchema.parse(m);
+  }
+  assertEquals(firstResponseBenchmark.metrics.map((m) => m.id), [
+    "first_response.cold",
+    "first_response.warm",
+  ]);
+  const ids = concurrentStartBenchmark.metrics.map((m) => m.id);
+  for (const n of CONCURRENCY_LEVELS) assert(ids.includes(`concurrent_start.wall_n${n}`));
+});
+
+Deno.test("dropPageCache() says why it could not drop the cache", async () => {
+  const why = await dropPageCache("/nonexistent/drop_caches");
+  assert(why?.includes("/nonexistent/drop_caches"), why);
 });

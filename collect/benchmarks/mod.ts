@@ -3,7 +3,7 @@
  * `collect --benchmarks` accepts.
  *
  * Suites: `quick` and `full`, plus one per category (`cpu`, `memory`, `startup`, `syscalls`,
- * `disk`, `network`, `footprint`), derived from each benchmark's `info.category`.
+ * `disk`, `network`, `footprint`, `application`, `lifecycle`), derived from each benchmark's `info.category`.
  *
  * @module
  */
@@ -23,6 +23,8 @@ import { footprintBenchmark } from "./footprint.ts";
 import { densityBenchmark } from "./density.ts";
 import { nginxBenchmark } from "./nginx.ts";
 import { redisBenchmark } from "./redis.ts";
+import { firstResponseBenchmark } from "./first_response.ts";
+import { concurrentStartBenchmark } from "./concurrent_start.ts";
 
 /** Every benchmark, in the order a report lists them. */
 export const BENCHMARKS: BenchmarkDefinition[] = [
@@ -41,6 +43,8 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   densityBenchmark,
   nginxBenchmark,
   redisBenchmark,
+  firstResponseBenchmark,
+  concurrentStartBenchmark,
 ];
 
 /**
