@@ -71,6 +71,11 @@ export interface LoadSide {
    * host's, for an engine's bridge), pinned to the load CPU.
    */
   runLoad(argv: string[], timeoutMs: number): Promise<ProcessResult>;
+  /**
+   * Probes the server again until it answers (e.g. after a restore), from the load side, and
+   * resolves to the outcome with the wall-clock time of the answer.
+   */
+  probeAgain(): Promise<ProbeOutcome>;
 }
 
 /** Where the server runs and where the load generator reaches it. */
@@ -180,11 +185,14 @@ export async function withAppServer<T>(
         `${runtime.id} started the server ${server.name} on a bridge without telling its address`,
       );
     }
-    const probed = await (early ??
-      runLoad(probeArgv(probe, serverAddress, options), APP_READY_TIMEOUT_MS + 10_000));
-    const outcome = probed.exitCode === 0 || probed.exitCode === 1
-      ? parseProbeOutput(probed.stdout)
-      : { ok: false as const, attempts: 0, reason: tailOf(probed.stderr.trim(), 300) };
+    const probeOutcome = async (pending?: Promise<ProcessResult>): Promise<ProbeOutcome> => {
+      const probed = await (pending ??
+        runLoad(probeArgv(probe, serverAddress, options), APP_READY_TIMEOUT_MS + 10_000));
+      return probed.exitCode === 0 || probed.exitCode === 1
+        ? parseProbeOutput(probed.stdout)
+        : { ok: false, attempts: 0, reason: tailOf(probed.stderr.trim(), 300) };
+    };
+    const outcome = await probeOutcome(early);
     if (!outcome.ok) {
       const result = await server.stop();
       server = undefined;
@@ -206,6 +214,7 @@ export async function withAppServer<T>(
       firstResponseMs: outcome.answeredAtMs - startedAt,
       server,
       runLoad: (argv, timeoutMs) => runLoad(["taskset", "-c", String(cpu.cpu), ...argv], timeoutMs),
+      probeAgain: () => probeOutcome(),
     });
   } finally {
     const problems: string[] = [];

@@ -25,6 +25,7 @@ import { nginxBenchmark } from "./nginx.ts";
 import { redisBenchmark } from "./redis.ts";
 import { firstResponseBenchmark } from "./first_response.ts";
 import { concurrentStartBenchmark } from "./concurrent_start.ts";
+import { checkpointBenchmark } from "./checkpoint.ts";
 
 /** Every benchmark, in the order a report lists them. */
 export const BENCHMARKS: BenchmarkDefinition[] = [
@@ -45,6 +46,7 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   redisBenchmark,
   firstResponseBenchmark,
   concurrentStartBenchmark,
+  checkpointBenchmark,
 ];
 
 /**
