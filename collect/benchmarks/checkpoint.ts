@@ -28,6 +28,32 @@ export async function directorySize(dir: string): Promise<number> {
   return total;
 }
 
+/**
+ * The first `Error` lines of CRIU's log of a failed checkpoint or restore: the runtime's own
+ * message only says "criu failed … log file: dump.log". The log is looked for at the absolute
+ * path the message names, else as `name` in `imageDir` (runc writes it beside the image).
+ */
+export function criuLogErrors(message: string, imageDir: string, max = 3): string | undefined {
+  const named = /log file: (\S+\.log)/.exec(message)?.[1];
+  if (!named) return undefined;
+  const path = named.startsWith("/") ? named : `${imageDir}/${named}`;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const errors = text.split("\n").filter((l) => /\bError \(/.test(l)).slice(0, max)
+    .map((l) => l.replace(/^\(\s*[\d.]+\)\s*/, "").trim());
+  return errors.length > 0 ? `CRIU's log (${path}): ${errors.join(" | ")}` : undefined;
+}
+
+function failureText(result: { stderr: string; stdout: string }, imageDir: string): string {
+  const own = tailLines(result.stderr || result.stdout, 3).trim();
+  const criu = criuLogErrors(result.stderr + result.stdout, imageDir);
+  return criu ? `${own}; ${criu}` : own;
+}
+
 function metric(id: string, name: string, unit: string): MetricInfo {
   return {
     id: `checkpoint.${id}`,
@@ -85,9 +111,7 @@ export const checkpointBenchmark: BenchmarkDefinition = {
         const checkpointed = await server.checkpoint(imageDir);
         if (checkpointed.exitCode !== 0) {
           throw new StepFailedError(
-            `checkpoint under ${ctx.runtime.id} failed: ${
-              tailLines(checkpointed.stderr || checkpointed.stdout, 3).trim()
-            }`,
+            `checkpoint under ${ctx.runtime.id} failed: ${failureText(checkpointed, imageDir)}`,
             { exitCode: checkpointed.exitCode, stderrTail: checkpointed.stderr },
           );
         }
@@ -96,9 +120,7 @@ export const checkpointBenchmark: BenchmarkDefinition = {
         const restored = await server.restore(imageDir);
         if (restored.exitCode !== 0) {
           throw new StepFailedError(
-            `restore under ${ctx.runtime.id} failed: ${
-              tailLines(restored.stderr || restored.stdout, 3).trim()
-            }`,
+            `restore under ${ctx.runtime.id} failed: ${failureText(restored, imageDir)}`,
             { exitCode: restored.exitCode, stderrTail: restored.stderr },
           );
         }
