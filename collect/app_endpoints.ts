@@ -52,6 +52,8 @@ export interface AppServerOptions {
   probe: AppProbe;
   /** How long the server may live, in milliseconds. */
   serverTimeoutMs: number;
+  /** How long the server may take to answer its first request, in milliseconds (default {@link APP_READY_TIMEOUT_MS}). */
+  readyWithinMs?: number;
   /** Called just before the server is started (e.g. to drop the page cache for a cold start). */
   beforeStart?: () => Promise<void>;
 }
@@ -140,6 +142,7 @@ export async function withAppServer<T>(
   const placement = placeAppServer(runtime.capabilities.networks);
   const cpu = loadCpuPlacement(ctx.cores);
   const probe = await hostProgram("app_probe");
+  const readyMs = options.readyWithinMs ?? APP_READY_TIMEOUT_MS;
   let pair: NetnsPair | undefined;
   let server: RunningContainer | undefined;
   try {
@@ -176,7 +179,7 @@ export async function withAppServer<T>(
     const startedAt = wallClockMs();
     // With a veth pair the address is known before the start, so the probe waits alongside it.
     const early = placement === "netns-pair"
-      ? runLoad(probeArgv(probe, bindAddress, options), APP_READY_TIMEOUT_MS + 10_000)
+      ? runLoad(probeArgv(probe, bindAddress, options), readyMs + 10_000)
       : undefined;
     server = await runtime.start(serverStep, ctx.adapter);
     const serverAddress = bindAddress !== "0.0.0.0" ? bindAddress : server.address;
@@ -187,7 +190,7 @@ export async function withAppServer<T>(
     }
     const probeOutcome = async (pending?: Promise<ProcessResult>): Promise<ProbeOutcome> => {
       const probed = await (pending ??
-        runLoad(probeArgv(probe, serverAddress, options), APP_READY_TIMEOUT_MS + 10_000));
+        runLoad(probeArgv(probe, serverAddress, options), readyMs + 10_000));
       return probed.exitCode === 0 || probed.exitCode === 1
         ? parseProbeOutput(probed.stdout)
         : { ok: false, attempts: 0, reason: tailOf(probed.stderr.trim(), 300) };
@@ -197,13 +200,10 @@ export async function withAppServer<T>(
       const result = await server.stop();
       server = undefined;
       const limitation = runtime.capabilities.serverLimitation;
+      const what = `${options.serverArgv[0]} under ${runtime.id}`;
       throw new StepFailedError(
-        `${
-          options.serverArgv[0]
-        } under ${runtime.id} did not answer at ${serverAddress}:${options.port} ` +
-          `within ${
-            APP_READY_TIMEOUT_MS / 1000
-          } s (${outcome.attempts} attempts, last: ${outcome.reason})` +
+        `${what} did not answer at ${serverAddress}:${options.port} within ${readyMs / 1000} s ` +
+          `(${outcome.attempts} attempts, last: ${outcome.reason})` +
           (limitation ? `; the runtime declares: ${limitation}` : ""),
         { exitCode: result.exitCode, stderrTail: result.stderr || result.stdout },
       );
@@ -231,7 +231,7 @@ function probeArgv(probe: string, address: string, options: AppServerOptions): s
     address,
     String(options.port),
     options.probe.mode === "http" ? options.probe.path : "-",
-    String(APP_READY_TIMEOUT_MS),
+    String(options.readyWithinMs ?? APP_READY_TIMEOUT_MS),
   ];
 }
 

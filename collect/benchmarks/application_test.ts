@@ -1,4 +1,11 @@
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../tests/assert.ts";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "../../tests/assert.ts";
+import { criuLogErrors, directorySize } from "./checkpoint.ts";
 import { MetricInfoSchema } from "../../model/result_set.ts";
 import { readToolOutput } from "./_fixture.ts";
 import {
@@ -140,4 +147,35 @@ Deno.test("the lifecycle benchmarks declare every level and phase in category li
 Deno.test("dropPageCache() says why it could not drop the cache", async () => {
   const why = await dropPageCache("/nonexistent/drop_caches");
   assert(why?.includes("/nonexistent/drop_caches"), why);
+});
+
+Deno.test("criuLogErrors() quotes CRIU's first errors from the log the runtime's message names", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/dump.log`, readToolOutput("criu", "runc_checkpoint_dump.log"));
+    const message = 'level=error msg="criu failed: type DUMP errno 0\\nlog file: dump.log"';
+    const quoted = criuLogErrors(message, dir)!;
+    assertStringIncludes(quoted, "Error (criu/vdso.c:381): vdso: Unexpected rt vDSO area bounds");
+    assertStringIncludes(quoted, `${dir}/dump.log`);
+    assertEquals(quoted.split(" | ").length, 3);
+    // An absolute path in the message (podman's) is read as it stands.
+    assertEquals(criuLogErrors(`log file: ${dir}/dump.log"`, "/elsewhere"), quoted);
+    assertEquals(criuLogErrors("no log named", dir), undefined);
+    assertEquals(criuLogErrors("log file: missing.log", dir), undefined);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("directorySize() sums the files below a directory", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.mkdirSync(`${dir}/a/b`, { recursive: true });
+    Deno.writeFileSync(`${dir}/x`, new Uint8Array(10));
+    Deno.writeFileSync(`${dir}/a/b/y`, new Uint8Array(1000));
+    Deno.symlinkSync(`${dir}/x`, `${dir}/link`);
+    assertEquals(await directorySize(dir), 1010);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
