@@ -170,18 +170,27 @@ export async function withAppServer<T>(
       timeoutMs: options.serverTimeoutMs,
       signal: ctx.signal,
     };
-    const runLoad = (argv: string[], timeoutMs: number) =>
-      native.run(
-        { argv, network: loadNetwork, timeoutMs, signal: ctx.signal },
-        ctx.adapter,
-      );
+    const runLoad = (argv: string[], timeoutMs: number, signal = ctx.signal) =>
+      native.run({ argv, network: loadNetwork, timeoutMs, signal }, ctx.adapter);
     await options.beforeStart?.();
     const startedAt = wallClockMs();
-    // With a veth pair the address is known before the start, so the probe waits alongside it.
+    // With a veth pair the address is known before the start, so the probe waits alongside it
+    // (and is stopped should the start fail).
+    const earlyStop = new AbortController();
     const early = placement === "netns-pair"
-      ? runLoad(probeArgv(probe, bindAddress, options), readyMs + 10_000)
+      ? runLoad(
+        probeArgv(probe, bindAddress, options),
+        readyMs + 10_000,
+        ctx.signal ? AbortSignal.any([ctx.signal, earlyStop.signal]) : earlyStop.signal,
+      )
       : undefined;
-    server = await runtime.start(serverStep, ctx.adapter);
+    try {
+      server = await runtime.start(serverStep, ctx.adapter);
+    } catch (error) {
+      earlyStop.abort();
+      await early?.catch(() => {});
+      throw error;
+    }
     const serverAddress = bindAddress !== "0.0.0.0" ? bindAddress : server.address;
     if (!serverAddress) {
       throw new Error(
