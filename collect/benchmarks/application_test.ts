@@ -6,6 +6,7 @@ import {
   assertThrows,
 } from "../../tests/assert.ts";
 import { criuLogErrors, directorySize } from "./checkpoint.ts";
+import type { AdapterContext, RunningContainer, RuntimeAdapter, StepSpec } from "../types.ts";
 import { MetricInfoSchema } from "../../model/result_set.ts";
 import { readToolOutput } from "./_fixture.ts";
 import {
@@ -177,5 +178,74 @@ Deno.test("directorySize() sums the files below a directory", async () => {
     assertEquals(await directorySize(dir), 1010);
   } finally {
     Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+/** A runtime whose containers are ready after `delayMs(index)`: it touches their ready files. */
+function fakeIdleRuntime(delayMs: (index: number) => number): {
+  runtime: RuntimeAdapter;
+  stopped: string[];
+} {
+  const stopped: string[] = [];
+  let started = 0;
+  const runtime = {
+    id: "fake",
+    name: "fake",
+    isolation: "os-container",
+    capabilities: { hostsReachableServer: true, networks: ["none"] },
+    start(step: StepSpec): Promise<RunningContainer> {
+      const index = started++;
+      const mount = step.mounts![0];
+      const file = step.env!.OCIBENCH_READY.replace(mount.containerPath, mount.hostPath);
+      const timer = setTimeout(() => Deno.writeTextFileSync(file, ""), delayMs(index));
+      const name = `ocibench-fake-${index}`;
+      return Promise.resolve({
+        name,
+        pids: () => Promise.resolve([Deno.pid]),
+        stop() {
+          clearTimeout(timer);
+          stopped.push(name);
+          return Promise.resolve({
+            exitCode: 0,
+            stdout: "",
+            stderr: "",
+            timedOut: false,
+            wallMs: 0,
+            startedAt: "",
+            finishedAt: "",
+          });
+        },
+      });
+    },
+  } as unknown as RuntimeAdapter;
+  return { runtime, stopped };
+}
+
+Deno.test("concurrent_start gives p50, p99, wall and PSS per level and stops every container", async () => {
+  const workDir = Deno.makeTempDirSync();
+  try {
+    // Container i of a level is ready after 20 + 10·(i mod 4) ms: the slowest sets p99 and wall.
+    const { runtime, stopped } = fakeIdleRuntime((i) => 20 + 10 * (i % 4));
+    const values = await concurrentStartBenchmark.measure({
+      runtime,
+      adapter: { workDir, namePrefix: "ocibench-t", log: () => {} } as unknown as AdapterContext,
+      quick: true,
+      cores: 2,
+    });
+    const total = CONCURRENCY_LEVELS.reduce((a, b) => a + b, 0);
+    assertEquals(stopped.length, total);
+    const value = (id: string) => values.find((v) => v.metric === `concurrent_start.${id}`)!.value;
+    for (const n of CONCURRENCY_LEVELS) {
+      assert(value(`p50_n${n}`) <= value(`p99_n${n}`), `p50 ≤ p99 at ${n}`);
+      assert(value(`p99_n${n}`) <= value(`wall_n${n}`) + 1, `p99 ≤ wall at ${n}`);
+      assert(value(`pss_n${n}`) > 0, `PSS at ${n}`);
+    }
+    // With 16 at once, some containers wait 50 ms: the p99 is at least that, the p50 below it.
+    assert(value("p99_n16") >= 49, `p99_n16 = ${value("p99_n16")}`);
+    assert(value("p50_n16") < value("p99_n16"));
+    // PSS per container divides this process's memory by N.
+    assertAlmostEquals(value("pss_n16") * 16, value("pss_n1"), value("pss_n1") * 0.5);
+  } finally {
+    Deno.removeSync(workDir, { recursive: true });
   }
 });
