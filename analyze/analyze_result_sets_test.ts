@@ -374,6 +374,7 @@ Deno.test("analyzeResultSets() recommends with reasons and the security posture 
     "io-heavy",
     "untrusted-multi-tenant",
     "balanced",
+    "web-service",
   ]);
   // CPU batch: runc, 2 % slower than native, wins on its better security; runsc, twice as
   // slow, comes last. Untrusted multi-tenant: security dominates and runsc comes first.

@@ -39,6 +39,9 @@ export const DEFAULT_CATEGORY_BOUNDS: Readonly<Record<Category, Required<Categor
   // Never used on a ratio: security metrics have direction none and enter D through the
   // measured score (analyze/security_score.ts) and the profile's `security` weight.
   security: { target: 1, unacceptable: 2, scale: "linear", shape: 1 },
+  // A served application pays the runtime's network and syscall costs only in part.
+  application: { target: 1, unacceptable: 4, scale: "log", shape: 1 },
+  lifecycle: { target: 1, unacceptable: 1000, scale: "log", shape: 1 },
 };
 
 /** The bounds a profile uses for a category: its own, completed by the defaults. */

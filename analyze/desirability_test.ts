@@ -159,7 +159,7 @@ Deno.test("parseProfiles() rejects reversed bounds, naming the profile and the c
 });
 
 Deno.test("the built-in profiles give bounds for every category they weigh; untrusted requires a sandbox or VM", () => {
-  assertEquals(BUILTIN_PROFILES.length, 5);
+  assertEquals(BUILTIN_PROFILES.length, 6);
   for (const p of BUILTIN_PROFILES) {
     for (const [category, w] of Object.entries(p.weights)) {
       if (w! > 0) assert(p.bounds?.[category as keyof typeof p.bounds], `${p.id}: ${category}`);
@@ -169,6 +169,7 @@ Deno.test("the built-in profiles give bounds for every category they weigh; untr
   assert(!untrusted.includes("os-container") && !untrusted.includes("native"));
   assert(untrusted.includes("syscall-sandbox") && untrusted.includes("microvm"));
   assertEquals(findProfile("io-heavy").weights.disk, 4);
+  assertEquals(findProfile("web-service").weights.application, 4);
   const error = assertThrows(() => findProfile("gpu"), RangeError, 'unknown profile "gpu"');
   assertStringIncludes(error.message, "cpu-batch, network-microservice, io-heavy");
 });

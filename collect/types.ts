@@ -70,6 +70,18 @@ export interface RunningContainer {
   pids(): Promise<number[]>;
   /** Stops and removes it; safe to call twice. Resolves to its result. */
   stop(): Promise<ProcessResult>;
+  /**
+   * Where the runtime can checkpoint a running container (CRIU, gVisor's own): writes its state
+   * into `imageDir`, which stops it, and resolves to the runtime's checkpoint command's result
+   * (a non-zero exit carries the runtime's own reason). Absent where the adapter has none.
+   */
+  checkpoint?(imageDir: string): Promise<ProcessResult>;
+  /**
+   * Restores the container checkpointed into `imageDir` under the same name, in the background;
+   * resolves to the result of the runtime's restore command once it has returned. `stop()` then
+   * stops the restored container.
+   */
+  restore?(imageDir: string): Promise<ProcessResult>;
 }
 
 /** What `detect()` found. */

@@ -25,6 +25,8 @@ export const CategorySchema = z.enum([
   "footprint",
   "syscalls",
   "security",
+  "application",
+  "lifecycle",
 ]);
 /** A metric category. */
 export type Category = z.infer<typeof CategorySchema>;

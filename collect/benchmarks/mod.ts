@@ -4,8 +4,8 @@
  *
  * Suites: `quick`, `full` and `paper` (the paper's metrics at the paper's scale: its π and STREAM
  * sizes, which no other suite runs, bonnie++ and qperf), plus one per category (`cpu`, `memory`,
- * `startup`, `syscalls`, `disk`, `network`, `footprint`, `security`), derived from each
- * benchmark's `info.category`.
+ * `startup`, `syscalls`, `disk`, `network`, `footprint`, `security`, `application`, `lifecycle`),
+ * derived from each benchmark's `info.category`.
  *
  * @module
  */
@@ -25,6 +25,11 @@ import { footprintBenchmark } from "./footprint.ts";
 import { densityBenchmark } from "./density.ts";
 import { PAPER_SCALE_BENCHMARKS } from "./paper_scale.ts";
 import { securityBenchmark } from "./security.ts";
+import { nginxBenchmark } from "./nginx.ts";
+import { redisBenchmark } from "./redis.ts";
+import { firstResponseBenchmark } from "./first_response.ts";
+import { concurrentStartBenchmark } from "./concurrent_start.ts";
+import { checkpointBenchmark } from "./checkpoint.ts";
 
 /** Every benchmark, in the order a report lists them. */
 export const BENCHMARKS: BenchmarkDefinition[] = [
@@ -42,6 +47,11 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   footprintBenchmark,
   densityBenchmark,
   securityBenchmark,
+  nginxBenchmark,
+  redisBenchmark,
+  firstResponseBenchmark,
+  concurrentStartBenchmark,
+  checkpointBenchmark,
 ];
 
 /** Every benchmark `--benchmarks` can name: the registry, then the paper-scale ones. */

@@ -33,6 +33,9 @@ import {
   uniqueName,
 } from "./_common.ts";
 
+/** How long a checkpoint or a restore may take, in milliseconds. */
+export const CHECKPOINT_TIMEOUT_MS = 120_000;
+
 /** One prepared bundle. */
 export interface Bundle {
   id: string;
@@ -296,16 +299,44 @@ export function bundleRuntimeAdapter(
         signal: step.signal,
       });
       let stopped: Promise<ProcessResult> | undefined;
+      // Set once the container was restored from a checkpoint: it then runs detached.
+      let restored = false;
       const container: RunningContainer = {
         name: id,
         pids() {
           if (bg.exited()) return Promise.resolve([]);
           return Promise.resolve([bg.pid, ...descendantPids(bg.pid)]);
         },
+        async checkpoint(imageDir: string): Promise<ProcessResult> {
+          const r = await effects.run(
+            await argvFor(["checkpoint", "--image-path", imageDir, id], step),
+            { timeoutMs: CHECKPOINT_TIMEOUT_MS, signal: step.signal },
+          );
+          if (r.exitCode === 0) {
+            // The checkpointed container is stopped; its foreground run ends with it.
+            await Promise.race([bg.result, new Promise((res) => setTimeout(res, 5000))]);
+            if (hasState(spec.stateRoot, id)) {
+              await effects.run(await argvFor(["delete", "--force", id], step), {
+                timeoutMs: 30_000,
+              });
+            }
+          }
+          return r;
+        },
+        async restore(imageDir: string): Promise<ProcessResult> {
+          restored = true;
+          return await effects.run(
+            await argvFor(
+              ["restore", "--detach", "--image-path", imageDir, "--bundle", bundle.dir, id],
+              step,
+            ),
+            { timeoutMs: CHECKPOINT_TIMEOUT_MS, signal: step.signal },
+          );
+        },
         stop() {
           stopped ??= (async () => {
             running.delete(container);
-            if (!bg.exited() && hasState(spec.stateRoot, id)) {
+            if ((restored || !bg.exited()) && hasState(spec.stateRoot, id)) {
               await effects.run(await argvFor(["kill", id, "KILL"], step), { timeoutMs: 15_000 });
             }
             const r = await Promise.race([

@@ -104,6 +104,15 @@ export interface EngineSpec {
   platform?: RuntimePlatform;
   /** How it runs when that differs from the plain way (after `up()`). */
   notes?(): string | undefined;
+  /**
+   * The engine's checkpoint and restore of a running container (CLI arguments after the global
+   * flags), where the engine has such commands: `create` writes the checkpoint of `name` into
+   * directory `dir` and stops it; `restore` brings it back under the same name.
+   */
+  checkpointArgs?: {
+    create(name: string, dir: string): string[];
+    restore(name: string, dir: string): string[];
+  };
 }
 
 /** The `run` flags a step becomes (shared by every engine). */
@@ -371,7 +380,25 @@ export function engineAdapter(spec: EngineSpec, options: AdapterOptions = {}): R
         ], { runner: effects.run })).split(" ").find((a) => a !== "") ?? undefined;
       }
       let stopped: Promise<ProcessResult> | undefined;
+      const checkpointArgs = spec.checkpointArgs;
+      const checkpointing = checkpointArgs
+        ? {
+          checkpoint: (dir: string) =>
+            effects.run([...cli, ...checkpointArgs.create(name, dir)], {
+              timeoutMs: 120_000,
+              signal: step.signal,
+              cwd: ctx.workDir,
+            }),
+          restore: (dir: string) =>
+            effects.run([...cli, ...checkpointArgs.restore(name, dir)], {
+              timeoutMs: 120_000,
+              signal: step.signal,
+              cwd: ctx.workDir,
+            }),
+        }
+        : {};
       return {
+        ...checkpointing,
         name,
         address,
         async pids() {

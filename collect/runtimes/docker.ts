@@ -126,6 +126,11 @@ export function dockerAdapter(
     removeFlags: [],
     // docker 20.10 has no --annotation; its shim cleans up after itself.
     annotates: false,
+    // Only on a daemon with experimental features; elsewhere docker's own refusal is the reason.
+    checkpointArgs: {
+      create: (name, dir) => ["checkpoint", "create", "--checkpoint-dir", dir, name, "ocibench"],
+      restore: (name, dir) => ["start", "--checkpoint", "ocibench", "--checkpoint-dir", dir, name],
+    },
     async up(ctx, cli) {
       const dockerd = findExecutable("dockerd");
       if (!dockerd.path) throw new Error("dockerd is not installed");

@@ -92,6 +92,15 @@ export function podmanAdapter(
     // podman would wait 10 s for a PID 1 that ignores SIGTERM.
     removeFlags: ["--time", "0"],
     annotates: true,
+    // The checkpoint stays in the container's storage (restored from there); the exported copy
+    // in `dir` shows its size.
+    checkpointArgs: {
+      create: (
+        name,
+        dir,
+      ) => ["container", "checkpoint", "--keep", "--export", `${dir}/checkpoint.tar`, name],
+      restore: (name) => ["container", "restore", "--keep", name],
+    },
     up() {
       const found = findExecutable(binaryOf());
       if (!found.path) {
