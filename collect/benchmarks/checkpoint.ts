@@ -51,7 +51,8 @@ export function criuLogErrors(message: string, imageDir: string, max = 3): strin
 function failureText(result: { stderr: string; stdout: string }, imageDir: string): string {
   const own = tailLines(result.stderr || result.stdout, 3).trim();
   const criu = criuLogErrors(result.stderr + result.stdout, imageDir);
-  return criu ? `${own}; ${criu}` : own;
+  // CRIU's own reason first: the runtime's message around it can be long paths.
+  return criu ? `${criu}; the runtime said: ${own}` : own;
 }
 
 function metric(id: string, name: string, unit: string): MetricInfo {
