@@ -22,7 +22,7 @@ import type { BenchmarkDefinition, MeasureContext, MeasuredValue } from "../type
 import type { MetricInfo } from "../../model/result_set.ts";
 import { parseStepOutput } from "../errors.ts";
 import { cpuUtilizationPercent, measurePi, PI_SCRIPT } from "./_pi.ts";
-import { parseStream, STREAM_KERNELS, STREAM_NTIMES } from "./stream.ts";
+import { parseStream, STREAM_KERNELS, STREAM_NTIMES, streamMetrics } from "./stream.ts";
 import { runBenchmarkStep } from "./_run_step.ts";
 
 /** Digits of each `pi` instance of `pi_paper`: 5–10 s on an idle core here. */
@@ -114,27 +114,6 @@ export const piPaperBenchmark: BenchmarkDefinition = {
   },
 };
 
-function streamPaperMetrics(): MetricInfo[] {
-  return STREAM_KERNELS.flatMap((kernel): MetricInfo[] => {
-    const label = kernel[0].toUpperCase() + kernel.slice(1);
-    return [{
-      id: `stream_paper.${kernel}_best_rate`,
-      benchmark: "stream_paper",
-      name: `${label} best rate`,
-      category: "memory",
-      unit: "MB/s",
-      direction: "higher",
-    }, {
-      id: `stream_paper.${kernel}_avg_time`,
-      benchmark: "stream_paper",
-      name: `${label} average time`,
-      category: "memory",
-      unit: "s",
-      direction: "lower",
-    }];
-  });
-}
-
 /** `stream_paper`: STREAM at the array size the paper's Table 11 implies. */
 export const streamPaperBenchmark: BenchmarkDefinition = {
   info: {
@@ -152,7 +131,7 @@ export const streamPaperBenchmark: BenchmarkDefinition = {
     },
   },
   tools: [],
-  metrics: streamPaperMetrics(),
+  metrics: streamMetrics("stream_paper"),
   async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
     const elements = STREAM_PAPER_ELEMENTS;
     const argv = ["stream", "-n", String(elements), "-t", String(STREAM_NTIMES)];

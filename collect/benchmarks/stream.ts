@@ -127,19 +127,20 @@ export function streamSizingParameters(sizing: StreamSizing): Record<string, num
   };
 }
 
-function streamMetrics(): MetricInfo[] {
+/** The metrics of a STREAM benchmark `benchmark`: best rate and average time of each kernel. */
+export function streamMetrics(benchmark = "stream"): MetricInfo[] {
   return STREAM_KERNELS.flatMap((kernel): MetricInfo[] => {
     const label = kernel[0].toUpperCase() + kernel.slice(1);
     return [{
-      id: `stream.${kernel}_best_rate`,
-      benchmark: "stream",
+      id: `${benchmark}.${kernel}_best_rate`,
+      benchmark,
       name: `${label} best rate`,
       category: "memory",
       unit: "MB/s",
       direction: "higher",
     }, {
-      id: `stream.${kernel}_avg_time`,
-      benchmark: "stream",
+      id: `${benchmark}.${kernel}_avg_time`,
+      benchmark,
       name: `${label} average time`,
       category: "memory",
       unit: "s",
