@@ -10,6 +10,7 @@
  */
 import type { BaselineVerdict } from "../model/analysis.ts";
 import type { BudgetDesign, BudgetVerdict, ResultSet } from "../model/result_set.ts";
+import { marginPosition } from "./verdict.ts";
 
 function look(v: BudgetVerdict, design: BudgetDesign): string {
   return `look ${v.look + 1} of ${design.looksMade} of a ${
@@ -17,13 +18,10 @@ function look(v: BudgetVerdict, design: BudgetDesign): string {
   } min budget`;
 }
 
-function withinMargin(low: number | null, high: number | null, margin: number): boolean {
-  return low !== null && high !== null && low >= 1 / (1 + margin) && high <= 1 + margin;
-}
-
-function beyondMargin(v: BudgetVerdict, margin: number): boolean {
-  if (v.low === null || v.high === null) return false;
-  return v.low > 1 + margin || v.high < 1 / (1 + margin);
+function positionOf(v: BudgetVerdict, margin: number) {
+  return v.low === null || v.high === null
+    ? { beyondMargin: false, withinMargin: false }
+    : marginPosition(v.low, v.high, margin);
 }
 
 /**
@@ -56,6 +54,7 @@ export function withBudgetVerdicts(
       };
     }
     const decided = r.verdict !== "undetermined";
+    const position = positionOf(r, v.margin);
     return {
       ...v,
       ratio: r.ratio,
@@ -66,8 +65,8 @@ export function withBudgetVerdicts(
         look(r, design)
       } (collect --budget: the error rate split over the looks)`,
       verdict: r.verdict,
-      beyondMargin: decided && r.verdict !== "equivalent" && beyondMargin(r, v.margin),
-      withinMargin: withinMargin(r.low, r.high, v.margin),
+      beyondMargin: decided && r.verdict !== "equivalent" && position.beyondMargin,
+      withinMargin: position.withinMargin,
       n: r.n,
       baselineN: r.baselineN,
       reason: r.reason,

@@ -190,6 +190,20 @@ function rankLogInterval(la: Float64Array, lb: Float64Array, level: number): Log
 }
 
 /**
+ * Where an interval [low, high] of a ratio lies against the margin δ: entirely beyond 1 ± δ (on
+ * either side), or entirely inside [1/(1 + δ), 1 + δ].
+ */
+export function marginPosition(
+  low: number,
+  high: number,
+  margin: number,
+): { beyondMargin: boolean; withinMargin: boolean } {
+  const upper = 1 + margin;
+  const lower = 1 / upper;
+  return { beyondMargin: low > upper || high < lower, withinMargin: low >= lower && high <= upper };
+}
+
+/**
  * Decides whether a runtime is better than, worse than or equivalent to the baseline on one
  * metric, or that the data cannot tell. Ratio = runtime ÷ baseline, on log values because
  * performance data are ratio-scale. The interval's method fits n: with at least
@@ -291,12 +305,13 @@ export function decideVerdict(
 
   let verdict: VerdictKind;
   let beyondMargin = false;
-  const withinMargin = low >= lower && high <= upper;
+  const position = marginPosition(low, high, margin);
+  const withinMargin = position.withinMargin;
   let reason: string;
   if (low > 1 || high < 1) {
     const above = low > 1;
     verdict = above === (direction === "higher") ? "better" : "worse";
-    beyondMargin = above ? low > upper : high < lower;
+    beyondMargin = position.beyondMargin;
     reason = `${shown} (${direction} is better) lies entirely ${above ? "above" : "below"} 1` +
       (beyondMargin
         ? ` and beyond the ${pct} margin`

@@ -34,6 +34,25 @@ export interface IdleStarter {
 }
 
 /**
+ * The host pids of every container of `idle`; a StepFailedError when one is no longer running
+ * (an idle container that exited would make its memory look free).
+ */
+export async function idlePids(idle: readonly IdleContainer[], runtime: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const { container } of idle) {
+    const own = await container.pids();
+    if (own.length === 0) {
+      throw new StepFailedError(
+        `idle container ${container.name} under ${runtime} is no longer running`,
+        { exitCode: null, stderrTail: "" },
+      );
+    }
+    pids.push(...own);
+  }
+  return pids;
+}
+
+/**
  * Runs `body` with a starter of idle containers, then stops every container it started (in
  * parallel) and removes the readiness directory, whatever happens.
  */

@@ -9,9 +9,8 @@
  */
 import type { BenchmarkDefinition, MeasureContext, MeasuredValue } from "../types.ts";
 import type { MetricInfo } from "../../model/result_set.ts";
-import { StepFailedError } from "../errors.ts";
 import { processMemory } from "./_memory.ts";
-import { withIdleContainers } from "./_idle.ts";
+import { idlePids, withIdleContainers } from "./_idle.ts";
 
 /** The numbers of containers started at once. */
 export const CONCURRENCY_LEVELS: readonly number[] = [1, 2, 4, 8, 16];
@@ -81,18 +80,7 @@ export const concurrentStartBenchmark: BenchmarkDefinition = {
         const started = await Promise.all(Array.from({ length: n }, () => starter.start()));
         const wallMs = performance.now() - t0;
         await new Promise((r) => setTimeout(r, CONCURRENT_SETTLE_MS));
-        const pids: number[] = [];
-        for (const idle of started) {
-          const own = await idle.container.pids();
-          if (own.length === 0) {
-            throw new StepFailedError(
-              `idle container ${idle.container.name} under ${ctx.runtime.id} is no longer running`,
-              { exitCode: null, stderrTail: "" },
-            );
-          }
-          pids.push(...own);
-        }
-        const memory = processMemory(pids);
+        const memory = processMemory(await idlePids(started, ctx.runtime.id));
         const starts = started.map((s) => s.startMs);
         values.push(
           { metric: `concurrent_start.p50_n${n}`, value: nearestRankPercentile(starts, 50) },

@@ -7,9 +7,8 @@
  * @module
  */
 import type { BenchmarkDefinition, MeasureContext, MeasuredValue } from "../types.ts";
-import { StepFailedError } from "../errors.ts";
 import { processMemory } from "./_memory.ts";
-import { withIdleContainers } from "./_idle.ts";
+import { idlePids, withIdleContainers } from "./_idle.ts";
 
 /** Containers started in a full collection. */
 export const DENSITY_CONTAINERS = 10;
@@ -61,18 +60,7 @@ export const densityBenchmark: BenchmarkDefinition = {
       await new Promise((r) =>
         setTimeout(r, ctx.quick ? DENSITY_SETTLE_MS / 4 : DENSITY_SETTLE_MS)
       );
-      const pids: number[] = [];
-      for (const idle of starter.started) {
-        const own = await idle.container.pids();
-        if (own.length === 0) {
-          throw new StepFailedError(
-            `idle container ${idle.container.name} under ${ctx.runtime.id} is no longer running`,
-            { exitCode: null, stderrTail: "" },
-          );
-        }
-        pids.push(...own);
-      }
-      const memory = processMemory(pids);
+      const memory = processMemory(await idlePids(starter.started, ctx.runtime.id));
       const starts = starter.started.map((s) => s.startMs);
       const values: MeasuredValue[] = [
         {

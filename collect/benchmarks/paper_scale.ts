@@ -20,10 +20,8 @@
  */
 import type { BenchmarkDefinition, MeasureContext, MeasuredValue } from "../types.ts";
 import type { MetricInfo } from "../../model/result_set.ts";
-import { parseStepOutput } from "../errors.ts";
 import { cpuUtilizationPercent, measurePi, PI_SCRIPT } from "./_pi.ts";
-import { parseStream, STREAM_KERNELS, STREAM_NTIMES, streamMetrics } from "./stream.ts";
-import { runBenchmarkStep } from "./_run_step.ts";
+import { measureStream, STREAM_NTIMES, streamMetrics } from "./stream.ts";
 
 /** Digits of each `pi` instance of `pi_paper`: 5–10 s on an idle core here. */
 export const PI_PAPER_DIGITS = 4_000_000;
@@ -132,23 +130,8 @@ export const streamPaperBenchmark: BenchmarkDefinition = {
   },
   tools: [],
   metrics: streamMetrics("stream_paper"),
-  async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
-    const elements = STREAM_PAPER_ELEMENTS;
-    const argv = ["stream", "-n", String(elements), "-t", String(STREAM_NTIMES)];
-    const result = await runBenchmarkStep(ctx, argv, { timeoutMs: 600_000 });
-    const parsed = parseStepOutput(result, "stream", (r) => {
-      const out = parseStream(r.stdout);
-      if (out.elements !== elements) {
-        throw new SyntaxError(
-          `stream ran ${out.elements} elements per array, not the ${elements} asked`,
-        );
-      }
-      return out;
-    });
-    return STREAM_KERNELS.flatMap((kernel) => [
-      { metric: `stream_paper.${kernel}_best_rate`, value: parsed.kernels[kernel].bestRateMBps },
-      { metric: `stream_paper.${kernel}_avg_time`, value: parsed.kernels[kernel].avgTimeS },
-    ]);
+  measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
+    return measureStream(ctx, "stream_paper", STREAM_PAPER_ELEMENTS, 600_000);
   },
 };
 

@@ -168,22 +168,34 @@ export const streamBenchmark: BenchmarkDefinition = {
   tools: [],
   metrics: streamMetrics(),
   hostParameters: ({ quick }) => streamSizingParameters(hostStreamSizing(quick)),
-  async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
-    const { elements } = hostStreamSizing(ctx.quick);
-    const argv = ["stream", "-n", String(elements), "-t", String(STREAM_NTIMES)];
-    const result = await runBenchmarkStep(ctx, argv, { timeoutMs: 180_000 });
-    const parsed = parseStepOutput(result, "stream", (r) => {
-      const out = parseStream(r.stdout);
-      if (out.elements !== elements) {
-        throw new SyntaxError(
-          `stream ran ${out.elements} elements per array, not the ${elements} asked`,
-        );
-      }
-      return out;
-    });
-    return STREAM_KERNELS.flatMap((kernel) => [
-      { metric: `stream.${kernel}_best_rate`, value: parsed.kernels[kernel].bestRateMBps },
-      { metric: `stream.${kernel}_avg_time`, value: parsed.kernels[kernel].avgTimeS },
-    ]);
+  measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
+    return measureStream(ctx, "stream", hostStreamSizing(ctx.quick).elements, 180_000);
   },
 };
+
+/**
+ * Runs our STREAM with `elements` per array inside the runtime and gives the values of
+ * benchmark `benchmark` ({@link streamMetrics}); a run of another size is refused.
+ */
+export async function measureStream(
+  ctx: MeasureContext,
+  benchmark: string,
+  elements: number,
+  timeoutMs: number,
+): Promise<MeasuredValue[]> {
+  const argv = ["stream", "-n", String(elements), "-t", String(STREAM_NTIMES)];
+  const result = await runBenchmarkStep(ctx, argv, { timeoutMs });
+  const parsed = parseStepOutput(result, "stream", (r) => {
+    const out = parseStream(r.stdout);
+    if (out.elements !== elements) {
+      throw new SyntaxError(
+        `stream ran ${out.elements} elements per array, not the ${elements} asked`,
+      );
+    }
+    return out;
+  });
+  return STREAM_KERNELS.flatMap((kernel) => [
+    { metric: `${benchmark}.${kernel}_best_rate`, value: parsed.kernels[kernel].bestRateMBps },
+    { metric: `${benchmark}.${kernel}_avg_time`, value: parsed.kernels[kernel].avgTimeS },
+  ]);
+}

@@ -36,12 +36,12 @@ import {
 import { DAEMON_STATE_DIR, ensureDaemon } from "./_daemon.ts";
 import { RUNC } from "./runc.ts";
 import {
+  engineRunscPlatform,
   RUNSC,
   RUNSC_PLATFORMS,
   runscBinaryFor,
   runscLacksPlatform,
   runscMend,
-  type RunscPlatform,
   runscPlatform,
   runscProvenance,
   runscWrapper,
@@ -166,11 +166,7 @@ export function containerdAdapter(
   let runtimeFlags: string[] = ["--runtime", CONTAINERD_SHIMS[runtime]];
   let prepared: Promise<void> | undefined;
   let release: (() => Promise<void>) | undefined;
-  const platform: RunscPlatform | undefined = runtime === "runsc"
-    ? "ptrace"
-    : runtime === "runsc-systrap"
-    ? "systrap"
-    : undefined;
+  const platform = engineRunscPlatform(runtime);
   const lowBinary = platform ? RUNSC.binary : runtime;
 
   async function answers(address: string): Promise<boolean> {

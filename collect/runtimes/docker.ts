@@ -34,12 +34,12 @@ import {
 } from "./crun.ts";
 import { RUNC } from "./runc.ts";
 import {
+  engineRunscPlatform,
   RUNSC,
   RUNSC_PLATFORMS,
   runscBinaryFor,
   runscLacksPlatform,
   runscMend,
-  type RunscPlatform,
   runscPlatform,
   runscProvenance,
   runscWrapper,
@@ -60,14 +60,9 @@ const LOW_LEVEL: Record<DockerRuntime, LowLevelRuntime> = {
   "runsc-systrap": RUNSC,
 };
 
-/** The gVisor platform of a docker runtime, for the runsc ones. */
-function platformOf(runtime: DockerRuntime): RunscPlatform | undefined {
-  return runtime === "runsc" ? "ptrace" : runtime === "runsc-systrap" ? "systrap" : undefined;
-}
-
 /** The name docker knows a runtime by. */
 export function dockerRuntimeName(runtime: DockerRuntime): string {
-  const platform = platformOf(runtime);
+  const platform = engineRunscPlatform(runtime);
   return runtime === "runc"
     ? "runc"
     : runtime === "crun"
@@ -101,7 +96,7 @@ export function dockerAdapter(
   const effects = effectsOf(options);
   const cliArgs = ["--host", `unix://${DOCKER_SOCKET}`];
   const low = LOW_LEVEL[runtime];
-  const platform = platformOf(runtime);
+  const platform = engineRunscPlatform(runtime);
   return engineAdapter({
     id: `docker-${runtime}`,
     name: `docker + ${low.binary}${

@@ -26,12 +26,12 @@ import {
 } from "./crun.ts";
 import { RUNC } from "./runc.ts";
 import {
+  engineRunscPlatform,
   RUNSC,
   RUNSC_PLATFORMS,
   runscBinaryFor,
   runscLacksPlatform,
   runscMend,
-  type RunscPlatform,
   runscPlatform,
   runscProvenance,
   runscWrapper,
@@ -46,11 +46,6 @@ const LOW_LEVEL: Record<PodmanRuntime, LowLevelRuntime> = {
   runsc: RUNSC,
   "runsc-systrap": RUNSC,
 };
-
-/** The gVisor platform of a podman runtime, for the runsc ones. */
-function platformOf(runtime: PodmanRuntime): RunscPlatform | undefined {
-  return runtime === "runsc" ? "ptrace" : runtime === "runsc-systrap" ? "systrap" : undefined;
-}
 
 /** Where the low-level runtime puts the cgroup of podman container `id` (cgroupfs manager). */
 export function podmanCgroupPaths(id: string): string[] {
@@ -69,7 +64,7 @@ export function podmanAdapter(
 ): RuntimeAdapter {
   let runtimePath = runtime as string;
   const low = LOW_LEVEL[runtime];
-  const platform = platformOf(runtime);
+  const platform = engineRunscPlatform(runtime);
   const binaryOf = () => platform ? runscBinaryFor(platform) : runtime;
   return engineAdapter({
     id: `podman-${runtime}`,

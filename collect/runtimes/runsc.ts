@@ -113,6 +113,14 @@ export function runscPlatform(platform: RunscPlatform): RuntimePlatform {
 }
 
 /**
+ * The gVisor platform of an engine's low-level runtime name (docker, podman, containerd): `runsc`
+ * is the legacy ptrace one, `runsc-systrap` systrap; undefined for any other runtime.
+ */
+export function engineRunscPlatform(runtime: string): RunscPlatform | undefined {
+  return runtime === "runsc" ? "ptrace" : runtime === "runsc-systrap" ? "systrap" : undefined;
+}
+
+/**
  * The runsc binary a platform's adapters run: ptrace the host's (its release's package); the
  * others the build fetched into ocibench's cache when there is one, else the host's.
  */
