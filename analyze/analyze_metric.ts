@@ -237,7 +237,13 @@ function pairwiseTests(
       if (welch === null) notes.push("Welch's t undefined: neither sample varies");
       let decision: PairwiseTest["decision"] = null;
       if (direction !== "none") {
-        const v = decideVerdict(b, a, { direction, margin, level: pairLevel, logCache });
+        const v = decideVerdict(b, a, {
+          direction,
+          margin,
+          level: pairLevel,
+          logCache,
+          equivalence: false,
+        });
         decision = {
           better: v.verdict === "better" ? nameA : v.verdict === "worse" ? nameB : null,
           ratio: v.ratio,

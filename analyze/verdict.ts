@@ -33,6 +33,11 @@ export interface VerdictOptions {
    * compared with many others takes its logarithms once; filled as it goes.
    */
   logCache?: WeakMap<object, Float64Array>;
+  /**
+   * Whether an interval across 1 may still decide `equivalent` (default true). Callers that act
+   * only on a difference (the pairwise ranks) set false and skip the equivalence interval.
+   */
+  equivalence?: boolean;
 }
 
 /** The outcome of {@link decideVerdict}. Ratios are runtime ÷ baseline. */
@@ -211,8 +216,11 @@ export function marginPosition(
  * the exact rank-based (Mann–Whitney) interval, whose achieved level is computed exactly;
  * otherwise Welch's t on ln values (for small n it assumes roughly log-normal values, for
  * large n the central limit theorem carries it). Verdicts: `better`/`worse` when the interval
- * lies entirely on one side of 1 (`beyondMargin` when entirely beyond 1 ± δ), `equivalent`
- * when it lies inside [1/(1+δ), 1+δ], else `undetermined`. Fewer than 2 samples on a side,
+ * at `level` lies entirely on one side of 1 (`beyondMargin` when entirely beyond 1 ± δ);
+ * otherwise `equivalent` when the interval at level 2·`level` − 1 lies inside [1/(1+δ), 1+δ] —
+ * the two one-sided tests of equivalence (Schuirmann 1987), each at the error rate 1 − `level`
+ * that a difference is decided at, so a false `equivalent` (a true ratio beyond the margin) is
+ * as rare as a false `better` or `worse`; else `undetermined`. Fewer than 2 samples on a side,
  * values ≤ 0 (no logarithm) or no spread on either side give `undetermined` with the reason.
  *
  * @example
@@ -287,13 +295,27 @@ export function decideVerdict(
   const lb = logs(baselineValues, options.logCache);
   const useRanks = Math.min(n, baselineN) >= RANK_INTERVAL_MIN_N &&
     Math.max(n, baselineN) <= RANK_INTERVAL_MAX_N;
-  const interval = (useRanks ? rankLogInterval(la, lb, level) : null) ??
-    welchLogInterval(la, lb, level);
+  const intervalAt = (at: number) =>
+    (useRanks ? rankLogInterval(la, lb, at) : null) ?? welchLogInterval(la, lb, at);
+  let interval = intervalAt(level);
   if (interval === null) {
     return none(
       "none",
       "neither side varies (every value repeats): no interval, nothing decided",
     );
+  }
+  let tost = false;
+  if (interval.low <= 0 && interval.high >= 0 && options.equivalence !== false && level > 0.5) {
+    // Across 1: equivalence is decided by two one-sided tests, each at the error rate 1 − level,
+    // whose joint statement is the interval at level 2·level − 1 (Schuirmann 1987).
+    const narrower = intervalAt(2 * level - 1);
+    if (
+      narrower !== null &&
+      marginPosition(Math.exp(narrower.low), Math.exp(narrower.high), margin).withinMargin
+    ) {
+      interval = narrower;
+      tost = true;
+    }
   }
   const ratio = Math.exp(interval.estimate);
   const low = Math.exp(interval.low);
@@ -308,7 +330,7 @@ export function decideVerdict(
   const position = marginPosition(low, high, margin);
   const withinMargin = position.withinMargin;
   let reason: string;
-  if (low > 1 || high < 1) {
+  if (!tost && (low > 1 || high < 1)) {
     const above = low > 1;
     verdict = above === (direction === "higher") ? "better" : "worse";
     beyondMargin = position.beyondMargin;
@@ -318,7 +340,8 @@ export function decideVerdict(
         : `, though not entirely beyond the ${pct} margin: a decided difference that may be small`);
   } else if (withinMargin) {
     verdict = "equivalent";
-    reason = `${shown} lies within the ${pct} margin [${short(lower)}, ${short(upper)}]`;
+    reason = `${shown} lies within the ${pct} margin [${short(lower)}, ${short(upper)}]` +
+      (tost ? ` (two one-sided tests at ${short((1 - level) * 100)} % each)` : "");
   } else {
     verdict = "undetermined";
     reason = `${shown} includes 1 and reaches beyond the ${pct} margin: ` +
@@ -329,7 +352,11 @@ export function decideVerdict(
     low,
     high,
     level: interval.level,
-    method: interval.method,
+    method: tost
+      ? `${interval.method}; equivalence by two one-sided tests, each at ${
+        short((1 - level) * 100)
+      } %: the interval at ${short((2 * level - 1) * 100)} % lies within the margin`
+      : interval.method,
     intervalKind: interval.kind,
     verdict,
     beyondMargin,

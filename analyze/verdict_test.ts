@@ -1,6 +1,7 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../tests/assert.ts";
 import { bonferroniLevel, decideVerdict, RANK_INTERVAL_MIN_N } from "./verdict.ts";
 import { studentTQuantile } from "./_distributions.ts";
+import { createRandom } from "./random.ts";
 
 interface Case {
   name: string;
@@ -32,6 +33,7 @@ Deno.test("decideVerdict() matches SciPy's Welch interval on ln values for small
       direction: "lower",
       margin: 0.05,
       level: c.level,
+      equivalence: false,
     });
     close(v.ratio, c.ratio, 1e-12, `${c.name}: ratio`);
     close(v.low, c.low, 1e-8, `${c.name}: low`);
@@ -49,6 +51,7 @@ Deno.test("decideVerdict() matches the enumerated rank-based interval and its ac
       direction: "higher",
       margin: 0.05,
       level: c.level,
+      equivalence: false,
     });
     close(v.ratio, c.ratio, 1e-12, `${c.name}: ratio`);
     close(v.low, c.low, 1e-12, `${c.name}: low`);
@@ -148,4 +151,60 @@ Deno.test("bonferroniLevel() splits the error rate over the comparisons", () => 
   assertAlmostEquals(bonferroniLevel(0.95, 14), 1 - 0.05 / 14, 1e-15);
   assertEquals(bonferroniLevel(0.95, 0), 0.95);
   assertThrows(() => bonferroniLevel(1.5, 3), RangeError);
+});
+
+Deno.test("decideVerdict() decides equivalence by two one-sided tests: the interval at 2·level − 1", () => {
+  // Across 1 and beyond the ±5 % margin at 95 %, inside it at 90 %: equivalent by the two
+  // one-sided tests at 5 % each, the interval shown being the 90 % one.
+  const base = [100, 106, 95.5, 101.5, 97, 104.5];
+  const same = [101.5, 95.5, 104.5, 98.5, 106, 97];
+  const at95 = decideVerdict(base, same, {
+    direction: "higher",
+    margin: 0.05,
+    level: 0.95,
+    equivalence: false,
+  });
+  const at90 = decideVerdict(base, same, {
+    direction: "higher",
+    margin: 0.05,
+    level: 0.90,
+    equivalence: false,
+  });
+  assert(at95.high! > 1.05 || at95.low! < 1 / 1.05, `95 %: [${at95.low}, ${at95.high}]`);
+  assert(at90.high! <= 1.05 && at90.low! >= 1 / 1.05, `90 %: [${at90.low}, ${at90.high}]`);
+  const v = decideVerdict(base, same, { direction: "higher", margin: 0.05, level: 0.95 });
+  assertEquals(v.verdict, "equivalent");
+  assertEquals([v.low, v.high], [at90.low, at90.high]);
+  assertAlmostEquals(v.level!, 0.9, 1e-12);
+  assert(v.method.includes("two one-sided tests"), v.method);
+  assertEquals(at95.verdict, "undetermined", "without the equivalence test nothing is decided");
+});
+
+Deno.test("decideVerdict(): at a true ratio on the margin, a false equivalent is at most as rare as 1 − level", () => {
+  // Log-normal values, CV ≈ 5 %, the runtime's true ratio exactly 1 + δ: `equivalent` is false
+  // here, and the two one-sided tests at 5 % each keep it to ≤ 5 % (about 5 % at this boundary).
+  const random = createRandom(20261201);
+  const normal = () => {
+    const u = 1 - random();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  };
+  const sample = (centre: number, n: number) =>
+    Array.from({ length: n }, () => centre * Math.exp(0.05 * normal()));
+  for (const n of [5, 20]) {
+    const trials = 2000;
+    let equivalent = 0;
+    for (let t = 0; t < trials; t++) {
+      const v = decideVerdict(sample(100, n), sample(105, n), {
+        direction: "lower",
+        margin: 0.05,
+        level: 0.95,
+      });
+      if (v.verdict === "equivalent") equivalent++;
+    }
+    // 5 % plus three binomial standard errors of 2,000 trials.
+    assert(
+      equivalent / trials <= 0.05 + 3 * Math.sqrt(0.05 * 0.95 / trials),
+      `n = ${n}: ${equivalent}`,
+    );
+  }
 });
