@@ -270,6 +270,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
         extra: Pick<Schedule, "stops" | "decisions"> & {
           made?: number;
           open?: NonNullable<Schedule["looks"]>["open"];
+          outlook?: readonly OpenMetric[];
         },
       ): Schedule => {
         const stops = new Map(extra.stops.map((s) => [cellKey(s.cell), s.stop]));
@@ -296,7 +297,15 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
             "; " +
             `${formatDuration(Math.min(usedMs, budgetMs))} of the ${
               formatDuration(budgetMs)
-            } budget used`,
+            } budget used` +
+            (extra.outlook && extra.outlook.length > 0
+              ? `; ${
+                describeOutlook(
+                  outlook(extra.outlook, (t) => stepCost(t, meanStepMs), baseOf),
+                  usedMs,
+                )
+              }`
+              : ""),
         };
       };
 
@@ -310,6 +319,7 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
         const decisions: NonNullable<Schedule["decisions"]> = [];
         const openVerdicts: NonNullable<Schedule["decisions"]> = [];
         const needs: Need[] = [];
+        const outlook: OpenMetric[] = [];
         const stop = (tally: CellTally, reason: "decided" | "undecidable" | "failing", d = "") =>
           stops.push({
             cell: tally,
@@ -377,7 +387,9 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
             }
             openMetrics++;
             openVerdicts.push({ cell: cellKey(tally), decision: decisionOf(metric.id, v, look) });
-            runsEach.push(expectedRuns(baseValues ?? [], values ?? [], options));
+            const runs = expectedRuns(baseValues ?? [], values ?? [], options);
+            runsEach.push(runs);
+            outlook.push({ tally, runs });
           }
           if (openMetrics === 0) {
             if (hopeless) stop(tally, "undecidable", hopeless);
@@ -397,20 +409,21 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
             stop(tally, "decided", "no cell of its benchmark needs the baseline any more");
           }
         }
-        return { stops, decisions, needs, openVerdicts };
+        return { stops, decisions, needs, openVerdicts, outlook };
       };
 
       // Warm-ups and the first measured rounds: every cell, as long as the budget lasts.
       if (measured.round < firstRounds) {
         // No look has been made and none will follow: this one gets the whole error rate.
         const onlyLook = () => {
-          const { stops, decisions, openVerdicts } = lookAt(0, 1);
+          const { stops, decisions, openVerdicts, outlook: open } = lookAt(0, 1);
           plannedLooks = 1;
           return end("budget spent before the first rounds ended (one look)", {
             stops,
             decisions,
             made: 1,
             open: openVerdicts,
+            outlook: open,
           });
         };
         if (remainingMs <= 0) return onlyLook();
@@ -458,9 +471,9 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       const clockEnds = remainingMs <= 0 || remainingMs < Math.min(...openCosts);
       const last = clockEnds || look === lookCount - 1;
       const share = last ? remainingShare(look, lookCount) : lookShare(look, lookCount);
-      const { stops, decisions, needs, openVerdicts } = lookAt(look, share);
+      const { stops, decisions, needs, openVerdicts, outlook: open } = lookAt(look, share);
       const extra = { stops, decisions, made: look + 1 };
-      const final = { ...extra, open: openVerdicts };
+      const final = { ...extra, open: openVerdicts, outlook: open };
       if (needs.length === 0) return end("every cell decided", final);
       if (clockEnds) {
         return end(
@@ -525,6 +538,74 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
       };
     },
   };
+}
+
+/** An undetermined metric of a cell at a look, and the further runs it is expected to need. */
+interface OpenMetric {
+  tally: CellTally;
+  /** Further runs of the cell (and of its baseline) expected to decide it; Infinity: not in 32×. */
+  runs: number;
+}
+
+/** What deciding the open verdicts would take (see {@link outlook}). */
+export interface Outlook {
+  /** Verdicts left undetermined. */
+  open: number;
+  /** Of them, those expected to decide within 32 times their runs. */
+  decidable: number;
+  /** Step time those would take, cells and their baselines, in ms. */
+  moreMs: number;
+}
+
+/**
+ * What deciding the open verdicts would take, from the same prediction the policy schedules by
+ * (each metric's interval grown with the same centre and spread): for each cell the runs its
+ * slowest decidable metric needs, times the cell's step time, plus the baseline's runs (as many
+ * as the most-run cell of its benchmark). A prediction, not a promise: the spread is re-measured
+ * as the runs come.
+ */
+export function outlook(
+  open: readonly OpenMetric[],
+  costOf: (tally: CellTally) => number,
+  baseOf: (benchmark: string) => CellTally | undefined,
+): Outlook {
+  const runsOfCell = new Map<string, { tally: CellTally; runs: number }>();
+  let decidable = 0;
+  for (const { tally, runs } of open) {
+    if (!Number.isFinite(runs)) continue;
+    decidable++;
+    const key = cellKey(tally);
+    runsOfCell.set(key, { tally, runs: Math.max(runs, runsOfCell.get(key)?.runs ?? 0) });
+  }
+  let moreMs = 0;
+  const baselineRuns = new Map<string, number>();
+  for (const { tally, runs } of runsOfCell.values()) {
+    moreMs += runs * costOf(tally);
+    baselineRuns.set(tally.benchmark, Math.max(runs, baselineRuns.get(tally.benchmark) ?? 0));
+  }
+  for (const [benchmark, runs] of baselineRuns) {
+    const base = baseOf(benchmark);
+    if (base) moreMs += runs * costOf(base);
+  }
+  return { open: open.length, decidable, moreMs };
+}
+
+/**
+ * One clause of the closing line: how to decide what is left, e.g. "to decide them: about 12m of
+ * steps would decide 41 of the 57 open verdicts (a --budget of about 20m); 16 would need more
+ * than 32 times their runs".
+ */
+export function describeOutlook(o: Outlook, usedMs: number): string {
+  const hopeless = o.open - o.decidable;
+  const never = hopeless > 0
+    ? `${hopeless} would need more than 32 times their runs (a wider margin, or a quieter host)`
+    : "";
+  if (o.decidable === 0) return `of the ${o.open} open verdicts, ${never}`;
+  // Rounded up to the minute: the suggestion should not fall short by its own rounding.
+  const minutes = (ms: number) => formatDuration(Math.ceil(ms / 60_000) * 60_000);
+  return `to decide them: about ${minutes(o.moreMs)} more of steps would decide ${o.decidable} ` +
+    `of the ${o.open} open verdicts (a --budget of about ${minutes(usedMs + o.moreMs)})` +
+    (never ? `; ${never}` : "");
 }
 
 /**

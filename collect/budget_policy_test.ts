@@ -423,3 +423,47 @@ Deno.test("budgetPolicy() measures a not-comparable cell once, stops it with the
   assert(/\d of 3 cells decided/.test(end), end);
   assert(end.includes("1 not-comparable cells measured once, left out"), end);
 });
+
+Deno.test("budgetPolicy() says what deciding the open verdicts would take, and a run given that budget decides them", () => {
+  // Three runtimes equal to the baseline at CV 6 %: equivalence needs tens of runs a side.
+  const sim = simpleSimulation(
+    ["native", "a", "b"],
+    () => ({ median: 100, cv: 0.06, stepMs: 3000 }),
+  );
+  const decidedOf = (reason: string) =>
+    Number(/, (\d+) of (\d+) runtime × metric/.exec(reason)![1]);
+  const short = drive(
+    budgetPolicy({
+      budgetMs: 2 * 60_000,
+      minRuns: 3,
+      baseline: "native",
+      looks: 10,
+      metrics: sim.metrics,
+    }),
+    sim,
+    21,
+  ).schedules.at(-1)!.endReason!;
+  const said =
+    /to decide them: about (\d+)m00s more of steps would decide (\d+) of the (\d+) open verdicts \(a --budget of about (\d+)m00s\)/
+      .exec(short);
+  assert(said, short);
+  const suggested = Number(said[4]);
+  assert(Number(said[2]) >= 1 && suggested > 2, short);
+  const long = drive(
+    budgetPolicy({
+      budgetMs: suggested * 60_000,
+      minRuns: 3,
+      baseline: "native",
+      looks: 10,
+      metrics: sim.metrics,
+    }),
+    sim,
+    22,
+  ).schedules.at(-1)!.endReason!;
+  // The prediction is from the spread seen at 2 minutes: the longer run decides what it said
+  // it would, give or take one verdict.
+  assert(
+    decidedOf(long) >= decidedOf(short) + Number(said[2]) - 1,
+    `2m: ${short}\n${suggested}m: ${long}`,
+  );
+});
