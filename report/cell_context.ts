@@ -116,8 +116,11 @@ export type TableColumn = string | {
   /** Formats a value for display; the CSV keeps the raw value. */
   format?: (value: unknown, row: Record<string, unknown>) => string;
   align?: "left" | "right";
-  /** Shades a cell by the verdict it shows (one of `CELL_TONES`, e.g. `worse`); HTML only. */
-  tone?: (value: unknown, row: Record<string, unknown>) => CellTone | undefined;
+  /**
+   * Shades a cell by the verdict it shows: one of `CELL_TONES` (e.g. `worse`), or undefined for
+   * none; HTML only, so the cell's text must say it too.
+   */
+  tone?: (value: unknown, row: Record<string, unknown>) => string | undefined;
 };
 
 /** Options of {@link table}. */
@@ -192,7 +195,7 @@ function tableOf(rows: Record<string, unknown>[], options: TableOptions): MadeOu
         `table(): column "${c.key}" gave the tone "${tone}"; use one of ${CELL_TONES.join(", ")}`,
       );
     }
-    const shade = tone === undefined ? {} : { tone };
+    const shade = tone === undefined ? {} : { tone: tone as CellTone };
     if (isMuted(row)) return { text, raw, muted: true, ...shade };
     return best[i] !== undefined && value === best[i]
       ? { text, raw, strong: true, ...shade }

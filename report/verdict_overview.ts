@@ -34,7 +34,7 @@ export type VerdictState =
 /** One runtime × category cell of {@link verdictMatrix}. */
 export interface VerdictMatrixCell {
   state: VerdictState;
-  /** What the cell shows, e.g. `worse 45× · 2/2` (verdict, ratio, decided of comparable). */
+  /** What the cell shows, e.g. `worse 45× 2/2` (verdict, ratio, decided of comparable). */
   text: string;
   /** Verdicts of the category decided (better, worse or equivalent). */
   decided: number;
@@ -68,7 +68,7 @@ function distance(v: BaselineVerdict): number {
 
 function furthest(verdicts: BaselineVerdict[]): BaselineVerdict | null {
   return verdicts.reduce<BaselineVerdict | null>(
-    (best, v) => (best === null || distance(v) > distance(best) ? v : best),
+    (far, v) => (far === null || distance(v) > distance(far) ? v : far),
     null,
   );
 }
@@ -90,15 +90,17 @@ function cellOf(verdicts: BaselineVerdict[]): VerdictMatrixCell {
     ? "better"
     : "equivalent";
   const lead = furthest([...worse, ...better]);
-  const count = ` · ${decided.length}/${comparable.length}`;
+  const count = ` ${decided.length}/${comparable.length}`;
+  // Two significant digits: the matrix is a glance; the sentences and Section 4.7 give more.
+  const ratio = (r: number | null | undefined) => formatNumber(r, { significant: 2, unit: "×" });
   let text: string;
   if (state === "not-comparable") text = "not comparable";
-  else if (state === "undetermined") text = `undetermined · 0/${comparable.length}`;
+  else if (state === "undetermined") text = `undetermined 0/${comparable.length}`;
   else if (state === "equivalent") text = `equivalent${count}`;
   else if (state === "mixed") {
     const ratios = [...worse, ...better].map((v) => v.ratio).filter((r): r is number => r !== null);
-    text = `mixed ${formatRatio(Math.min(...ratios))}–${formatRatio(Math.max(...ratios))}${count}`;
-  } else text = `${state} ${formatRatio(lead?.ratio)}${count}`;
+    text = `mixed ${ratio(Math.min(...ratios))}–${ratio(Math.max(...ratios))}${count}`;
+  } else text = `${state} ${ratio(lead?.ratio)}${count}`;
   return {
     state,
     text,
@@ -118,7 +120,7 @@ function cellOf(verdicts: BaselineVerdict[]): VerdictMatrixCell {
  * @example
  * ```ts
  * const m = verdictMatrix(analysis.groups[0]);
- * m.rows[0].cells.syscalls?.text; // "worse 45× · 2/2"
+ * m.rows[0].cells.syscalls?.text; // "worse 45× 2/2"
  * ```
  */
 export function verdictMatrix(group: HostGroup): VerdictMatrix {
