@@ -274,6 +274,11 @@ export interface RecommendationOverviewRow {
   requirements: string;
   /** Who was not eligible and why, runtimes with the same reason together. */
   notEligible: string;
+  /**
+   * The categories D rests on (measured on the baseline and weighed by the profile); a category
+   * the profile weighs that the run did not measure is left out for every runtime alike.
+   */
+  covers: string;
   /** True when the data single out one runtime (no tie on D). */
   decided: boolean;
 }
@@ -324,12 +329,18 @@ export function recommendationOverview(
   const notEligible = reasons.size === 0
     ? "none"
     : [...reasons].map(([why, who]) => `${who.join(", ")}: ${why}`).join(" — ");
+  const covered = new Set(
+    rec.entries.flatMap((e) =>
+      e.categories.filter((c) => c.metricsUsed > 0).map((c) => c.category)
+    ),
+  );
   return {
     profile: rec.profile.name,
     first,
     probability,
     requirements,
     notEligible,
+    covers: [...covered].map((c) => (names.category ?? String)(c)).join(", ") || "—",
     decided: single,
   };
 }
@@ -340,13 +351,18 @@ export interface CautionNote {
   profiles: string[];
 }
 
-// Notes the first-screen table already states in its columns: ties on D, shared first places
-// and how many runtimes were not eligible.
-const SHOWN_IN_TABLE = [/tied, the data do not tell/, /share the highest D/, /are not eligible/];
+// Notes the first-screen table already states in its columns: ties on D, shared first places,
+// how many runtimes were not eligible and which categories D covers.
+const SHOWN_IN_TABLE = [
+  /tied, the data do not tell/,
+  /share the highest D/,
+  /are not eligible/,
+  /which this group did not measure on the baseline/,
+];
 
 /**
  * The recommendations' notes, each once with the profiles it came from, leaving out those the
- * recommendation table states in its own columns (ties and eligibility).
+ * recommendation table states in its own columns (ties, eligibility, the categories D covers).
  */
 export function cautionNotes(recommendations: readonly Recommendation[]): CautionNote[] {
   const notes = new Map<string, string[]>();

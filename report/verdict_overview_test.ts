@@ -230,6 +230,22 @@ Deno.test("recommendationOverview() names one first only when no interval of D o
   );
   assertEquals(t.requirements, "none asked");
   assertEquals(t.notEligible, "none");
+  assertEquals(t.covers, "—");
+  const weighed = (category: "cpu" | "memory", metricsUsed: number) => ({
+    category,
+    ratio: 1,
+    desirability: 1,
+    weight: 1,
+    metricsUsed,
+    metricsEquivalent: 0,
+  });
+  const covering = recommendation("Batch", [
+    entry("crun", { rank: 1, categories: [weighed("cpu", 3), weighed("memory", 0)] }),
+  ]);
+  assertEquals(
+    recommendationOverview(covering, { category: (c) => c.toUpperCase() }).covers,
+    "CPU",
+  );
 });
 
 Deno.test("cautionNotes() says each note once with its profiles and leaves out what the table shows", () => {
@@ -240,7 +256,11 @@ Deno.test("cautionNotes() says each note once with its profiles and leaves out w
       "crun has the highest D, but the intervals overlap those of lxc: tied, the data do not tell them apart",
       "2 of 15 runtimes are not eligible (reasons with each)",
     ]),
-    recommendation("B", [], [shared, "crun and lxc share the highest D (0.90)"]),
+    recommendation("B", [], [
+      shared,
+      "crun and lxc share the highest D (0.90)",
+      "the profile weighs memory, which this group did not measure on the baseline: D covers cpu only",
+    ]),
   ]);
   assertEquals(notes, [{ note: shared, profiles: ["A", "B"] }]);
 });
