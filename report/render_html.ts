@@ -216,7 +216,7 @@ hr { border: 0; border-top: 1px solid #bbb; margin: 2rem 0; }
   article { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   pre { white-space: pre-wrap; border-left-color: #999; }
-  td.tone { font-size: 7pt; }
+  figure.table:has(td.tone) th, figure.table:has(td.tone) td { font-size: 7pt; padding: .1rem .2rem; }
   a { text-decoration: none; }
 }
 `.trim();
