@@ -17,7 +17,7 @@ import { CELL_MEMORY_MIB } from "../report/run_cells.ts";
 import { checkOutputDirectory } from "../model/read_text_file.ts";
 
 const HELP =
-  `Usage: ocibench report [--notebook FILE]... [--data FILE...] [--out DIR] [--keep-going]
+  `Usage: ocibench report [--notebook FILE]... [--data FILE...] [--previous FILE] [--out DIR] [--keep-going]
 
 Builds each notebook (Markdown with front matter and TypeScript cells, see report/README.md) into
 DIR/<name>.html (one self-contained file), DIR/<name>.md, and beside them one SVG per figure and
@@ -30,6 +30,8 @@ Options:
                     (files after --data that do not start with "-" are read too)
   --out DIR         output directory (default: site)
   --results DIR     where collected runs live, for notebooks reading latest-run (default: results)
+  --previous FILE   a previous run of the same host: the notebook may show what changed since
+                    (its analysis is given to cells as previousAnalysis)
   --keep-going      show a failing cell's error in place and go on (exit code 1 at the end)
   --cell-memory MIB memory the cell sandbox may use (default ${CELL_MEMORY_MIB}); a cell that
                     uses more fails with its number
@@ -48,6 +50,7 @@ export const reportCommand: Command = {
       data: { type: "string", multiple: true },
       out: { type: "string" },
       results: { type: "string" },
+      previous: { type: "string" },
       "keep-going": { type: "boolean" },
       "cell-memory": { type: "string" },
     }, true);
@@ -78,6 +81,7 @@ export const reportCommand: Command = {
         data,
         keepGoing: values["keep-going"],
         resultsDir: values.results,
+        previous: values.previous,
       });
       for (const error of built.errors) {
         console.error(`ocibench: ${escapeTerminal(error.message, { keepLineBreaks: true })}`);

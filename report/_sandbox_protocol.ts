@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Analysis } from "../model/analysis.ts";
 import type { PackedResultSet } from "./_packed_sets.ts";
-import type { CellErrorOutput, CellOutput } from "./cell_output.ts";
+import { CELL_TONES, type CellErrorOutput, type CellOutput } from "./cell_output.ts";
 
 /** What the builder asks the sandbox. */
 export type WorkerRequestBody =
@@ -17,6 +17,8 @@ export type WorkerRequestBody =
     bytes: number;
     /** The analysis of `sets`, made once by the builder; null when no cell names `analysis`. */
     analysis: Analysis | null;
+    /** The analysis of a previous run of the same host (`report --previous`), or null. */
+    previousAnalysis: Analysis | null;
     meta: Record<string, unknown>;
     labels: string[];
     /** Marks the sandbox's answers on its standard output; cells do not see it. */
@@ -42,6 +44,7 @@ const TableCellSchema = z.object({
   raw: z.union([z.string().max(MAX_TEXT), z.number(), z.boolean(), z.null()]),
   strong: z.boolean().optional(),
   muted: z.boolean().optional(),
+  tone: z.enum(CELL_TONES).optional(),
 }).strict();
 
 /** One output of a cell, as the builder accepts it. */

@@ -32,6 +32,11 @@ export interface BuildReportOptions {
   timeoutMs?: number;
   /** Memory limit of the cell sandbox in MiB (default `CELL_MEMORY_MIB` of `run_cells.ts`). */
   memoryMiB?: number;
+  /**
+   * A previous run's result file (of the same host): cells see its analysis as
+   * `previousAnalysis`, e.g. for a table of the verdicts that moved since.
+   */
+  previous?: string;
 }
 
 /** What {@link buildReport} wrote. */
@@ -116,8 +121,12 @@ async function build(
   for (const file of files) sets.push(await readResultSet(file));
   const references: ResultSet[] = [];
   for (const file of referenceFiles) references.push(await readResultSet(file));
+  const previous = options.previous
+    ? { sets: [await readResultSet(options.previous)], labels: [baseName(options.previous)] }
+    : undefined;
   const executed = await runCells(notebook, sets, {
     references,
+    previous,
     keepGoing: options.keepGoing,
     labels: files.map(baseName),
     sandbox,

@@ -14,12 +14,14 @@ import { sampleCells } from "../model/sample_columns.ts";
 import * as analyzeApi from "../analyze/mod.ts";
 import { type AnalyzeOptions, analyzeResultSets } from "../analyze/mod.ts";
 import { readBesideRunSpec, readPaperClaims } from "../model/paper_claim.ts";
-import type {
-  CellOutput,
-  FigureOutput,
-  TableCellOutput,
-  TableColumnOutput,
-  TableOutput,
+import {
+  CELL_TONES,
+  type CellOutput,
+  type CellTone,
+  type FigureOutput,
+  type TableCellOutput,
+  type TableColumnOutput,
+  type TableOutput,
 } from "./cell_output.ts";
 import { escapeHtml, escapeMarkdown } from "./escape.ts";
 import {
@@ -30,6 +32,10 @@ import {
   formatRatio,
 } from "./format_number.ts";
 import { formatPropertyCheck } from "./format_security.ts";
+import { verdictChanges } from "../analyze/verdict_changes.ts";
+import * as overviewApi from "./verdict_overview.ts";
+import { verdictChangeRows } from "./format_verdict_changes.ts";
+import { HOW_TO_DECIDE } from "./format_verdict_summary.ts";
 
 const OUTPUT = Symbol("ocibench.output");
 
@@ -110,6 +116,11 @@ export type TableColumn = string | {
   /** Formats a value for display; the CSV keeps the raw value. */
   format?: (value: unknown, row: Record<string, unknown>) => string;
   align?: "left" | "right";
+  /**
+   * Shades a cell by the verdict it shows: one of `CELL_TONES` (e.g. `worse`), or undefined for
+   * none; HTML only, so the cell's text must say it too.
+   */
+  tone?: (value: unknown, row: Record<string, unknown>) => string | undefined;
 };
 
 /** Options of {@link table}. */
@@ -178,8 +189,17 @@ function tableOf(rows: Record<string, unknown>[], options: TableOptions): MadeOu
       : value === null || value === undefined
       ? "—"
       : String(value);
-    if (isMuted(row)) return { text, raw, muted: true };
-    return best[i] !== undefined && value === best[i] ? { text, raw, strong: true } : { text, raw };
+    const tone = c.tone?.(value, row);
+    if (tone !== undefined && !(CELL_TONES as readonly string[]).includes(tone)) {
+      throw new TypeError(
+        `table(): column "${c.key}" gave the tone "${tone}"; use one of ${CELL_TONES.join(", ")}`,
+      );
+    }
+    const shade = tone === undefined ? {} : { tone: tone as CellTone };
+    if (isMuted(row)) return { text, raw, muted: true, ...shade };
+    return best[i] !== undefined && value === best[i]
+      ? { text, raw, strong: true, ...shade }
+      : { text, raw, ...shade };
   };
   const cells: TableCellOutput[][] = rows.map((row) => specs.map((c, i) => cellOf(row, c, i)));
   const output: TableOutput = {
@@ -455,7 +475,14 @@ function describeChart(chart: Element): string {
  * (verdicts, intervals, rankings, a paper's claims) and the readers that validate data a
  * notebook keeps in its front matter (`readPaperClaims`, `readBesideRunSpec`).
  */
-export const CELL_LIB = { ...analyzeApi, readPaperClaims, readBesideRunSpec };
+export const CELL_LIB = { ...analyzeApi, verdictChanges, readPaperClaims, readBesideRunSpec };
+
+/**
+ * The report's own summaries a cell may call: the verdict matrix, the counts, the decided costs
+ * per runtime, the recommendation per profile and its caution notes (`verdict_overview.ts`), and
+ * the rows of a table of verdicts that moved since a previous run.
+ */
+export const CELL_OVERVIEW = { ...overviewApi, verdictChangeRows, HOW_TO_DECIDE };
 
 /** Everything a cell can use by name. */
 export interface CellContext {
@@ -491,6 +518,13 @@ export interface CellContext {
   sampleCells: typeof sampleCells;
   /** The analysis API and front-matter readers ({@link CELL_LIB}). */
   lib: typeof CELL_LIB;
+  /**
+   * The analysis of a previous run of the same host, made with the same options as `analysis`,
+   * when the report was built with one (`report --previous FILE`); null otherwise.
+   */
+  previousAnalysis: Analysis | null;
+  /** What the first screen says, from the analysis' verdicts ({@link CELL_OVERVIEW}). */
+  overview: typeof CELL_OVERVIEW;
 }
 
 // A record, so that a name added to CellContext and not listed here fails to compile.
@@ -510,6 +544,8 @@ const CONTEXT_NAMES: Record<keyof CellContext, true> = {
   analyze: true,
   sampleCells: true,
   lib: true,
+  previousAnalysis: true,
+  overview: true,
 };
 
 /** Every name of {@link CellContext}, for tools that need them at run time. */
@@ -520,7 +556,12 @@ export function makeCellContext(
   sets: ResultSet[],
   meta: Record<string, unknown>,
   document: Document,
-  options: { labels?: string[]; references?: ResultSet[]; analysis?: Analysis } = {},
+  options: {
+    labels?: string[];
+    references?: ResultSet[];
+    analysis?: Analysis;
+    previousAnalysis?: Analysis | null;
+  } = {},
 ): CellContext {
   const labels = options.labels ?? [];
   const references = options.references ?? [];
@@ -551,6 +592,8 @@ export function makeCellContext(
     analyze,
     sampleCells,
     lib: CELL_LIB,
+    previousAnalysis: options.previousAnalysis ?? null,
+    overview: CELL_OVERVIEW,
   } as Omit<CellContext, "analysis" | "observations" | "referenceObservations">;
   // Made on first use: a cell that never names them never pays for them.
   Object.defineProperties(context, {

@@ -13,6 +13,21 @@ export interface TableColumnOutput {
   align: "left" | "right";
 }
 
+/**
+ * The shade of a table cell that carries a verdict: colour on screen, and the cell's text says
+ * the same so that it reads in grey print.
+ */
+export const CELL_TONES = [
+  "worse",
+  "better",
+  "equivalent",
+  "mixed",
+  "undetermined",
+  "not-comparable",
+] as const;
+/** One of {@link CELL_TONES}. */
+export type CellTone = typeof CELL_TONES[number];
+
 /** One cell of a rendered table: the text shown and the raw value written to the CSV. */
 export interface TableCellOutput {
   text: string;
@@ -21,6 +36,8 @@ export interface TableCellOutput {
   strong?: boolean;
   /** Shown greyed: a value kept for reference, not compared (e.g. not comparable). */
   muted?: boolean;
+  /** Shaded by the verdict it shows (HTML only; the text carries it too). */
+  tone?: CellTone;
 }
 
 /** A figure: one standalone SVG document (legend included) with its caption and alternative. */

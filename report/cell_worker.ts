@@ -136,6 +136,7 @@ async function handle(request: WorkerRequest, bytes: Uint8Array): Promise<Worker
         labels: request.labels,
         references: request.references.map(unpack),
         analysis: request.analysis ?? undefined,
+        previousAnalysis: request.previousAnalysis,
       });
       return { id: request.id, ok: true, outputs: [] };
     }

@@ -17,6 +17,34 @@ function side(s: VerdictSide | null): string {
   } n=${s.n}`;
 }
 
+/** One verdict that moved, as a row of a report's table. */
+export interface VerdictChangeRow {
+  movement: string;
+  runtime: string;
+  metric: string;
+  /** The verdict before, e.g. `undetermined 1.2× [0.9, 1.6] n=3`, or — when it was not there. */
+  before: string;
+  after: string;
+}
+
+/**
+ * The verdicts that moved (not the pairs on one side only, which `formatVerdictChanges` sums
+ * per runtime) as rows, the most serious movements first; `name` turns a runtime id into the
+ * name a report shows.
+ */
+export function verdictChangeRows(
+  changes: VerdictChanges,
+  name: (id: string) => string = String,
+): VerdictChangeRow[] {
+  return changes.moved.filter((m) => m.movement !== "gone" && m.movement !== "new").map((m) => ({
+    movement: m.movement,
+    runtime: name(m.runtime),
+    metric: m.metric,
+    before: side(m.before),
+    after: side(m.after),
+  }));
+}
+
 /**
  * Renders the verdicts that moved as a plain-text table (`table`) or Markdown (`md`), with a
  * closing line of counts.

@@ -79,7 +79,8 @@ function renderBlock(block: ReportBlock): string {
         "<tr>" +
         row.map((cell, i) => {
           const text = escapeHtml(cell.text);
-          return `<td class="${block.columns[i].align}${cell.muted ? " muted" : ""}">${
+          const tone = cell.tone ? ` tone tone-${cell.tone}` : "";
+          return `<td class="${block.columns[i].align}${cell.muted ? " muted" : ""}${tone}">${
             cell.strong ? `<strong>${text}</strong>` : text
           }</td>`;
         }).join("") + "</tr>"
@@ -191,6 +192,15 @@ td { border-top: 1px solid var(--faint); }
 .right { text-align: right; }
 td.right { white-space: nowrap; }
 td.muted { color: #999; }
+td.tone { font-size: .74rem; line-height: 1.25; padding: .2rem .3rem; -webkit-print-color-adjust: exact;
+  print-color-adjust: exact; }
+td.tone-worse { background: #f7cdc6; }
+td.tone-better { background: #c9dcf2; }
+td.tone-equivalent { background: #dcefd6; }
+td.tone-mixed { background: #f5e3b3; }
+td.tone-undetermined { color: #666; font-style: italic; }
+td.tone-not-comparable { color: #888; font-style: italic; background: #f2f2f2; }
+@media (min-width: 56rem) { figure.table:has(td.tone) { margin-left: -4.5rem; margin-right: -4.5rem; } }
 .table-note { font-size: .8rem; color: var(--muted); margin: .4rem 1rem 0; }
 .cell-text { font-variant-numeric: lining-nums; }
 .cell-error, .inline-error { color: #8a1111; }
@@ -206,6 +216,7 @@ hr { border: 0; border-top: 1px solid #bbb; margin: 2rem 0; }
   article { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   pre { white-space: pre-wrap; border-left-color: #999; }
+  figure.table:has(td.tone) th, figure.table:has(td.tone) td { font-size: 7pt; padding: .1rem .2rem; }
   a { text-decoration: none; }
 }
 `.trim();

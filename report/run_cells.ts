@@ -113,6 +113,11 @@ export interface RunCellsOptions {
    * here once, and only when a cell or inline expression names `analysis`.
    */
   analysis?: Analysis;
+  /**
+   * A previous run of the same host (`report --previous`): cells see its analysis, made with the
+   * same options as `analysis`, as `previousAnalysis` (null without one).
+   */
+  previous?: { sets: ResultSet[]; labels?: string[] };
 }
 
 /**
@@ -174,6 +179,9 @@ export async function runCells(
         // is shown at the cell that uses the analysis, as for any other failure of a cell.
       }
     }
+    const previousAnalysis = options.previous
+      ? notebookAnalysis(notebook, options.previous.sets, options.previous.labels)
+      : null;
     const { packed, bytes } = packResultSets([sets, options.references ?? []]);
     const started = await sandbox.request(
       {
@@ -182,6 +190,7 @@ export async function runCells(
         references: packed[1],
         bytes: bytes.length,
         analysis,
+        previousAnalysis,
         meta: { ...extra, ...known },
         labels,
         token: "",
