@@ -38,8 +38,11 @@ import { tailOf } from "./process.ts";
 /** How long a server may take to answer its first request, in milliseconds. */
 export const APP_READY_TIMEOUT_MS = 60_000;
 
-/** What tells that the server is up: an HTTP 200 for `path`, or redis's PONG. */
-export type AppProbe = { mode: "http"; path: string } | { mode: "redis" };
+/**
+ * What tells that the server is up: an HTTP 200 for `path`, redis's PONG, or PostgreSQL accepting
+ * a session (an authentication request, not "the database system is starting up").
+ */
+export type AppProbe = { mode: "http"; path: string } | { mode: "redis" } | { mode: "postgres" };
 
 /** Options of {@link withAppServer}. */
 export interface AppServerOptions {
