@@ -6,6 +6,8 @@ import {
   assertThrows,
 } from "../../tests/assert.ts";
 import { MetricInfoSchema } from "../../model/result_set.ts";
+import { findProfile } from "../../analyze/profiles.ts";
+import { BENCHMARKS } from "./mod.ts";
 import { readToolOutput } from "./_fixture.ts";
 import { nearestRankPercentile } from "./concurrent_start.ts";
 import {
@@ -156,4 +158,14 @@ Deno.test("the start script is valid sh", async () => {
   const check = await new Deno.Command("sh", { args: ["-n", "-c", POSTGRES_START_SCRIPT] })
     .output();
   assertEquals(check.code, 0, new TextDecoder().decode(check.stderr));
+});
+
+Deno.test("each application metric is weighed by one profile: the database's or the web service's", () => {
+  const weighs = (id: string, metric: string) => (findProfile(id).metricWeights?.[metric] ?? 1) > 0;
+  for (const m of BENCHMARKS.flatMap((b) => b.metrics)) {
+    if (m.category !== "application") continue;
+    const database = weighs("database", m.id);
+    assertEquals(database, m.benchmark === "postgres", `database profile on ${m.id}`);
+    assertEquals(weighs("web-service", m.id), !database, `web-service profile on ${m.id}`);
+  }
 });
