@@ -48,6 +48,8 @@ export type AppProbe = { mode: "http"; path: string } | { mode: "redis" } | { mo
 export interface AppServerOptions {
   /** The server's argv; `{address}` in an element is replaced by the address it must bind to. */
   serverArgv: string[];
+  /** How messages name the server (default: the first element of `serverArgv`). */
+  serverName?: string;
   /** Host directories the server needs (its configuration, the files it serves). */
   mounts?: Mount[];
   /** The server's TCP port. */
@@ -212,7 +214,7 @@ export async function withAppServer<T>(
       const result = await server.stop();
       server = undefined;
       const limitation = runtime.capabilities.serverLimitation;
-      const what = `${options.serverArgv[0]} under ${runtime.id}`;
+      const what = `${options.serverName ?? options.serverArgv[0]} under ${runtime.id}`;
       throw new StepFailedError(
         `${what} did not answer at ${serverAddress}:${options.port} within ${readyMs / 1000} s ` +
           `(${outcome.attempts} attempts, last: ${outcome.reason})` +

@@ -67,7 +67,8 @@ export const POSTGRES_START_SCRIPT = `#!/bin/sh
 # this system (its uid differs between images), then run initdb and the server as that user.
 set -eu
 dir=$(dirname "$0")
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+# The one installed major version (a glob: ls and stat fail under gVisor's ptrace platform).
+for bin in /usr/lib/postgresql/*/bin; do :; done
 data="$dir/data"
 mkdir "$data"
 chown postgres:postgres "$data"
@@ -228,12 +229,14 @@ export function postgresServerArgv(): string[] {
 }
 
 /**
- * Writes a fresh server directory under `workDir` holding the start script, and returns it with
- * its mount at {@link POSTGRES_DIRECTORY}. It is world-traversable: under the baseline the server
- * runs as the host's `postgres` user and must reach its data directory inside it.
+ * Writes a fresh server directory holding the start script, and returns it with its mount at
+ * {@link POSTGRES_DIRECTORY}. It lives in the system's temp directory, named after the run
+ * (`<namePrefix>-postgres-…`, so a leftover is found by name), and is world-traversable: under the
+ * baseline the server runs as the host's `postgres` user, which must reach its data directory
+ * inside it, and a run's own work directory may be private to root.
  */
-export async function preparePostgresDirectory(workDir: string): Promise<Mount> {
-  const dir = await Deno.makeTempDir({ dir: workDir, prefix: "postgres-" });
+export async function preparePostgresDirectory(namePrefix: string): Promise<Mount> {
+  const dir = await Deno.makeTempDir({ prefix: `${namePrefix}-postgres-` });
   await Deno.chmod(dir, 0o755);
   await Deno.writeTextFile(`${dir}/start.sh`, POSTGRES_START_SCRIPT, { mode: 0o755 });
   return { hostPath: dir, containerPath: POSTGRES_DIRECTORY };
@@ -300,16 +303,17 @@ export const postgresBenchmark: BenchmarkDefinition = {
   ]),
   async measure(ctx: MeasureContext): Promise<MeasuredValue[]> {
     const durationS = ctx.quick ? PGBENCH_QUICK_DURATION_S : PGBENCH_DURATION_S;
-    const mount = await preparePostgresDirectory(ctx.adapter.workDir);
+    const mount = await preparePostgresDirectory(ctx.adapter.namePrefix);
     const logDir = await Deno.makeTempDir({ dir: ctx.adapter.workDir, prefix: "pgbench-log-" });
     try {
       return await withAppServer(ctx, {
         serverArgv: postgresServerArgv(),
+        serverName: "PostgreSQL",
         mounts: [mount],
         port: POSTGRES_PORT,
         probe: { mode: "postgres" },
         // initdb runs before the server answers, slowly in a syscall sandbox.
-        readyWithinMs: 180_000,
+        readyWithinMs: 120_000,
         serverTimeoutMs: (PGBENCH_SCRIPTS.length * (durationS + 60) + 600) * 1000,
       }, async (load) => {
         const where = `PostgreSQL under ${ctx.runtime.id}`;

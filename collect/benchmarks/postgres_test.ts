@@ -143,14 +143,14 @@ Deno.test("the server step runs the start script from the mount, which switches 
   // Both programs run as postgres; nothing in the script is tied to one mount point.
   assertEquals(POSTGRES_START_SCRIPT.match(/setpriv --reuid=postgres/g)?.length, 2);
   assert(!POSTGRES_START_SCRIPT.includes(POSTGRES_DIRECTORY));
-  const work = await Deno.makeTempDir({ prefix: "ocibench-postgres-test-" });
+  const mount = await preparePostgresDirectory("ocibench-pgtest");
   try {
-    const mount = await preparePostgresDirectory(work);
+    assert(mount.hostPath.split("/").pop()!.startsWith("ocibench-pgtest-postgres-"));
     assertEquals(mount.containerPath, POSTGRES_DIRECTORY);
     assertEquals((await Deno.stat(mount.hostPath)).mode! & 0o777, 0o755);
     assertEquals(await Deno.readTextFile(`${mount.hostPath}/start.sh`), POSTGRES_START_SCRIPT);
   } finally {
-    await Deno.remove(work, { recursive: true });
+    await Deno.remove(mount.hostPath, { recursive: true });
   }
 });
 
