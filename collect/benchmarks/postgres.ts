@@ -69,6 +69,7 @@ set -eu
 dir=$(dirname "$0")
 # The one installed major version (a glob: ls and stat fail under gVisor's ptrace platform).
 for bin in /usr/lib/postgresql/*/bin; do :; done
+[ -x "$bin/postgres" ] || { echo "no PostgreSQL server in /usr/lib/postgresql/*/bin (Debian: postgresql-15)" >&2; exit 1; }
 data="$dir/data"
 mkdir "$data"
 chown postgres:postgres "$data"
