@@ -1,6 +1,7 @@
 /**
- * Integration: the database benchmark through native, runc and runsc with `--quick` durations:
- * PostgreSQL, started as its own user inside the runtime, answers pgbench running natively
+ * Integration: the database benchmark through native, runc, runsc and bubblewrap (whose user
+ * namespace maps root alone, so the server switches user through a nested one) with `--quick`
+ * durations: PostgreSQL, started as its own user inside the runtime, answers pgbench running natively
  * outside it (the topology says so) and gives every metric; a server whose start script fails
  * fails with the script's own message and leaves nothing. A runtime this host cannot use is
  * skipped by name with the reason printed. After each test no container, namespace, mount,
@@ -16,7 +17,7 @@ import { postgresBenchmark } from "../collect/benchmarks/postgres.ts";
 import { withAppServer } from "../collect/app_endpoints.ts";
 import { findExecutable, pathExists } from "../collect/host_fs.ts";
 
-const RUNTIMES = ["native", "runc", "runsc-ptrace"];
+const RUNTIMES = ["native", "runc", "runsc-ptrace", "bubblewrap"];
 
 const { image, problem: imageProblem } = findTestImage("database_test");
 const missingTools = ["pgbench", "setpriv", "gcc"].filter((t) => !findExecutable(t).path);

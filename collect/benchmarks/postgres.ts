@@ -72,13 +72,19 @@ for bin in /usr/lib/postgresql/*/bin; do :; done
 [ -x "$bin/postgres" ] || { echo "no PostgreSQL server in /usr/lib/postgresql/*/bin (Debian: postgresql-15)" >&2; exit 1; }
 data="$dir/data"
 mkdir "$data"
-chown postgres:postgres "$data"
+if setpriv --reuid=postgres --regid=postgres --clear-groups -- true 2>/dev/null; then
+  chown postgres:postgres "$data"
+  as_postgres="setpriv --reuid=postgres --regid=postgres --clear-groups --"
+else
+  # A user namespace that maps root alone (bubblewrap's) has no other user to switch to: a
+  # nested one maps postgres onto root, so root's files, the data directory among them, are its.
+  as_postgres="unshare --user --map-user=postgres --map-group=postgres --"
+fi
 chmod 700 "$data"
-as_postgres() { setpriv --reuid=postgres --regid=postgres --clear-groups -- "$@"; }
-as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust --no-locale -E UTF8 --no-sync >"$dir/initdb.log"
+$as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust --no-locale -E UTF8 --no-sync >"$dir/initdb.log"
 # The load generator comes from our own namespace or the engine's bridge.
 echo "host all all 0.0.0.0/0 trust" >>"$data/pg_hba.conf"
-exec setpriv --reuid=postgres --regid=postgres --clear-groups -- "$bin/postgres" -D "$data" \\
+exec $as_postgres "$bin/postgres" -D "$data" \\
   -c listen_addresses="$1" ${
   Object.entries(POSTGRES_SETTINGS).map(([k, v]) => `-c ${k}=${v}`).join(" ")
 }

@@ -141,7 +141,7 @@ Deno.test("the server step runs the start script from the mount, which switches 
   assert(POSTGRES_START_SCRIPT.includes('listen_addresses="$1"'));
   assert(POSTGRES_START_SCRIPT.includes("-c synchronous_commit=off"));
   // Both programs run as postgres; nothing in the script is tied to one mount point.
-  assertEquals(POSTGRES_START_SCRIPT.match(/setpriv --reuid=postgres/g)?.length, 2);
+  assertEquals(POSTGRES_START_SCRIPT.match(/\$as_postgres "\$bin\/(initdb|postgres)"/g)?.length, 2);
   assert(!POSTGRES_START_SCRIPT.includes(POSTGRES_DIRECTORY));
   const mount = await preparePostgresDirectory("ocibench-pgtest");
   try {
