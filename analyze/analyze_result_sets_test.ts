@@ -375,6 +375,7 @@ Deno.test("analyzeResultSets() recommends with reasons and the security posture 
     "untrusted-multi-tenant",
     "balanced",
     "web-service",
+    "database",
   ]);
   // CPU batch: runc, 2 % slower than native, wins on its better security; runsc, twice as
   // slow, comes last. Untrusted multi-tenant: security dominates and runsc comes first.

@@ -159,7 +159,7 @@ Deno.test("parseProfiles() rejects reversed bounds, naming the profile and the c
 });
 
 Deno.test("the built-in profiles give bounds for every category they weigh; untrusted requires a sandbox or VM", () => {
-  assertEquals(BUILTIN_PROFILES.length, 6);
+  assertEquals(BUILTIN_PROFILES.length, 7);
   for (const p of BUILTIN_PROFILES) {
     for (const [category, w] of Object.entries(p.weights)) {
       if (w! > 0) assert(p.bounds?.[category as keyof typeof p.bounds], `${p.id}: ${category}`);

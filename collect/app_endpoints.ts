@@ -38,13 +38,18 @@ import { tailOf } from "./process.ts";
 /** How long a server may take to answer its first request, in milliseconds. */
 export const APP_READY_TIMEOUT_MS = 60_000;
 
-/** What tells that the server is up: an HTTP 200 for `path`, or redis's PONG. */
-export type AppProbe = { mode: "http"; path: string } | { mode: "redis" };
+/**
+ * What tells that the server is up: an HTTP 200 for `path`, redis's PONG, or PostgreSQL accepting
+ * a session (an authentication request, not "the database system is starting up").
+ */
+export type AppProbe = { mode: "http"; path: string } | { mode: "redis" } | { mode: "postgres" };
 
 /** Options of {@link withAppServer}. */
 export interface AppServerOptions {
   /** The server's argv; `{address}` in an element is replaced by the address it must bind to. */
   serverArgv: string[];
+  /** How messages name the server (default: the first element of `serverArgv`). */
+  serverName?: string;
   /** Host directories the server needs (its configuration, the files it serves). */
   mounts?: Mount[];
   /** The server's TCP port. */
@@ -209,7 +214,7 @@ export async function withAppServer<T>(
       const result = await server.stop();
       server = undefined;
       const limitation = runtime.capabilities.serverLimitation;
-      const what = `${options.serverArgv[0]} under ${runtime.id}`;
+      const what = `${options.serverName ?? options.serverArgv[0]} under ${runtime.id}`;
       throw new StepFailedError(
         `${what} did not answer at ${serverAddress}:${options.port} within ${readyMs / 1000} s ` +
           `(${outcome.attempts} attempts, last: ${outcome.reason})` +

@@ -27,6 +27,7 @@ import { PAPER_SCALE_BENCHMARKS } from "./paper_scale.ts";
 import { securityBenchmark } from "./security.ts";
 import { nginxBenchmark } from "./nginx.ts";
 import { redisBenchmark } from "./redis.ts";
+import { postgresBenchmark } from "./postgres.ts";
 import { firstResponseBenchmark } from "./first_response.ts";
 import { concurrentStartBenchmark } from "./concurrent_start.ts";
 import { checkpointBenchmark } from "./checkpoint.ts";
@@ -49,6 +50,7 @@ export const BENCHMARKS: BenchmarkDefinition[] = [
   securityBenchmark,
   nginxBenchmark,
   redisBenchmark,
+  postgresBenchmark,
   firstResponseBenchmark,
   concurrentStartBenchmark,
   checkpointBenchmark,
