@@ -8,9 +8,11 @@
  *
  * Each case runs in its own process, so that the peak resident set (VmHWM, which counts the
  * report's cell worker too) belongs to that case alone. Columns: read (parse and validate the
- * file), analyze (`analyzeResultSets`), report (`buildReport` of `notebooks/runtimes_war.md`,
- * which reads the file again and runs the cells), total, peak RSS of the builder and of the cell
- * sandbox when that runs as a process of its own (both count towards the 1 GiB).
+ * file), analyze (`analyzeResultSets`, as the notebook's cells see it), report (`buildReport` of
+ * `notebooks/runtimes_war.md` given the set read and its analysis, as `war` does; a checkout
+ * whose buildReport cannot take them reads and analyses the file again there), total, peak RSS
+ * of the builder and of the cell sandbox when that runs as a process of its own (both count
+ * towards the 1 GiB).
  *
  * `--before DIR` runs every case also with the modules of another checkout of ocibench in DIR
  * (e.g. `git worktree add /tmp/before main`), on the same input files, and prints the two side
@@ -135,19 +137,26 @@ async function runCase(file: string, root: string): Promise<CaseResult> {
   }));
   const dir = await Deno.makeTempDir({ prefix: "ocibench-bench-site-" });
   try {
+    // A checkout whose buildReport takes the sets read and their analysis is given them, as
+    // `war` gives them; an older one reads and analyses again inside buildReport, as it did.
+    const handsOver = (await Deno.readTextFile(`${root}/report/build_report.ts`))
+      .includes("dataSets?:");
     const t0 = performance.now();
     let set = await readResultSet(file);
     const t1 = performance.now();
-    analyzeResultSets([set], { seed: 1 });
+    // What the notebook's cells see: seed 1, the set labelled with its file name.
+    let analysis = analyzeResultSets([set], { seed: 1, labels: [file.split("/").at(-1)] });
     const t2 = performance.now();
     // Counted without making the samples as objects, where the checkout's model can.
     const samples = observationCount?.(set) ?? set.samples.length;
-    // The report reads and analyses on its own, as `ocibench report` does: what the steps above
-    // hold is let go first, so that the peak is the larger step's, not their sum.
+    const handed = handsOver ? { dataSets: [set], analysis } : {};
+    // Without hand-over, what the steps above hold is let go first, so that the peak is the
+    // larger step's, not their sum.
     set = null;
+    analysis = null;
     (globalThis as { gc?: () => void }).gc?.();
     const sandbox = watchChildrenPeak();
-    await buildReport(`${root}/${NOTEBOOK}`, { outDir: dir, data: [file] });
+    await buildReport(`${root}/${NOTEBOOK}`, { outDir: dir, data: [file], ...handed });
     const t3 = performance.now();
     const sandboxPeakMiB = sandbox.stop();
     return {

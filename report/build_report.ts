@@ -10,6 +10,7 @@ import { resultFileOfEntry } from "../model/run_layout.ts";
 import { matchWildcard } from "../model/match_wildcard.ts";
 import { MAX_NOTEBOOK_BYTES, readRegularTextFile } from "../model/read_text_file.ts";
 import type { ResultSet } from "../model/result_set.ts";
+import type { Analysis } from "../model/analysis.ts";
 import { writeFileAtomic } from "../model/write_result_set.ts";
 import { composeReport } from "./compose_report.ts";
 import { type Notebook, parseNotebook } from "./parse_notebook.ts";
@@ -32,6 +33,16 @@ export interface BuildReportOptions {
   timeoutMs?: number;
   /** Memory limit of the cell sandbox in MiB (default `CELL_MEMORY_MIB` of `run_cells.ts`). */
   memoryMiB?: number;
+  /**
+   * The sets the datasets resolve to, already read with `readResultSet` (one per file, in the
+   * order of `data`), so that the build does not read and validate them again.
+   */
+  dataSets?: ResultSet[];
+  /**
+   * The analysis the cells see, when the caller made it already: it must be
+   * `notebookAnalysis` (`run_cells.ts`) of the same sets, labels and front matter. Used as given.
+   */
+  analysis?: Analysis;
 }
 
 /** What {@link buildReport} wrote. */
@@ -45,6 +56,11 @@ export interface BuiltReport {
   errors: CellError[];
   /** Size of the HTML file in bytes. */
   htmlBytes: number;
+  /**
+   * The analysis the cells saw (the same as `ocibench analyze --format json` of the datasets),
+   * or null when the notebook never names it.
+   */
+  analysis: Analysis | null;
 }
 
 /**
@@ -112,8 +128,16 @@ async function build(
     options.data?.length ? referenceFiles : [...files, ...referenceFiles],
     [dirName(path), ".", options.resultsDir ?? "results"],
   );
-  const sets: ResultSet[] = [];
-  for (const file of files) sets.push(await readResultSet(file));
+  if (options.dataSets !== undefined && options.dataSets.length !== files.length) {
+    throw new RangeError(
+      `buildReport: ${options.dataSets.length} result sets given for ${files.length} ` +
+        `dataset files (${files.join(", ")}); give one per file, in order`,
+    );
+  }
+  const sets: ResultSet[] = options.dataSets ?? [];
+  if (options.dataSets === undefined) {
+    for (const file of files) sets.push(await readResultSet(file));
+  }
   const references: ResultSet[] = [];
   for (const file of referenceFiles) references.push(await readResultSet(file));
   const executed = await runCells(notebook, sets, {
@@ -121,6 +145,7 @@ async function build(
     keepGoing: options.keepGoing,
     labels: files.map(baseName),
     sandbox,
+    analysis: options.analysis,
   });
   const doc = composeReport(executed, {
     name,
@@ -148,6 +173,7 @@ async function build(
     datasets: files,
     errors: executed.errors,
     htmlBytes: new TextEncoder().encode(html).length,
+    analysis: executed.analysis,
   };
 }
 

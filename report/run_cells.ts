@@ -86,6 +86,8 @@ export interface ExecutedNotebook {
   blocks: (ExecutedProse | ExecutedCell)[];
   /** Every failure, in order (empty unless `keepGoing`). */
   errors: CellError[];
+  /** The analysis the cells were given (null when nothing names it, or its options are bad). */
+  analysis: Analysis | null;
 }
 
 /** Options of {@link runCells}. */
@@ -243,7 +245,7 @@ export async function runCells(
     const abstract = notebook.meta.abstract === undefined
       ? undefined
       : await prose(notebook.meta.abstract, 1);
-    return { notebook, title, abstract, blocks, errors };
+    return { notebook, title, abstract, blocks, errors, analysis };
   } finally {
     await sandbox.close();
   }
