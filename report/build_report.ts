@@ -43,6 +43,12 @@ export interface BuildReportOptions {
    * `notebookAnalysis` (`run_cells.ts`) of the same sets, labels and front matter. Used as given.
    */
   analysis?: Analysis;
+  /**
+   * The cell sandbox, started earlier with `startSandbox` (`run_cells.ts`) so that it loads
+   * jsdom and Plot while the caller reads and analyses; `timeoutMs` and `memoryMiB` are then
+   * those it was started with. The build stops it, as it does its own.
+   */
+  sandbox?: StartedSandbox;
 }
 
 /** What {@link buildReport} wrote. */
@@ -72,12 +78,18 @@ export interface BuiltReport {
  * ```
  */
 export async function buildReport(path: string, options: BuildReportOptions): Promise<BuiltReport> {
-  const notebook = parseNotebook(
-    await readRegularTextFile(path, "notebook", MAX_NOTEBOOK_BYTES),
-    path,
-  );
+  let notebook: Notebook;
+  try {
+    notebook = parseNotebook(
+      await readRegularTextFile(path, "notebook", MAX_NOTEBOOK_BYTES),
+      path,
+    );
+  } catch (error) {
+    await options.sandbox?.close();
+    throw error;
+  }
   // The sandbox loads jsdom and Plot while the datasets are read and analysed.
-  const sandbox = startSandbox(options);
+  const sandbox = options.sandbox ?? startSandbox(options);
   try {
     return await build(path, notebook, options, sandbox);
   } catch (error) {

@@ -217,6 +217,17 @@ export async function runCells(
       }
       return { kind: "prose", text: out + text.slice(last), inline, line };
     };
+    // Each cell is sent as soon as the one before has answered, before that answer's markup is
+    // sanitised here: the sandbox runs the next cell while the builder parses the last one's SVG.
+    const runnable = notebook.blocks.filter((b): b is CellBlock =>
+      b.kind === "cell" && !b.options.norun
+    );
+    const ask = (k: number) =>
+      k < runnable.length
+        ? sandbox.send({ type: "cell", code: runnable[k].code }, `cell ${runnable[k].index}`)
+        : undefined;
+    let asked = ask(0);
+    let sent = 0;
     for (const block of notebook.blocks) {
       if (block.kind === "prose") {
         blocks.push({ kind: "prose", text: block.text, inline: [], line: block.line });
@@ -226,10 +237,9 @@ export async function runCells(
         blocks.push({ kind: "cell", cell: block, outputs: [] });
         continue;
       }
-      const answer = await sandbox.request(
-        { type: "cell", code: block.code },
-        `cell ${block.index}`,
-      );
+      const raw = await asked!;
+      asked = ask(++sent);
+      const answer = sanitizeAnswer(raw);
       if (answer.ok) {
         blocks.push({ kind: "cell", cell: block, outputs: answer.outputs });
       } else {
@@ -432,10 +442,7 @@ class Sandbox {
     const pending = this.#pending.get(parsed.data.id);
     if (!pending) return this.#malformed(`it answers request ${parsed.data.id}, which is not open`);
     this.#pending.delete(parsed.data.id);
-    const answer = parsed.data;
-    pending.resolve(
-      answer.ok ? { ...answer, outputs: answer.outputs.map(sanitizeOutput) } : answer,
-    );
+    pending.resolve(parsed.data);
   }
 
   #malformed(reason: string) {
@@ -472,8 +479,25 @@ class Sandbox {
     this.#pending.clear();
   }
 
-  /** Sends `request` (and after its line, `bytes`), and resolves with the answer. */
-  request(
+  /**
+   * Sends `request` (and after its line, `bytes`), and resolves with the answer, its markup
+   * sanitised.
+   */
+  async request(
+    request: WorkerRequestBody,
+    what: string,
+    timeoutMs = this.#timeoutMs,
+    bytes?: Uint8Array,
+  ): Promise<WorkerResponse> {
+    return sanitizeAnswer(await this.send(request, what, timeoutMs, bytes));
+  }
+
+  /**
+   * Sends `request` (and after its line, `bytes`), and resolves with the answer as validated
+   * by its schema, its markup NOT yet sanitised: pass it through {@link sanitizeAnswer} before
+   * use.
+   */
+  send(
     request: WorkerRequestBody,
     what: string,
     timeoutMs = this.#timeoutMs,
@@ -523,12 +547,19 @@ class Sandbox {
   }
 
   async close() {
-    this.dead = true;
+    // A request still open (the next cell, sent before a failure stopped the build) is
+    // answered, so that its timer does not outlive the build.
+    this.#die(() => "not run: the build stopped");
     clearInterval(this.#memoryTimer);
     this.#kill();
     await this.#stdin.close().catch(() => {});
     await this.#child.status;
   }
+}
+
+/** An answer of the sandbox with every output's markup sanitised ({@link sanitizeOutput}). */
+function sanitizeAnswer(answer: WorkerResponse): WorkerResponse {
+  return answer.ok ? { ...answer, outputs: answer.outputs.map(sanitizeOutput) } : answer;
 }
 
 /** A cell's output with its SVG or HTML passed through the allow-list (`sanitize_markup.ts`). */
