@@ -127,11 +127,14 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
 /** The regularised incomplete beta function I_x(a, b), for a, b > 0 and 0 ≤ x ≤ 1. */
 // Three positional numbers on purpose: the mathematical notation I_x(a, b) reads clearest.
 export function incompleteBeta(x: number, a: number, b: number): number {
+  return incompleteBetaWith(x, a, b, logGamma(a + b) - logGamma(a) - logGamma(b));
+}
+
+/** {@link incompleteBeta} given ln Γ(a + b) − ln Γ(a) − ln Γ(b), for many x at one a, b. */
+function incompleteBetaWith(x: number, a: number, b: number, logBetaInverse: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const front = Math.exp(
-    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x),
-  );
+  const front = Math.exp(logBetaInverse + a * Math.log(x) + b * Math.log1p(-x));
   if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(a, b, x)) / a;
   return 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
 }
@@ -152,16 +155,21 @@ export function studentTQuantile(p: number, df: number): number {
   if (p === 0.5) return 0;
   // Two-sided tail of |t|: 2·(1 − p) for p above one half.
   const tail = 2 * Math.min(p, 1 - p);
+  // studentTTwoSided at this df, its Γ terms computed once for the whole search.
+  const half = df / 2;
+  const logBetaInverse = logGamma(half + 0.5) - logGamma(half) - logGamma(0.5);
+  const twoSided = (t: number) =>
+    Math.min(1, incompleteBetaWith(df / (df + t * t), half, 0.5, logBetaInverse));
   let lo = 0;
   let hi = 1;
-  while (studentTTwoSided(hi, df) > tail) {
+  while (twoSided(hi) > tail) {
     lo = hi;
     hi *= 2;
     if (hi > 1e300) break;
   }
   for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
     const mid = (lo + hi) / 2;
-    if (studentTTwoSided(mid, df) > tail) lo = mid;
+    if (twoSided(mid) > tail) lo = mid;
     else hi = mid;
   }
   const t = (lo + hi) / 2;

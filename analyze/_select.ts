@@ -4,9 +4,13 @@
  * @module
  */
 
-/** Quickselect: the k-th smallest (0-based) of `a`, reordering `a` in place (Hoare 1961). */
-export function select(a: Float64Array, k: number, end: number): number {
-  let lo = 0;
+/**
+ * Quickselect: the k-th smallest (0-based) of `a[0 … end − 1]`, reordering `a` in place
+ * (Hoare 1961). `start` > 0 searches `a[start … end − 1]` only: right after a selection of
+ * rank `start`, every value from there on is at or above it, so the ranks agree.
+ */
+export function select(a: Float64Array, k: number, end: number, start = 0): number {
+  let lo = start;
   let hi = end - 1;
   while (lo < hi) {
     const pivot = a[(lo + hi) >>> 1];

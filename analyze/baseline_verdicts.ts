@@ -46,6 +46,8 @@ export function baselineVerdicts(
     ? others.filter((r) => usable(values.runtimes.get(r))).length
     : 0;
   const level = bonferroniLevel(options.level, comparisons);
+  // The baseline's logarithms, taken once for all the runtimes compared with it.
+  const logCache = new WeakMap<object, Float64Array>();
   return others.map((runtime) => {
     const rv = values.runtimes.get(runtime);
     const row = {
@@ -92,6 +94,7 @@ export function baselineVerdicts(
       direction,
       margin: options.margin,
       level,
+      logCache,
     });
     return {
       ...row,

@@ -207,6 +207,8 @@ export function scoringTable(
       };
     };
     const cells = new Map<string, ScoringCell>();
+    // The baseline's logarithms, taken once for all the runtimes compared with it.
+    const logCache = new WeakMap<object, Float64Array>();
     const base = draws(baseline);
     const unusable = Number.isNaN(base.point)
       ? `${m.metric}: the baseline ${baseline} has no value`
@@ -255,7 +257,8 @@ export function scoringTable(
         const runtimeSamples = samplesOf(s.runtime);
         const baseSamples = samplesOf(baseline);
         const equivalent = runtimeSamples.length >= 2 && baseSamples.length >= 2 &&
-          decideVerdict(baseSamples, runtimeSamples, { direction, margin, level }).withinMargin;
+          decideVerdict(baseSamples, runtimeSamples, { direction, margin, level, logCache })
+            .withinMargin;
         const resampled = new Float64Array(resamples);
         for (let b = 0; b < resamples; b++) {
           resampled[b] = equivalent

@@ -25,7 +25,7 @@ import { holmAdjust } from "./holm_adjust.ts";
 import { cliffsDeltaFromU, hodgesLehmannShift } from "./effect_size.ts";
 import { detectOutliers } from "./detect_outliers.ts";
 import { createRandom } from "./random.ts";
-import { medianInPlace } from "./_select.ts";
+import { medianInPlace, select } from "./_select.ts";
 import { bootstrapResamplesFor, medianInterval } from "./bootstrap_interval.ts";
 
 interface Reference {
@@ -218,6 +218,23 @@ Deno.test("hodgesLehmannShift() is exact for any sizes, with ties, in any order"
   assertEquals(hodgesLehmannShift(a, b), bruteHodgesLehmann(a, b));
   assertEquals(hodgesLehmannShift([5, 6, 7], [1, 2]), 4.5);
   assert(Number.isNaN(hodgesLehmannShift([], [1])));
+});
+
+Deno.test("select() from a start just selected gives the same rank as a whole selection", () => {
+  const random = createRandom(5);
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 1 + Math.floor(random() * 600);
+    // Half the trials with many ties.
+    const values = Float64Array.from(
+      { length: n },
+      () => trial % 2 === 0 ? Math.floor(random() * 8) : random(),
+    );
+    const sorted = values.slice().sort();
+    const low = Math.floor(random() * n);
+    const high = low + Math.floor(random() * (n - low));
+    assertEquals(select(values, low, n), sorted[low]);
+    assertEquals(select(values, high, n, low), sorted[high], `${low} then ${high} of ${n}`);
+  }
 });
 
 Deno.test("bootstrapResamplesFor() caps the resamples so cost stays linear in n", () => {

@@ -8,14 +8,16 @@
  *
  * Each case runs in its own process, so that the peak resident set (VmHWM, which counts the
  * report's cell worker too) belongs to that case alone. Columns: read (parse and validate the
- * file), analyze (`analyzeResultSets`), report (`buildReport` of `notebooks/runtimes_war.md`,
- * which reads the file again and runs the cells), total, peak RSS of the builder and of the cell
- * sandbox when that runs as a process of its own (both count towards the 1 GiB).
+ * file), analyze (`analyzeResultSets`, as the notebook's cells see it), report (`buildReport` of
+ * `notebooks/runtimes_war.md` given the set read, its analysis and the cell sandbox started
+ * before reading, as `war` does; a checkout whose buildReport cannot take them reads and
+ * analyses the file again and starts its sandbox there), total, peak RSS of the builder and of
+ * the cell sandbox when that runs as a process of its own (both count towards the 1 GiB).
  *
  * `--before DIR` runs every case also with the modules of another checkout of ocibench in DIR
- * (e.g. `git worktree add /tmp/before main`), on the same input files, and prints the two side
- * by side with the ratio before ÷ now: on a shared, noisy machine ratios from one run say more
- * than absolute figures from different runs. `--rounds N` runs each case N times (before and
+ * (e.g. `git archive main | tar -x -C /tmp/before`, then `deno install` there), on the same
+ * input files, and prints the two side by side with the ratio before ÷ now: on a shared, noisy
+ * machine ratios from one run say more than absolute figures from different runs. `--rounds N` runs each case N times (before and
  * now taking turns) and keeps each column's fastest time and largest peak: the least disturbed
  * time is the nearest to the code's own.
  *
@@ -130,26 +132,40 @@ async function runCase(file: string, root: string): Promise<CaseResult> {
   const { readResultSet } = await import(`${root}/model/read_result_set.ts`);
   const { analyzeResultSets } = await import(`${root}/analyze/analyze_result_sets.ts`);
   const { buildReport } = await import(`${root}/report/build_report.ts`);
+  const { startSandbox } = await import(`${root}/report/run_cells.ts`);
   const { observationCount } = await import(`${root}/model/sample_columns.ts`).catch(() => ({
     observationCount: undefined,
   }));
   const dir = await Deno.makeTempDir({ prefix: "ocibench-bench-site-" });
   try {
+    // A checkout whose buildReport takes the sets read, their analysis and a sandbox started
+    // before reading is given them, as `war` gives them; an older one reads and analyses again
+    // inside buildReport and starts its sandbox there, as it did.
+    const builder = await Deno.readTextFile(`${root}/report/build_report.ts`);
+    const handsOver = builder.includes("dataSets?:");
+    const startsEarly = builder.includes("sandbox?: StartedSandbox");
+    const sandboxPeak = watchChildrenPeak();
     const t0 = performance.now();
+    const sandbox = startsEarly ? startSandbox() : undefined;
     let set = await readResultSet(file);
     const t1 = performance.now();
-    analyzeResultSets([set], { seed: 1 });
+    // What the notebook's cells see: seed 1, the set labelled with its file name.
+    let analysis = analyzeResultSets([set], { seed: 1, labels: [file.split("/").at(-1)] });
     const t2 = performance.now();
     // Counted without making the samples as objects, where the checkout's model can.
     const samples = observationCount?.(set) ?? set.samples.length;
-    // The report reads and analyses on its own, as `ocibench report` does: what the steps above
-    // hold is let go first, so that the peak is the larger step's, not their sum.
+    const handed = {
+      ...(handsOver ? { dataSets: [set], analysis } : {}),
+      ...(sandbox ? { sandbox } : {}),
+    };
+    // Without hand-over, what the steps above hold is let go first, so that the peak is the
+    // larger step's, not their sum.
     set = null;
+    analysis = null;
     (globalThis as { gc?: () => void }).gc?.();
-    const sandbox = watchChildrenPeak();
-    await buildReport(`${root}/${NOTEBOOK}`, { outDir: dir, data: [file] });
+    await buildReport(`${root}/${NOTEBOOK}`, { outDir: dir, data: [file], ...handed });
     const t3 = performance.now();
-    const sandboxPeakMiB = sandbox.stop();
+    const sandboxPeakMiB = sandboxPeak.stop();
     return {
       samples,
       readS: (t1 - t0) / 1000,

@@ -22,6 +22,8 @@ import { checkOutputDirectory } from "../model/read_text_file.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
 import { formatVerdictSummary } from "../report/format_verdict_summary.ts";
 import { buildReport } from "../report/build_report.ts";
+import { startSandbox } from "../report/run_cells.ts";
+import type { ResultSet } from "../model/result_set.ts";
 
 /** The notebook `war` renders. */
 export const WAR_NOTEBOOK = new URL("../notebooks/runtimes_war.md", import.meta.url).pathname;
@@ -141,15 +143,31 @@ export const warCommand: Command = {
       say(`interrupted: the samples so far are in ${outcome.resultPath}`);
       return EXIT_FAILURE;
     }
-    const set = await readResultSet(outcome.resultPath);
+    // The report's cell sandbox loads jsdom and Plot while the run is read and analysed.
+    const sandbox = startSandbox();
+    let set: ResultSet;
+    try {
+      set = await readResultSet(outcome.resultPath);
+    } catch (error) {
+      await sandbox.close();
+      throw error;
+    }
     const samples = observationCount(set);
     if (samples === 0) {
+      await sandbox.close();
       throw new Error(`the run measured nothing: ${outcome.resultPath}`);
     }
 
     say("4/5 analyse and report");
-    const built = await buildReport(WAR_NOTEBOOK, { outDir, data: [outcome.resultPath] });
-    const analysis = analyzeResultSets([set], { seed: 1 });
+    // The set read above and the analysis the report's cells saw serve the summary too: read
+    // and analysed once.
+    const built = await buildReport(WAR_NOTEBOOK, {
+      outDir,
+      data: [outcome.resultPath],
+      dataSets: [set],
+      sandbox,
+    });
+    const analysis = built.analysis ?? analyzeResultSets([set], { seed: 1 });
     const minutes = (performance.now() - started) / 60_000;
 
     say("5/5 summary");

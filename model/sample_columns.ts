@@ -411,6 +411,11 @@ export interface SampleCell {
   iterations: Float64Array;
   /** Warm-up samples left out. */
   warmups: number;
+  /**
+   * The distinct topologies its samples name (warm-ups included), in file order: where the
+   * server and the load generator ran, for the benchmarks that have two ends.
+   */
+  topologies: string[];
 }
 
 const CELLS = new WeakMap<SampleColumns, SampleCell[]>();
@@ -440,9 +445,18 @@ export function sampleCells(set: ResultSet): SampleCell[] {
     values: number[];
     iterations: number[];
     warmups: number;
+    topologies: string[];
   }[] = [];
   const open = (runtime: string, benchmark: string, metric: string) => {
-    cells.push({ runtime, benchmark, metric, values: [], iterations: [], warmups: 0 });
+    cells.push({
+      runtime,
+      benchmark,
+      metric,
+      values: [],
+      iterations: [],
+      warmups: 0,
+      topologies: [],
+    });
     return cells.length - 1;
   };
   for (let i = 0; i < c.count; i++) {
@@ -450,13 +464,14 @@ export function sampleCells(set: ResultSet): SampleCell[] {
     let warmup: boolean;
     let value: number;
     let iteration: number;
+    let topology: string | undefined;
     if (c.apart[i] === 1) {
       const o = c.other.get(i)!;
       if (o.kind !== "sample") continue;
       const key = `${o.runtime}\u0000${o.metric}`;
       at = byName.get(key) ?? -1;
       if (at < 0) byName.set(key, at = open(o.runtime, o.benchmark, o.metric));
-      ({ warmup, value, iteration } = o);
+      ({ warmup, value, iteration, topology } = o);
     } else {
       const r = c.runtime[i];
       const m = c.metric[i];
@@ -472,8 +487,13 @@ export function sampleCells(set: ResultSet): SampleCell[] {
       warmup = c.warmup[i] === 1;
       value = c.value[i];
       iteration = c.iteration[i];
+      // Sparse: most samples have none, and a lookup is cheaper than making them as objects.
+      topology = c.topology.size === 0 ? undefined : c.topology.get(i);
     }
     const cell = cells[at];
+    if (topology !== undefined && !cell.topologies.includes(topology)) {
+      cell.topologies.push(topology);
+    }
     if (warmup) cell.warmups++;
     else {
       cell.values.push(value);

@@ -10,6 +10,7 @@ import { resultFileOfEntry } from "../model/run_layout.ts";
 import { matchWildcard } from "../model/match_wildcard.ts";
 import { MAX_NOTEBOOK_BYTES, readRegularTextFile } from "../model/read_text_file.ts";
 import type { ResultSet } from "../model/result_set.ts";
+import type { Analysis } from "../model/analysis.ts";
 import { writeFileAtomic } from "../model/write_result_set.ts";
 import { composeReport } from "./compose_report.ts";
 import { type Notebook, parseNotebook } from "./parse_notebook.ts";
@@ -37,6 +38,22 @@ export interface BuildReportOptions {
    * `previousAnalysis`, e.g. for a table of the verdicts that moved since.
    */
   previous?: string;
+  /**
+   * The sets the datasets resolve to, already read with `readResultSet` (one per file, in the
+   * order of `data`), so that the build does not read and validate them again.
+   */
+  dataSets?: ResultSet[];
+  /**
+   * The analysis the cells see, when the caller made it already: it must be
+   * `notebookAnalysis` (`run_cells.ts`) of the same sets, labels and front matter. Used as given.
+   */
+  analysis?: Analysis;
+  /**
+   * The cell sandbox, started earlier with `startSandbox` (`run_cells.ts`) so that it loads
+   * jsdom and Plot while the caller reads and analyses; `timeoutMs` and `memoryMiB` are then
+   * those it was started with. The build stops it, as it does its own.
+   */
+  sandbox?: StartedSandbox;
 }
 
 /** What {@link buildReport} wrote. */
@@ -50,6 +67,11 @@ export interface BuiltReport {
   errors: CellError[];
   /** Size of the HTML file in bytes. */
   htmlBytes: number;
+  /**
+   * The analysis the cells saw (the same as `ocibench analyze --format json` of the datasets),
+   * or null when the notebook never names it.
+   */
+  analysis: Analysis | null;
 }
 
 /**
@@ -61,12 +83,18 @@ export interface BuiltReport {
  * ```
  */
 export async function buildReport(path: string, options: BuildReportOptions): Promise<BuiltReport> {
-  const notebook = parseNotebook(
-    await readRegularTextFile(path, "notebook", MAX_NOTEBOOK_BYTES),
-    path,
-  );
+  let notebook: Notebook;
+  try {
+    notebook = parseNotebook(
+      await readRegularTextFile(path, "notebook", MAX_NOTEBOOK_BYTES),
+      path,
+    );
+  } catch (error) {
+    await options.sandbox?.close();
+    throw error;
+  }
   // The sandbox loads jsdom and Plot while the datasets are read and analysed.
-  const sandbox = startSandbox(options);
+  const sandbox = options.sandbox ?? startSandbox(options);
   try {
     return await build(path, notebook, options, sandbox);
   } catch (error) {
@@ -117,8 +145,16 @@ async function build(
     options.data?.length ? referenceFiles : [...files, ...referenceFiles],
     [dirName(path), ".", options.resultsDir ?? "results"],
   );
-  const sets: ResultSet[] = [];
-  for (const file of files) sets.push(await readResultSet(file));
+  if (options.dataSets !== undefined && options.dataSets.length !== files.length) {
+    throw new RangeError(
+      `buildReport: ${options.dataSets.length} result sets given for ${files.length} ` +
+        `dataset files (${files.join(", ")}); give one per file, in order`,
+    );
+  }
+  const sets: ResultSet[] = options.dataSets ?? [];
+  if (options.dataSets === undefined) {
+    for (const file of files) sets.push(await readResultSet(file));
+  }
   const references: ResultSet[] = [];
   for (const file of referenceFiles) references.push(await readResultSet(file));
   const previous = options.previous
@@ -130,6 +166,7 @@ async function build(
     keepGoing: options.keepGoing,
     labels: files.map(baseName),
     sandbox,
+    analysis: options.analysis,
   });
   const doc = composeReport(executed, {
     name,
@@ -157,6 +194,7 @@ async function build(
     datasets: files,
     errors: executed.errors,
     htmlBytes: new TextEncoder().encode(html).length,
+    analysis: executed.analysis,
   };
 }
 

@@ -177,6 +177,8 @@ const decoder = new TextDecoder();
 let input = new Uint8Array(1 << 16);
 let length = 0;
 let consumed = 0;
+/** Bytes after `consumed` already searched for a newline (a long line arrives in many chunks). */
+let scanned = 0;
 /** An init request waiting for its bytes, and how many of them came. */
 let waiting: { request: WorkerRequest; block: Uint8Array; filled: number } | null = null;
 
@@ -211,8 +213,13 @@ for await (const chunk of Deno.stdin.readable) {
       await send(await handle(request, block));
       continue;
     }
-    const newline = input.subarray(consumed, length).indexOf(NEWLINE);
-    if (newline < 0) break;
+    const found = input.subarray(consumed + scanned, length).indexOf(NEWLINE);
+    if (found < 0) {
+      scanned = length - consumed;
+      break;
+    }
+    const newline = scanned + found;
+    scanned = 0;
     const request = JSON.parse(
       decoder.decode(input.subarray(consumed, consumed + newline)),
     ) as WorkerRequest;

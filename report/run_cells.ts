@@ -86,6 +86,8 @@ export interface ExecutedNotebook {
   blocks: (ExecutedProse | ExecutedCell)[];
   /** Every failure, in order (empty unless `keepGoing`). */
   errors: CellError[];
+  /** The analysis the cells were given (null when nothing names it, or its options are bad). */
+  analysis: Analysis | null;
 }
 
 /** Options of {@link runCells}. */
@@ -224,6 +226,17 @@ export async function runCells(
       }
       return { kind: "prose", text: out + text.slice(last), inline, line };
     };
+    // Each cell is sent as soon as the one before has answered, before that answer's markup is
+    // sanitised here: the sandbox runs the next cell while the builder parses the last one's SVG.
+    const runnable = notebook.blocks.filter((b): b is CellBlock =>
+      b.kind === "cell" && !b.options.norun
+    );
+    const ask = (k: number) =>
+      k < runnable.length
+        ? sandbox.send({ type: "cell", code: runnable[k].code }, `cell ${runnable[k].index}`)
+        : undefined;
+    let asked = ask(0);
+    let sent = 0;
     for (const block of notebook.blocks) {
       if (block.kind === "prose") {
         blocks.push({ kind: "prose", text: block.text, inline: [], line: block.line });
@@ -233,10 +246,9 @@ export async function runCells(
         blocks.push({ kind: "cell", cell: block, outputs: [] });
         continue;
       }
-      const answer = await sandbox.request(
-        { type: "cell", code: block.code },
-        `cell ${block.index}`,
-      );
+      const raw = await asked!;
+      asked = ask(++sent);
+      const answer = sanitizeAnswer(raw);
       if (answer.ok) {
         blocks.push({ kind: "cell", cell: block, outputs: answer.outputs });
       } else {
@@ -252,7 +264,7 @@ export async function runCells(
     const abstract = notebook.meta.abstract === undefined
       ? undefined
       : await prose(notebook.meta.abstract, 1);
-    return { notebook, title, abstract, blocks, errors };
+    return { notebook, title, abstract, blocks, errors, analysis };
   } finally {
     await sandbox.close();
   }
@@ -439,10 +451,7 @@ class Sandbox {
     const pending = this.#pending.get(parsed.data.id);
     if (!pending) return this.#malformed(`it answers request ${parsed.data.id}, which is not open`);
     this.#pending.delete(parsed.data.id);
-    const answer = parsed.data;
-    pending.resolve(
-      answer.ok ? { ...answer, outputs: answer.outputs.map(sanitizeOutput) } : answer,
-    );
+    pending.resolve(parsed.data);
   }
 
   #malformed(reason: string) {
@@ -479,8 +488,25 @@ class Sandbox {
     this.#pending.clear();
   }
 
-  /** Sends `request` (and after its line, `bytes`), and resolves with the answer. */
-  request(
+  /**
+   * Sends `request` (and after its line, `bytes`), and resolves with the answer, its markup
+   * sanitised.
+   */
+  async request(
+    request: WorkerRequestBody,
+    what: string,
+    timeoutMs = this.#timeoutMs,
+    bytes?: Uint8Array,
+  ): Promise<WorkerResponse> {
+    return sanitizeAnswer(await this.send(request, what, timeoutMs, bytes));
+  }
+
+  /**
+   * Sends `request` (and after its line, `bytes`), and resolves with the answer as validated
+   * by its schema, its markup NOT yet sanitised: pass it through {@link sanitizeAnswer} before
+   * use.
+   */
+  send(
     request: WorkerRequestBody,
     what: string,
     timeoutMs = this.#timeoutMs,
@@ -530,12 +556,19 @@ class Sandbox {
   }
 
   async close() {
-    this.dead = true;
+    // A request still open (the next cell, sent before a failure stopped the build) is
+    // answered, so that its timer does not outlive the build.
+    this.#die(() => "not run: the build stopped");
     clearInterval(this.#memoryTimer);
     this.#kill();
     await this.#stdin.close().catch(() => {});
     await this.#child.status;
   }
+}
+
+/** An answer of the sandbox with every output's markup sanitised ({@link sanitizeOutput}). */
+function sanitizeAnswer(answer: WorkerResponse): WorkerResponse {
+  return answer.ok ? { ...answer, outputs: answer.outputs.map(sanitizeOutput) } : answer;
 }
 
 /** A cell's output with its SVG or HTML passed through the allow-list (`sanitize_markup.ts`). */

@@ -1,8 +1,9 @@
-/// <reference lib="dom" />
 /**
  * Allow-list sanitising of the SVG and HTML that cells return (Plot figures, `html` templates),
  * before the builder embeds them in HTML, writes them as standalone `.svg` files or puts them in
- * Markdown. The markup is parsed (jsdom, the HTML parser browsers use), and written back out
+ * Markdown. The markup is parsed (parse5, the HTML parser of the standard that browsers and jsdom
+ * use, into a plain tree: a figure of thousands of marks is parsed without building a DOM for
+ * it), and written back out
  * element by element: only elements and attributes that figures and tables need survive; no
  * script, no event handler, no link or reference leaving the document (`href` only to `#id`,
  * `url()` only to `#id`), no `<foreignObject>`, `<iframe>`, `<meta>`, `<style>` with `@import`
@@ -11,7 +12,7 @@
  *
  * @module
  */
-import { JSDOM } from "jsdom";
+import { type DefaultTreeAdapterMap, parseFragment } from "parse5";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const HTML_NS = "http://www.w3.org/1999/xhtml";
@@ -213,13 +214,27 @@ const DROP_WITH_CONTENT = new Set([
   "base",
 ]);
 
-let parser: JSDOM | undefined;
+type Node = DefaultTreeAdapterMap["node"];
+type Element = DefaultTreeAdapterMap["element"];
+type ParentNode = DefaultTreeAdapterMap["parentNode"];
 
-function parse(markup: string): DocumentFragment {
-  parser ??= new JSDOM("");
-  const template = parser.window.document.createElement("template");
-  template.innerHTML = markup;
-  return template.content;
+/** The markup's top-level nodes, parsed as the content of a `<template>` element. */
+function parse(markup: string): Node[] {
+  return parseFragment(markup).childNodes;
+}
+
+function isElement(node: Node): node is Element {
+  return "tagName" in node;
+}
+
+/** The text of every descendant text node, in order (the DOM's `textContent`). */
+function textContent(node: ParentNode): string {
+  let out = "";
+  for (const child of node.childNodes) {
+    if (child.nodeName === "#text") out += (child as DefaultTreeAdapterMap["textNode"]).value;
+    else if (isElement(child)) out += textContent(child);
+  }
+  return out;
 }
 
 /**
@@ -233,10 +248,9 @@ function parse(markup: string): DocumentFragment {
  * ```
  */
 export function sanitizeSvg(svg: string): string {
-  const root = [...parse(svg).childNodes].find((n) =>
-    n.nodeType === 1 && (n as Element).namespaceURI === SVG_NS &&
-    (n as Element).localName === "svg"
-  ) as Element | undefined;
+  const root = parse(svg).find((n): n is Element =>
+    isElement(n) && n.namespaceURI === SVG_NS && n.tagName === "svg"
+  );
   if (!root) return `<svg xmlns="${SVG_NS}"></svg>`;
   return writeElement(root);
 }
@@ -246,7 +260,7 @@ export function sanitizeSvg(svg: string): string {
  * scripts, handlers, forms, frames, external links and resources go.
  */
 export function sanitizeHtml(html: string): string {
-  return [...parse(html).childNodes].map(writeNode).join("");
+  return parse(html).map(writeNode).join("");
 }
 
 /**
@@ -275,42 +289,49 @@ function xmlChars(text: string): string {
 }
 
 function writeNode(node: Node): string {
-  if (node.nodeType === 3) return escapeMarkupText(node.nodeValue ?? "");
-  if (node.nodeType !== 1) return ""; // comments, processing instructions, doctypes
-  return writeElement(node as Element);
+  if (node.nodeName === "#text") {
+    return escapeMarkupText((node as DefaultTreeAdapterMap["textNode"]).value);
+  }
+  if (!isElement(node)) return ""; // comments, doctypes
+  return writeElement(node);
 }
 
 function writeElement(element: Element): string {
   const svg = element.namespaceURI === SVG_NS;
-  const name = element.localName;
+  const name = element.tagName;
   const known = element.namespaceURI === HTML_NS
     ? HTML_ELEMENTS.has(name)
     : svg && SVG_ELEMENTS.has(name);
   if (!known) {
     if (DROP_WITH_CONTENT.has(name)) return "";
     // An unknown element's text stays, as text.
-    return [...element.childNodes].map(writeNode).join("");
+    return element.childNodes.map(writeNode).join("");
   }
   if (name === "style") {
-    const css = element.textContent ?? "";
+    const css = textContent(element);
     return safeCss(css) ? `<style>${escapeMarkupText(css)}</style>` : "";
   }
   let out = `<${name}`;
-  for (const attribute of element.attributes) {
+  for (const attribute of element.attrs) {
     const value = safeAttribute(name, attribute, svg);
     if (value !== undefined) out += ` ${attribute.name}="${escapeMarkupText(value)}"`;
   }
   if (!svg && VOID_ELEMENTS.has(name)) return `${out}>`;
-  return `${out}>${[...element.childNodes].map(writeNode).join("")}</${name}>`;
+  return `${out}>${element.childNodes.map(writeNode).join("")}</${name}>`;
 }
 
-function safeAttribute(element: string, attribute: Attr, svg: boolean): string | undefined {
+function safeAttribute(
+  element: string,
+  attribute: Element["attrs"][number],
+  svg: boolean,
+): string | undefined {
   const name = attribute.name;
   const value = attribute.value;
   if (name === "xmlns") return element === "svg" && value === SVG_NS ? value : undefined;
   const allowed = COMMON_ATTRIBUTES.has(name) || /^aria-[a-z]+$/.test(name) ||
     (svg ? SVG_ATTRIBUTES.has(name) : HTML_ATTRIBUTES.has(name));
-  if (!allowed || attribute.namespaceURI !== null) return undefined;
+  // A namespaced attribute (xlink:href, xml:space) has a namespace, as in the DOM.
+  if (!allowed || attribute.namespace !== undefined) return undefined;
   if (name === "href") return /^#[\w.:-]*$/.test(value) ? value : undefined;
   if (name === "style") return safeCss(value) ? value : undefined;
   if (/url\s*\(|\\|&#|javascript:|data:|@import|expression\s*\(/i.test(value)) {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { JSDOM } from "jsdom";
 import { assert, assertEquals, assertStringIncludes } from "../tests/assert.ts";
 import { escapeMarkupText, sanitizeHtml, sanitizeSvg } from "./sanitize_markup.ts";
