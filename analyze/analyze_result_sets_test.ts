@@ -11,6 +11,7 @@ import { type ResultSet, ResultSetSchema, type Sample } from "../model/result_se
 import { AnalysisSchema, type MetricAnalysis } from "../model/analysis.ts";
 import { analyzeResultSets } from "./analyze_result_sets.ts";
 import { createRandom } from "./random.ts";
+import { findProfile } from "./profiles.ts";
 
 const PAPER_DIR = new URL("../fixtures/paper_2020/", import.meta.url);
 const PAPER_FILES = [
@@ -377,11 +378,27 @@ Deno.test("analyzeResultSets() recommends with reasons and the security posture 
     "web-service",
     "database",
   ]);
-  // CPU batch: runc, 2 % slower than native, wins on its better security; runsc, twice as
-  // slow, comes last. Untrusted multi-tenant: security dominates and runsc comes first.
-  assertEquals(recs[0].entries.map((e) => e.runtime), ["runc", "native", "runsc"]);
-  assertEquals(recs[3].entries[0].runtime, "runsc");
-  const sandbox = recs[3].entries.find((e) => e.runtime === "runsc")!;
+  // The set measures CPU only: a profile that weighs more is not assessed on it, and says what
+  // to collect.
+  for (const rec of recs) {
+    assert(rec.entries.every((e) => !e.eligible && e.desirability === null), rec.profile.id);
+    assertStringIncludes(rec.entries[0].ineligible[0], "this group did not measure");
+  }
+  const webService = recs.find((r) => r.profile.id === "web-service")!;
+  assertStringIncludes(webService.notes.join(" "), "application (weight 4 of");
+  assertStringIncludes(webService.notes.join(" "), "application,lifecycle to assess it");
+  // The same profiles weighing CPU alone. CPU batch: runc, 2 % slower than native, wins on its
+  // better security; runsc, twice as slow, comes last. Untrusted multi-tenant: security
+  // dominates and runsc comes first.
+  const cpuOnly = analyzeResultSets([set], {
+    profiles: ["cpu-batch", "untrusted-multi-tenant"].map((id) => ({
+      ...findProfile(id),
+      weights: { cpu: 1 },
+    })),
+  }).groups[0].recommendations;
+  assertEquals(cpuOnly[0].entries.map((e) => e.runtime), ["runc", "native", "runsc"]);
+  assertEquals(cpuOnly[1].entries[0].runtime, "runsc");
+  const sandbox = cpuOnly[1].entries.find((e) => e.runtime === "runsc")!;
   assertEquals(sandbox.security, 0.7);
   assert(sandbox.reasons.some((r) => r.startsWith("security 0.70 (syscall-sandbox")));
   assertEquals(analysis.securityPosture.length, 6);

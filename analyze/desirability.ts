@@ -193,10 +193,19 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
   }
   const measured = categories.filter((c) => used.some((m) => m.category === c));
   const absent = categories.filter((c) => !measured.includes(c));
+  // A category the profile weighs that the group did not measure leaves every runtime without
+  // it: none is eligible, as none would be alone (a recommendation for web services from a run
+  // without a web server would rest on what the profile weighs least).
+  const totalWeight = categories.reduce((sum, c) => sum + profile.weights[c]!, 0);
+  const absentText = absent.map((c) =>
+    `${c} (weight ${Number(profile.weights[c]!.toPrecision(3))} of ${
+      Number(totalWeight.toPrecision(3))
+    })`
+  ).join(", ");
   if (table !== null && absent.length > 0) {
     notes.push(
-      `the profile weighs ${absent.join(", ")}, which this group did not measure on the ` +
-        `baseline: D covers ${measured.join(", ") || "no category"} only`,
+      `not assessed: the profile weighs ${absentText}, which this group did not measure on ` +
+        `the baseline (collect --benchmarks ${absent.join(",")} to assess it)`,
     );
   }
   const required = profile.requires?.isolation;
@@ -217,11 +226,9 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
           "(name one with --baseline)",
       );
     }
-    if (table !== null && measured.length === 0) {
+    if (table !== null && absent.length > 0) {
       ineligible.push(
-        `this group measured none of the categories the profile weighs (${
-          categories.join(", ")
-        }) on the baseline`,
+        `this group did not measure ${absentText} on the baseline, which the profile weighs`,
       );
     }
     if (runtime.platform?.legacy) {

@@ -247,7 +247,8 @@ Deno.test("a profile's required isolation leaves plain containers out while a sa
       runsc: noisy(14, 5, 3, 0.5),
     },
   };
-  const untrusted = findProfile("untrusted-multi-tenant");
+  // The profile's requirement, on the one category this set measures.
+  const untrusted = { ...findProfile("untrusted-multi-tenant"), weights: { cpu: 1 } };
   const rec = recommendationOf(metricsSet(values), untrusted);
   assertEquals(rec.entries[0].runtime, "runsc");
   assertEquals(rec.entries[0].rank, 1);
@@ -423,12 +424,20 @@ Deno.test("recommend() leaves a not-comparable metric out of that runtime's cate
   assert(crun.categories[0].ratio! < 1.1, String(crun.categories[0].ratio));
 });
 
-Deno.test("a profile weighing only categories the group did not measure makes no runtime eligible", () => {
+Deno.test("a profile weighing a category the group did not measure makes no runtime eligible", () => {
   const set = metricsSet({ "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9] } });
   const rec = recommendationOf(set, { ...CPU_ONLY, weights: { network: 1 }, bounds: undefined });
   assert(rec.entries.every((e) => !e.eligible && e.desirability === null));
-  assertStringIncludes(rec.entries[0].ineligible[0], "measured none of the categories");
-  assertStringIncludes(rec.notes.join(" "), "the profile weighs network");
+  assertStringIncludes(rec.entries[0].ineligible[0], "did not measure network (weight 1 of 1)");
+  assertStringIncludes(rec.notes.join(" "), "not assessed: the profile weighs network");
+  // One weighed category missing is enough: the runtimes would all be scored without it.
+  const partly = recommendationOf(set, {
+    ...CPU_ONLY,
+    weights: { cpu: 3, network: 1 },
+    bounds: undefined,
+  });
+  assert(partly.entries.every((e) => !e.eligible && e.desirability === null));
+  assertStringIncludes(partly.entries[0].ineligible[0], "did not measure network (weight 1 of 4)");
 });
 
 Deno.test("recommend() lists a runtime on a legacy platform as not eligible, and its modern sibling stands for it", () => {

@@ -236,7 +236,9 @@ Deno.test("untrusted multi-tenant judges probed runtimes on their properties, th
     userns: { "security.host_kernel": 1, "security.host_root": 0 },
     runsc: { "security.host_kernel": 0, "security.seccomp": 0 },
   });
-  const analysis = analyzeResultSets([set], { profiles: [findProfile("untrusted-multi-tenant")] });
+  // The profile's requirements, on the one category this set measures besides security.
+  const untrusted = { ...findProfile("untrusted-multi-tenant"), weights: { cpu: 1 } };
+  const analysis = analyzeResultSets([set], { profiles: [untrusted] });
   AnalysisSchema.parse(analysis);
   const group = analysis.groups[0];
   assertEquals(group.security!.map((s) => s.measured), [true, true, true, true, false]);
