@@ -146,7 +146,9 @@ export function disturbanceOf(
   if (noise.stealPercent > limit) {
     reasons.push(
       ownSteal > 0
-        ? `CPU steal ${noise.stealPercent} % > ${limit} % (the benchmark's usual ${ownSteal} % + ` +
+        ? `CPU steal ${noise.stealPercent} % > ${limit} % (the benchmark's usual ${
+          Math.round(ownSteal * 100) / 100
+        } % + ` +
           `${NOISE_MAX_STEAL_PERCENT} %)`
         : `CPU steal ${noise.stealPercent} % > ${NOISE_MAX_STEAL_PERCENT} %`,
     );

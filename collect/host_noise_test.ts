@@ -78,3 +78,19 @@ Deno.test("readHostLoad() keeps the fewest runnable threads of its probes, less 
   assertEquals(reading?.othersRunnable, 2);
   assertEquals(await readHostLoad({ readText: () => undefined, pause: reader.pause }), undefined);
 });
+
+Deno.test("disturbanceOf() states a median steal the way it is measured, to 0.01 %", () => {
+  // A median of two steals (7.06 and 7.07) is 7.0649999999999995 in binary floating point.
+  const ownSteal = (7.06 + 7.07) / 2;
+  const noise = {
+    stealPercent: 19.45,
+    loadBefore: 0.5,
+    loadAfter: 0.6,
+    othersRunnableBefore: 0,
+    othersRunnableAfter: 0,
+  };
+  assertEquals(
+    disturbanceOf(noise, 2, ownSteal),
+    "CPU steal 19.45 % > 12.07 % (the benchmark's usual 7.07 % + 5 %)",
+  );
+});

@@ -8,8 +8,13 @@
  * container, namespace, mount, process or temp dir of ours is left (collect/leftovers.ts).
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "./assert.ts";
-import { findTestImage, leftoversBesidesWorkDir } from "./integration.ts";
-import { adapterById, cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
+import {
+  findTestImage,
+  leftoversBesidesWorkDir,
+  removeWorkDirOnUnload,
+  usableRuntimes,
+} from "./integration.ts";
+import { cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
 import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
 import { StepFailedError } from "../collect/errors.ts";
 import type { AdapterContext, MeasureContext, RuntimeAdapter } from "../collect/types.ts";
@@ -33,30 +38,12 @@ const ctx: AdapterContext = createAdapterContext({
   run,
   log: (m) => console.log(`  [adapter] ${m}`),
 });
-const adapters = new Map<string, RuntimeAdapter>();
-const unusable = new Map<string, string>();
-for (const id of RUNTIMES) {
-  const adapter = adapterById(id);
-  adapters.set(id, adapter);
-  if (imageProblem) {
-    unusable.set(id, imageProblem);
-    continue;
-  }
-  if (missingTools.length > 0) {
-    unusable.set(id, `missing on the host: ${missingTools.join(", ")} (see .ci/apt_packages.txt)`);
-    continue;
-  }
-  const detection = await adapter.detect(ctx);
-  if (!detection.usable) unusable.set(id, `${detection.reason} (fix: ${detection.fix ?? "-"})`);
-}
-for (const [id, reason] of unusable) console.log(`SKIPPED runtime ${id}: ${reason}`);
-globalThis.addEventListener("unload", () => {
-  try {
-    Deno.removeSync(ctx.workDir, { recursive: true });
-  } catch {
-    // Already removed by the clean-up test.
-  }
-});
+const { adapters, unusable } = await usableRuntimes(ctx, RUNTIMES, () =>
+  imageProblem ??
+    (missingTools.length > 0
+      ? `missing on the host: ${missingTools.join(", ")} (see .ci/apt_packages.txt)`
+      : undefined));
+removeWorkDirOnUnload(ctx);
 
 function measureContext(runtime: RuntimeAdapter): MeasureContext {
   return { runtime, adapter: ctx, quick: true, cores: navigator.hardwareConcurrency };

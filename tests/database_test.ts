@@ -8,8 +8,13 @@
  * process or temp dir of ours is left (collect/leftovers.ts).
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "./assert.ts";
-import { findTestImage, leftoversBesidesWorkDir } from "./integration.ts";
-import { adapterById, cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
+import {
+  findTestImage,
+  leftoversBesidesWorkDir,
+  removeWorkDirOnUnload,
+  usableRuntimes,
+} from "./integration.ts";
+import { cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
 import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
 import { StepFailedError } from "../collect/errors.ts";
 import type { AdapterContext, MeasureContext, RuntimeAdapter } from "../collect/types.ts";
@@ -35,31 +40,13 @@ const ctx: AdapterContext = createAdapterContext({
   run,
   log: (m) => console.log(`  [adapter] ${m}`),
 });
-const adapters = new Map<string, RuntimeAdapter>();
-const unusable = new Map<string, string>();
-for (const id of RUNTIMES) {
-  const adapter = adapterById(id);
-  adapters.set(id, adapter);
-  const problem = imageProblem ??
+const { adapters, unusable } = await usableRuntimes(ctx, RUNTIMES, (id) =>
+  imageProblem ??
     (missingTools.length > 0
       ? `missing on the host: ${missingTools.join(", ")} (see .ci/apt_packages.txt)`
       : undefined) ??
-    (id === "native" ? hostServer : imageServer);
-  if (problem) {
-    unusable.set(id, problem);
-    continue;
-  }
-  const detection = await adapter.detect(ctx);
-  if (!detection.usable) unusable.set(id, `${detection.reason} (fix: ${detection.fix ?? "-"})`);
-}
-for (const [id, reason] of unusable) console.log(`SKIPPED runtime ${id}: ${reason}`);
-globalThis.addEventListener("unload", () => {
-  try {
-    Deno.removeSync(ctx.workDir, { recursive: true });
-  } catch {
-    // Already removed by the clean-up test.
-  }
-});
+    (id === "native" ? hostServer : imageServer));
+removeWorkDirOnUnload(ctx);
 
 function measureContext(runtime: RuntimeAdapter): MeasureContext {
   return { runtime, adapter: ctx, quick: true, cores: navigator.hardwareConcurrency };

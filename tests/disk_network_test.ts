@@ -7,8 +7,13 @@
  * is left (collect/leftovers.ts).
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "./assert.ts";
-import { findTestImage, leftoversBesidesWorkDir } from "./integration.ts";
-import { adapterById, cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
+import {
+  findTestImage,
+  leftoversBesidesWorkDir,
+  removeWorkDirOnUnload,
+  usableRuntimes,
+} from "./integration.ts";
+import { cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
 import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
 import { StepFailedError } from "../collect/errors.ts";
 import type {
@@ -37,27 +42,9 @@ const ctx: AdapterContext = createAdapterContext({
   run,
   log: (m) => console.log(`  [adapter] ${m}`),
 });
-const adapters = new Map<string, RuntimeAdapter>();
-const unusable = new Map<string, string>();
-for (const id of RUNTIMES) {
-  const adapter = adapterById(id);
-  adapters.set(id, adapter);
-  if (imageProblem) {
-    unusable.set(id, imageProblem);
-    continue;
-  }
-  const detection = await adapter.detect(ctx);
-  if (!detection.usable) unusable.set(id, `${detection.reason} (fix: ${detection.fix ?? "-"})`);
-}
-for (const [id, reason] of unusable) console.log(`SKIPPED runtime ${id}: ${reason}`);
+const { adapters, unusable } = await usableRuntimes(ctx, RUNTIMES, () => imageProblem);
 // When a filter leaves out the final clean-up test, the run's work dir still goes.
-globalThis.addEventListener("unload", () => {
-  try {
-    Deno.removeSync(ctx.workDir, { recursive: true });
-  } catch {
-    // Already removed by the clean-up test.
-  }
-});
+removeWorkDirOnUnload(ctx);
 
 function measureContext(runtime: RuntimeAdapter, signal?: AbortSignal): MeasureContext {
   return { runtime, adapter: ctx, quick: true, cores: navigator.hardwareConcurrency, signal };
