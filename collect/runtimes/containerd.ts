@@ -39,6 +39,7 @@ import {
   engineRunscPlatform,
   RUNSC,
   RUNSC_PLATFORMS,
+  RUNSC_SYSTRAP,
   runscBinaryFor,
   runscLacksPlatform,
   runscMend,
@@ -89,7 +90,7 @@ const TRAITS: Record<
   },
   "runsc-systrap": {
     isolation: RUNSC.isolation,
-    capabilities: { ...RUNSC.capabilities, networks: ["netns", "none"] },
+    capabilities: { ...RUNSC_SYSTRAP.capabilities, networks: ["netns", "none"] },
   },
   kata: {
     isolation: "microvm",

@@ -37,6 +37,7 @@ import {
   engineRunscPlatform,
   RUNSC,
   RUNSC_PLATFORMS,
+  RUNSC_SYSTRAP,
   runscBinaryFor,
   runscLacksPlatform,
   runscMend,
@@ -57,7 +58,7 @@ const LOW_LEVEL: Record<DockerRuntime, LowLevelRuntime> = {
   runc: RUNC,
   crun: CRUN,
   runsc: RUNSC,
-  "runsc-systrap": RUNSC,
+  "runsc-systrap": RUNSC_SYSTRAP,
 };
 
 /** The name docker knows a runtime by. */

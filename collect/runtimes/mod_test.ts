@@ -42,3 +42,13 @@ Deno.test("baselineAdapter() is the registered runtime of isolation class native
     baseline.id,
   ]);
 });
+
+Deno.test("gVisor hosts iperf3's server in the systrap variants (Debian 13's runsc), not under Debian 12's ptrace build", () => {
+  const gvisor = allAdapters().filter((a) => a.isolation === "syscall-sandbox");
+  assertEquals(gvisor.length, 8);
+  for (const adapter of gvisor) {
+    const systrap = adapter.id.endsWith("-systrap");
+    assertEquals(adapter.capabilities.hostsReachableServer, systrap, adapter.id);
+    if (!systrap) assert(adapter.capabilities.serverLimitation?.includes("2022 build"), adapter.id);
+  }
+});

@@ -29,6 +29,7 @@ import {
   engineRunscPlatform,
   RUNSC,
   RUNSC_PLATFORMS,
+  RUNSC_SYSTRAP,
   runscBinaryFor,
   runscLacksPlatform,
   runscMend,
@@ -44,7 +45,7 @@ const LOW_LEVEL: Record<PodmanRuntime, LowLevelRuntime> = {
   runc: RUNC,
   crun: CRUN,
   runsc: RUNSC,
-  "runsc-systrap": RUNSC,
+  "runsc-systrap": RUNSC_SYSTRAP,
 };
 
 /** Where the low-level runtime puts the cgroup of podman container `id` (cgroupfs manager). */

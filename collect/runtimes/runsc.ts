@@ -44,11 +44,13 @@ import {
 } from "./runsc_package.ts";
 
 /**
- * runsc as a low-level runtime, also under the engines. Its state root holds a
- * `<id>_sandbox:<id>.state` file (and a `.lock` beside it) per container. A server inside the
- * sandbox is not reliably reachable from outside it here (network benchmarks run theirs under the
- * baseline instead), and O_DIRECT does not reach the host: the sandbox's own file layer serves
- * the workload's I/O.
+ * runsc as a low-level runtime, also under the engines, as Debian 12 ships it (the 2022 build the
+ * ptrace variants run). Its state root holds a `<id>_sandbox:<id>.state` file (and a `.lock`
+ * beside it) per container. In one of our network namespaces a sandbox uses that namespace's host
+ * network stack (`--network=host`: gVisor's own netstack does not start here); nginx, redis,
+ * PostgreSQL and qperf's server answer from inside it, but iperf3's server in this build drops its
+ * control connection, so iperf3 runs its server under the baseline. O_DIRECT does not reach the
+ * host: the sandbox's own file layer serves the workload's I/O.
  */
 export const RUNSC: LowLevelRuntime = {
   binary: "runsc",
@@ -56,10 +58,20 @@ export const RUNSC: LowLevelRuntime = {
   stateRoot: { binary: "runsc", root: "/run/runsc", entriesOf: runscStateEntries },
   capabilities: {
     hostsReachableServer: false,
-    serverLimitation:
-      "a server inside gVisor is not reliably reachable from outside its sandbox here",
+    serverLimitation: "iperf3's server inside Debian 12's runsc (2022 build) drops its control " +
+      'connection ("control socket has closed unexpectedly")',
     directIo: false,
   },
+};
+
+/**
+ * runsc of the systrap variants (Debian 13's build, fetched by runsc_package.ts): as
+ * {@link RUNSC}, but iperf3's server answers from inside it too, so both ends of every network
+ * benchmark run in gVisor.
+ */
+export const RUNSC_SYSTRAP: LowLevelRuntime = {
+  ...RUNSC,
+  capabilities: { hostsReachableServer: true, directIo: false },
 };
 
 /**
@@ -178,7 +190,10 @@ export function runscAdapter(options: RunscAdapterOptions = {}): RuntimeAdapter 
     platform: runscPlatform(platform),
     aptPackage: "runsc",
     stateRoot: RUNSC.stateRoot,
-    capabilities: { ...RUNSC.capabilities, networks: ["netns", "none"] },
+    capabilities: {
+      ...(platform === "ptrace" ? RUNSC : RUNSC_SYSTRAP).capabilities,
+      networks: ["netns", "none"],
+    },
     globalArgs: (step) => [
       `--platform=${platform}`,
       step.network?.kind === "netns" ? "--network=host" : "--network=none",
