@@ -12,10 +12,10 @@ import {
   findTestImage,
   leftoversBesidesWorkDir,
   removeWorkDirOnUnload,
+  testCleanupLeavesNothing,
   usableRuntimes,
 } from "./integration.ts";
-import { cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
-import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
+import { createAdapterContext } from "../collect/runtimes/mod.ts";
 import { StepFailedError } from "../collect/errors.ts";
 import type { AdapterContext, MeasureContext, RuntimeAdapter } from "../collect/types.ts";
 import { postgresBenchmark } from "../collect/benchmarks/postgres.ts";
@@ -114,13 +114,4 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "cleanup leaves nothing of the run",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const problems = await cleanupAll([...adapters.values()], ctx);
-    assertEquals(problems, []);
-    assertEquals(describeLeftovers(await findLeftovers(ctx.namePrefix)), "");
-  },
-});
+testCleanupLeavesNothing(ctx, adapters);

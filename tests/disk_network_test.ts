@@ -11,10 +11,11 @@ import {
   findTestImage,
   leftoversBesidesWorkDir,
   removeWorkDirOnUnload,
+  testCleanupLeavesNothing,
   usableRuntimes,
 } from "./integration.ts";
-import { cleanupAll, createAdapterContext } from "../collect/runtimes/mod.ts";
-import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
+import { createAdapterContext } from "../collect/runtimes/mod.ts";
+import { findLeftovers } from "../collect/leftovers.ts";
 import { StepFailedError } from "../collect/errors.ts";
 import type {
   AdapterContext,
@@ -259,13 +260,8 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "after the disk, network and footprint tests nothing of ours is left",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const problems = await cleanupAll([...adapters.values()], ctx);
-    assertEquals(problems, []);
-    assertEquals(describeLeftovers(await findLeftovers(ctx.namePrefix)), "");
-  },
-});
+testCleanupLeavesNothing(
+  ctx,
+  adapters,
+  "after the disk, network and footprint tests nothing of ours is left",
+);

@@ -6,7 +6,8 @@
  */
 import { findImage, ImageMissingError, imagePaths } from "../collect/image.ts";
 import { describeLeftovers, findLeftovers } from "../collect/leftovers.ts";
-import { adapterById } from "../collect/runtimes/mod.ts";
+import { adapterById, cleanupAll } from "../collect/runtimes/mod.ts";
+import { assertEquals } from "./assert.ts";
 import type { AdapterContext, ImagePaths, RuntimeAdapter } from "../collect/types.ts";
 
 /** The built image, or a placeholder and the reason it is missing (printed, tagged `test`). */
@@ -63,5 +64,25 @@ export function removeWorkDirOnUnload(ctx: AdapterContext): void {
     } catch {
       // Already removed by the clean-up test.
     }
+  });
+}
+
+/**
+ * The last test of an integration file: every adapter's cleanup reports no problem and nothing
+ * of the run is left, its work dir included.
+ */
+export function testCleanupLeavesNothing(
+  ctx: AdapterContext,
+  adapters: ReadonlyMap<string, RuntimeAdapter>,
+  name = "cleanup leaves nothing of the run",
+): void {
+  Deno.test({
+    name,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      assertEquals(await cleanupAll([...adapters.values()], ctx), []);
+      assertEquals(describeLeftovers(await findLeftovers(ctx.namePrefix)), "");
+    },
   });
 }
