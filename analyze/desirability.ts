@@ -512,8 +512,10 @@ export function recommend(table: ScoringTable | null, options: RecommendOptions)
         ? "; D = weighted geometric mean of the categories and the security score (measured " +
           "by the security probe where it ran, else the isolation class's estimate); "
         : "; D = weighted geometric mean of the categories and the security-posture score; ") +
-      `stability from ${resamples} seeded resamples of the samples (${level * 100} % ` +
-      "percentile interval of D, share of resamples in which a runtime is first)",
+      `stability from ${resamples} seeded draws of every cell (its log-mean from its t ` +
+      `distribution, as uncertain as the verdicts' intervals; ${level * 100} % percentile ` +
+      "interval of D, share of draws in which a runtime is first; a cell measured once is not " +
+      "scored)",
     entries,
     notes,
   };

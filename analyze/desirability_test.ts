@@ -302,22 +302,31 @@ Deno.test("stability: a clear first comes first in every resample; two runtimes 
   assertAlmostEquals(sum, 1, 1e-12);
 });
 
-Deno.test("resampleLocation() draws bootstrap geometric means: exact for small n, normal limit for large n", () => {
-  const small = resampleLocation([1, 2, 4], 2000, createRandom(1));
-  for (const x of small) assert(x >= 1 && x <= 4);
-  const mean = small.reduce((s, x) => s + Math.log(x), 0) / small.length;
-  assertAlmostEquals(mean, Math.log(2), 0.03, "centred on the geometric mean");
+Deno.test("resampleLocation() draws geometric means as uncertain as a t interval: wide for 3 values, normal for many", () => {
+  // ln values 0, ln 2, ln 4: mean ln 2, s = ln 2, standard error ln 2 / √3; t(2) 97.5 % = 4.303.
+  const small = [...resampleLocation([1, 2, 4], 4000, createRandom(1))].map(Math.log)
+    .sort((a, b) => a - b);
+  const se = Math.log(2) / Math.sqrt(3);
+  const quantile = (xs: number[], p: number) => xs[Math.floor(p * (xs.length - 1))];
+  assertAlmostEquals(quantile(small, 0.5), Math.log(2), 0.05, "centred on the geometric mean");
+  assertAlmostEquals((quantile(small, 0.975) - Math.log(2)) / se, 4.303, 0.6);
+  assertAlmostEquals((Math.log(2) - quantile(small, 0.025)) / se, 4.303, 0.6);
+  // Far wider than the values' range, which a bootstrap's interval would not pass.
+  assert(Math.exp(quantile(small, 0.975)) > 8 && Math.exp(quantile(small, 0.025)) < 0.5);
   const values = noisy(100, 1000, 7, 20);
   const large = resampleLocation(values, 4000, createRandom(2));
   const logs = values.map(Math.log);
   const m = logs.reduce((s, x) => s + x, 0) / logs.length;
-  const se = Math.sqrt(logs.reduce((s, x) => s + (x - m) ** 2, 0) / logs.length / logs.length);
+  const seLarge = Math.sqrt(
+    logs.reduce((s, x) => s + (x - m) ** 2, 0) / (logs.length - 1) / logs.length,
+  );
   const drawn = [...large].map(Math.log);
   const dm = drawn.reduce((s, x) => s + x, 0) / drawn.length;
   const dsd = Math.sqrt(drawn.reduce((s, x) => s + (x - dm) ** 2, 0) / (drawn.length - 1));
-  assertAlmostEquals(dm, m, se / 5);
-  assertAlmostEquals(dsd / se, 1, 0.06);
-  // With a zero among the values: the median of each resample.
+  assertAlmostEquals(dm, m, seLarge / 5);
+  assertAlmostEquals(dsd / seLarge, 1, 0.06);
+  // One value is itself; with a zero among the values: the median of each bootstrap resample.
+  assert(resampleLocation([7], 10, createRandom(4)).every((x) => x === 7));
   const withZero = resampleLocation([0, 3, 3, 3, 9], 500, createRandom(3));
   assert(withZero.every((x) => [0, 3, 9].includes(x)));
 });
@@ -394,6 +403,42 @@ Deno.test("scoringTable() leaves out a cell the caller excludes, and the runtime
   assertEquals(crun.eligible, false);
   assertStringIncludes(crun.ineligible.join(" "), "loop.time: flagged not comparable");
   assert(entryOf(rec, "runc").eligible);
+});
+
+Deno.test("recommend() ranks no runtime measured once: one value resamples to itself, so D would have no interval", () => {
+  // crun measured once: its D would be the same in every resample and "first" in all of them.
+  const set = metricsSet({
+    "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9], crun: [9] },
+  });
+  const rec = recommendationOf(set, CPU_ONLY);
+  const crun = entryOf(rec, "crun");
+  assertEquals([crun.eligible, crun.desirability, crun.firstProbability], [false, null, null]);
+  assertStringIncludes(crun.ineligible.join(" "), "loop.time: one measured run, no spread");
+  assert(entryOf(rec, "runc").eligible);
+  // The baseline measured once: the metric has no ratio for any runtime, said once.
+  const once = recommendationOf(
+    metricsSet({ "loop.time": { native: [10], runc: [11, 11.1, 10.9], crun: [9, 9.1, 8.9] } }),
+    CPU_ONLY,
+  );
+  assert(
+    once.entries.every((e) => !e.eligible),
+    JSON.stringify(once.entries.map((e) => e.ineligible)),
+  );
+  assertStringIncludes(once.notes.join(" "), "loop.time: one measured run, no spread");
+});
+
+Deno.test("recommend() leaves out, as not comparable, a metric the tool did not time in runs that timed its siblings", () => {
+  // runc's runs gave loop.time but never loop.other (as bonnie++ prints +++++ for a test served
+  // from a cache); crun's runs failed to give either value of loop.other... by giving none at all.
+  const set = metricsSet({
+    "loop.time": { native: [10, 10.2, 9.9], runc: [11, 11.1, 10.9] },
+    "loop.other": { native: [5, 5.1, 4.9] },
+  });
+  const rec = recommendationOf(set, CPU_ONLY);
+  const runc = entryOf(rec, "runc");
+  assert(runc.eligible, runc.ineligible.join("; "));
+  assertStringIncludes(runc.reasons.join(" "), "the tool timed it in 0 of the 3 runs");
+  assertEquals(runc.categories[0].metricsUsed, 1);
 });
 
 Deno.test("recommend() leaves a not-comparable metric out of that runtime's category, which its other metrics still score", () => {

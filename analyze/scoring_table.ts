@@ -15,14 +15,6 @@ import { decideVerdict } from "./verdict.ts";
 /** Default number of resamples behind the stability of a recommendation. */
 export const DEFAULT_SCORING_RESAMPLES = 200;
 
-/**
- * Above this many samples a cell's resampled log-mean is drawn from its normal limit (mean of
- * the ln values, standard error of the bootstrap mean) instead of by drawing n indices: the
- * bootstrap distribution of a mean is then normal to within far less than the resampling noise
- * of 200 resamples, and the cost stays O(resamples) per cell.
- */
-export const EXACT_RESAMPLING_MAX_N = 64;
-
 /** One runtime on one metric. */
 export interface ScoringCell {
   /**
@@ -110,9 +102,32 @@ function normal(random: Random): number {
 }
 
 /**
- * `resamples` bootstrap replicates of {@link location} of `values` (Efron 1979: n draws with
- * replacement each). With every value > 0 and n above {@link EXACT_RESAMPLING_MAX_N}, the
- * replicate of the log-mean is drawn from its normal limit instead.
+ * A gamma deviate of shape `a` and scale 1: Marsaglia and Tsang's (2000) squeeze method, with
+ * U^(1/a) boosting a shape below 1.
+ */
+function gamma(a: number, random: Random): number {
+  if (a < 1) return gamma(a + 1, random) * random() ** (1 / a);
+  const d = a - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = normal(random);
+    const v = (1 + c * x) ** 3;
+    if (v <= 0) continue;
+    const u = 1 - random(); // (0, 1]: no log of 0
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < x * x / 2 + d * (1 - v + Math.log(v))) {
+      return d * v;
+    }
+  }
+}
+
+/**
+ * `resamples` draws of {@link location} of `values`, as uncertain as the t intervals the
+ * verdicts use. With every value > 0 and n ≥ 2: the log-mean drawn from its t distribution,
+ * mean of the ln values + s/√n · T with T a Student t deviate of n − 1 degrees of freedom. A
+ * bootstrap of a handful of values would be far too sure: the percentile interval of 3 values'
+ * mean spans about their range, a third of the t interval's width, so a runtime could come first
+ * in most resamples on differences the verdicts leave undetermined. One value: itself. With a
+ * value ≤ 0: bootstrap replicates of the median (Efron 1979).
  */
 export function resampleLocation(
   values: ArrayLike<number>,
@@ -125,22 +140,20 @@ export function resampleLocation(
   let positive = true;
   for (let i = 0; i < n; i++) if (!(values[i] > 0)) positive = false;
   if (positive) {
-    const logs = new Float64Array(n);
     let mean = 0;
-    for (let i = 0; i < n; i++) mean += logs[i] = Math.log(values[i]);
+    for (let i = 0; i < n; i++) mean += Math.log(values[i]);
     mean /= n;
-    if (n > EXACT_RESAMPLING_MAX_N) {
-      let m2 = 0;
-      for (let i = 0; i < n; i++) m2 += (logs[i] - mean) ** 2;
-      // Variance of the bootstrap mean: the plug-in variance (÷ n) over n.
-      const se = Math.sqrt(m2 / n / n);
-      for (let b = 0; b < resamples; b++) out[b] = Math.exp(mean + se * normal(random));
-      return out;
-    }
+    if (n === 1) return out.fill(values[0]);
+    let m2 = 0;
+    for (let i = 0; i < n; i++) m2 += (Math.log(values[i]) - mean) ** 2;
+    const se = Math.sqrt(m2 / (n - 1) / n);
+    const df = n - 1;
     for (let b = 0; b < resamples; b++) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += logs[Math.floor(random() * n)];
-      out[b] = Math.exp(sum / n);
+      // Student's t: a normal over the root of a chi-square (twice a gamma of shape df/2) ÷ df.
+      const t = normal(random) / Math.sqrt((2 * gamma(df / 2, random)) / df);
+      // t of one degree of freedom is Cauchy: keep the draw a finite positive number, so that
+      // no ratio of two draws is NaN.
+      out[b] = Math.exp(Math.max(-700, Math.min(700, mean + se * t)));
     }
     return out;
   }
@@ -150,6 +163,37 @@ export function resampleLocation(
     out[b] = median(draw.sort());
   }
   return out;
+}
+
+/**
+ * Why a measured cell of one run is not scored: each resample of one value is that value, so D's
+ * interval would have no width and the share of resamples a runtime is first would read as
+ * certainty that nothing measured.
+ */
+const ONE_RUN = "one measured run, no spread to resample (collect at least 2)";
+
+/**
+ * Why a runtime's measured values of a metric are not a measurement of it, when the tool gave
+ * fewer values of it than of the other metrics of the same benchmark in the same runs (bonnie++
+ * prints +++++ for a test too fast to time, i.e. served from a cache, not the disk): the runs
+ * measured, the metric not. Null otherwise (a failed run gives none of its metrics: missing).
+ */
+function untimedIn(
+  values: readonly MetricValues[],
+  raw: MetricValues | undefined,
+  runtime: string,
+): string | null {
+  const own = raw?.runtimes.get(runtime);
+  if (!raw || (own?.published.length ?? 0) > 0) return null;
+  let most = 0;
+  for (const v of values) {
+    if (v.info.benchmark !== raw.info.benchmark || v === raw) continue;
+    most = Math.max(most, v.runtimes.get(runtime)?.values.length ?? 0);
+  }
+  const got = own?.values.length ?? 0;
+  if (got >= most) return null;
+  return `the tool timed it in ${got} of the ${most} runs that timed the benchmark's other ` +
+    "metrics (e.g. bonnie++'s +++++, too fast to time: served from a cache, not measured)";
 }
 
 function orient(direction: "higher" | "lower", value: number, base: number): number {
@@ -163,8 +207,9 @@ function short(x: number): string {
 
 /**
  * Builds the {@link ScoringTable} of a host group. Per ranked metric: the baseline's location
- * (geometric mean of its samples, or its published value) must be > 0, else the metric is
- * unusable for every runtime alike. Per runtime: the cost ratio of locations; `equivalent`
+ * (geometric mean of its samples, or its published value) must be > 0 and, measured, rest on at
+ * least 2 runs, else the metric is unusable for every runtime alike; a runtime measured once has
+ * no cost there (`missing`). Per runtime: the cost ratio of locations; `equivalent`
  * (cost 1) when the interval of {@link decideVerdict} at `level` — the runtime's own interval,
  * not one of the metric's simultaneous ones, so that it does not depend on how many runtimes
  * were compared — lies inside the metric's margin: every runtime whose verdict is `equivalent`
@@ -215,6 +260,8 @@ export function scoringTable(
       : base.point <= 0
       ? `${m.metric}: the baseline ${baseline}'s value ${short(base.point)} is not above 0, ` +
         "so no ratio to it exists"
+      : samplesOf(baseline).length === 1
+      ? `${m.metric}: ${ONE_RUN}`
       : null;
     if (unusable === null) {
       const margin = options.marginOf(m.metric);
@@ -240,7 +287,29 @@ export function scoringTable(
           });
           continue;
         }
+        const untimed = untimedIn(values, raw, s.runtime);
+        if (untimed !== null) {
+          cells.set(s.runtime, {
+            cost: null,
+            equivalent: false,
+            resampled: new Float64Array(0),
+            fixed: false,
+            missing: `${m.metric}: ${untimed}`,
+            notComparable: untimed,
+          });
+          continue;
+        }
         const own = draws(s.runtime);
+        if (samplesOf(s.runtime).length === 1) {
+          cells.set(s.runtime, {
+            cost: null,
+            equivalent: false,
+            resampled: new Float64Array(0),
+            fixed: false,
+            missing: `${m.metric}: ${ONE_RUN}`,
+          });
+          continue;
+        }
         if (Number.isNaN(own.point) || own.point < 0) {
           cells.set(s.runtime, {
             cost: null,
@@ -273,6 +342,26 @@ export function scoringTable(
           resampled,
           fixed: own.fixed && base.fixed,
         });
+      }
+    }
+    if (unusable === null && raw) {
+      // A runtime whose runs timed the benchmark's other metrics but never this one has no
+      // summary of it: its cell says why, rather than "no value".
+      for (const v of values) {
+        if (v.info.benchmark !== raw.info.benchmark) continue;
+        for (const runtime of v.runtimes.keys()) {
+          if (cells.has(runtime) || runtime === baseline) continue;
+          const untimed = untimedIn(values, raw, runtime);
+          if (untimed === null) continue;
+          cells.set(runtime, {
+            cost: null,
+            equivalent: false,
+            resampled: new Float64Array(0),
+            fixed: false,
+            missing: `${m.metric}: ${untimed}`,
+            notComparable: untimed,
+          });
+        }
       }
     }
     out.push({ metric: m.metric, category: m.category, unusable, cells });

@@ -61,8 +61,10 @@ Options:
                            of the mean of each metric is within P % of the mean (Student t) ...
   --max-runs N             ... or N measured runs are made (default ${DEFAULT_MAX_RUNS})
   --max-time S             ... or its runs took S seconds in total (default ${DEFAULT_MAX_TIME_S})
-  --budget T               decide within a time budget (e.g. 90s, 8m, 45m, 1h): warm-ups, then
-                           --min-runs of every cell, then more runs where the verdict against
+  --budget T               decide within a time budget (e.g. 90s, 8m, 45m, 1h): warm-ups and
+                           --min-runs of every cell, benchmark by benchmark, the cheapest first
+                           (a short budget ends with whole benchmarks decidable, not every one
+                           measured once), then more runs where the verdict against
                            the baseline is still undetermined, the cells closest to a decision
                            per second of step time first; stops when every cell is decided or
                            the time is spent (at most one step over) and says which. At most

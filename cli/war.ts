@@ -178,7 +178,11 @@ export const warCommand: Command = {
         `failures: ${set.failures.length}; wall time ${minutes.toFixed(1)} min`,
     );
     for (const s of outcome.skippedRuntimes) console.log(`Skipped ${s.runtime}: ${s.reason}`);
-    for (const group of analysis.groups) console.log(formatVerdictSummary(group));
+    // A budgeted run said, when it ended, what deciding the rest would take on this host.
+    const outlook = set.budget?.endReason?.match(/; (to decide them: .*)$/)?.[1];
+    for (const group of analysis.groups) {
+      console.log(formatVerdictSummary(group, outlook ? { howToDecide: outlook } : {}));
+    }
     return EXIT_OK;
   },
 };

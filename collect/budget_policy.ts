@@ -1,6 +1,8 @@
 /**
- * The budget policy (`collect --budget 45m`): warm-up rounds, then `minRuns` measured rounds of
- * every cell, then the rest of the time goes where the verdicts against the baseline
+ * The budget policy (`collect --budget 45m`): the first rounds — warm-ups and `minRuns` measured
+ * runs of every cell, benchmark by benchmark, the cheapest first, so that a budget too short for
+ * all of them still ends with whole benchmarks to decide — then the rest of the time goes where
+ * the verdicts against the baseline
  * (analyze/verdict.ts) are still `undetermined`, the cells expected to decide soonest per second
  * of step cost first. It stops when every cell is decided, when the budget is spent, or after its
  * last look, and says which.
@@ -221,6 +223,8 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
   const notComparable = options.notComparable ?? new Map<string, string>();
   /** Looks this run makes (at most `looks`), set at the first look from the clock (see below). */
   let plannedLooks: number | undefined;
+  /** The round at which the first rounds were found done: look 0 is handed out then. */
+  let firstRoundsEnded: number | undefined;
 
   return {
     next(plan, measured) {
@@ -389,7 +393,16 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
             openVerdicts.push({ cell: cellKey(tally), decision: decisionOf(metric.id, v, look) });
             const runs = expectedRuns(baseValues ?? [], values ?? [], options);
             runsEach.push(runs);
-            outlook.push({ tally, runs });
+            outlook.push(
+              (values?.length ?? 0) >= 2 && (baseValues?.length ?? 0) >= 2 ? { tally, runs } : {
+                tally,
+                runs,
+                short: {
+                  runs: Math.max(1, minRuns - tally.measuredRuns),
+                  baseRuns: Math.max(0, minRuns - (base.measuredRuns ?? 0)),
+                },
+              },
+            );
           }
           if (openMetrics === 0) {
             if (hopeless) stop(tally, "undecidable", hopeless);
@@ -412,8 +425,11 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
         return { stops, decisions, needs, openVerdicts, outlook };
       };
 
-      // Warm-ups and the first measured rounds: every cell, as long as the budget lasts.
-      if (measured.round < firstRounds) {
+      // Warm-ups and the first measured rounds, benchmark by benchmark, the cheapest first, as
+      // long as the budget lasts (see firstRoundsBlock).
+      const pending = firstRoundSteps(plan, firstRounds, notComparable)
+        .filter((step) => !measured.finished.has(stepKey(step)));
+      if (pending.length > 0) {
         // No look has been made and none will follow: this one gets the whole error rate.
         const onlyLook = () => {
           const { stops, decisions, openVerdicts, outlook: open } = lookAt(0, 1);
@@ -427,17 +443,9 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           });
         };
         if (remainingMs <= 0) return onlyLook();
-        // A not-comparable cell gets its first measured run only: no warm-up, no repetition.
-        const steps = buildRound(plan.cells, {
-          iteration: measured.round,
-          warmup: measured.round < plan.warmups,
-          seed: plan.seed,
-        }).filter((step) =>
-          !measured.finished.has(stepKey(step)) &&
-          (!notComparable.has(cellKey(step)) || step.iteration === plan.warmups)
-        );
+        const { steps, costOf } = firstRoundsBlock(plan, measured, pending, baseline, meanStepMs);
         const expectedMs: Record<string, number> = {};
-        for (const t of tallies) expectedMs[cellKey(t)] = stepCost(t, meanStepMs);
+        for (const t of tallies) expectedMs[cellKey(t)] = stepCost(t, costOf(t.benchmark));
         if (steps.length > 0 && expectedMs[cellKey(steps[0])] > remainingMs) return onlyLook();
         return {
           steps,
@@ -448,8 +456,9 @@ export function budgetPolicy(options: BudgetPolicyOptions): SchedulingPolicy {
           status: statusOf(state(new Map())),
         };
       }
+      firstRoundsEnded ??= measured.round;
 
-      const look = measured.round - firstRounds;
+      const look = measured.round - firstRoundsEnded;
       // How many looks: set at the first, from the clock alone (what the first rounds cost and
       // the time left), never from the values: one look after each round of every open cell
       // that the time left allows, at most `looks`. A short budget so makes few looks, each
@@ -545,6 +554,11 @@ interface OpenMetric {
   tally: CellTally;
   /** Further runs of the cell (and of its baseline) expected to decide it; Infinity: not in 32×. */
   runs: number;
+  /**
+   * Runs of the cell and of its baseline still missing to the first rounds, when either side has
+   * fewer than 2 values: then no spread exists to predict from, and `runs` is not a prediction.
+   */
+  short?: { runs: number; baseRuns: number };
 }
 
 /** What deciding the open verdicts would take (see {@link outlook}). */
@@ -555,6 +569,10 @@ export interface Outlook {
   decidable: number;
   /** Step time those would take, cells and their baselines, in ms. */
   moreMs: number;
+  /** Of the open ones, those with fewer than 2 values a side: nothing can be predicted of them. */
+  unmeasured: number;
+  /** Step time that finishing their first rounds would take, in ms. */
+  firstRoundsMs: number;
 }
 
 /**
@@ -562,7 +580,8 @@ export interface Outlook {
  * (each metric's interval grown with the same centre and spread): for each cell the runs its
  * slowest decidable metric needs, times the cell's step time, plus the baseline's runs (as many
  * as the most-run cell of its benchmark). A prediction, not a promise: the spread is re-measured
- * as the runs come.
+ * as the runs come. A metric with fewer than 2 values on a side has no spread to grow: it is
+ * counted apart, with the time its first rounds still need, and never as decidable.
  */
 export function outlook(
   open: readonly OpenMetric[],
@@ -570,11 +589,23 @@ export function outlook(
   baseOf: (benchmark: string) => CellTally | undefined,
 ): Outlook {
   const runsOfCell = new Map<string, { tally: CellTally; runs: number }>();
+  const firstOfCell = new Map<string, { tally: CellTally; runs: number }>();
+  const firstOfBase = new Map<string, number>();
   let decidable = 0;
-  for (const { tally, runs } of open) {
+  let unmeasured = 0;
+  for (const { tally, runs, short } of open) {
+    const key = cellKey(tally);
+    if (short) {
+      unmeasured++;
+      firstOfCell.set(key, { tally, runs: Math.max(short.runs, firstOfCell.get(key)?.runs ?? 0) });
+      firstOfBase.set(
+        tally.benchmark,
+        Math.max(short.baseRuns, firstOfBase.get(tally.benchmark) ?? 0),
+      );
+      continue;
+    }
     if (!Number.isFinite(runs)) continue;
     decidable++;
-    const key = cellKey(tally);
     runsOfCell.set(key, { tally, runs: Math.max(runs, runsOfCell.get(key)?.runs ?? 0) });
   }
   let moreMs = 0;
@@ -587,25 +618,50 @@ export function outlook(
     const base = baseOf(benchmark);
     if (base) moreMs += runs * costOf(base);
   }
-  return { open: open.length, decidable, moreMs };
+  let firstRoundsMs = 0;
+  for (const { tally, runs } of firstOfCell.values()) firstRoundsMs += runs * costOf(tally);
+  for (const [benchmark, runs] of firstOfBase) {
+    const base = baseOf(benchmark);
+    if (base) firstRoundsMs += runs * costOf(base);
+  }
+  return { open: open.length, decidable, moreMs, unmeasured, firstRoundsMs };
 }
 
 /**
  * One clause of the closing line: how to decide what is left, e.g. "to decide them: about 12m of
  * steps would decide 41 of the 57 open verdicts (a --budget of about 20m); 16 would need more
- * than 32 times their runs".
+ * than 32 times their runs". Verdicts with fewer than 2 runs a side get no prediction, only the
+ * time their first rounds still need.
  */
 export function describeOutlook(o: Outlook, usedMs: number): string {
-  const hopeless = o.open - o.decidable;
-  const never = hopeless > 0
-    ? `${hopeless} would need more than 32 times their runs (a wider margin, or a quieter host)`
-    : "";
-  if (o.decidable === 0) return `of the ${o.open} open verdicts, ${never}`;
+  const predicted = o.open - o.unmeasured;
+  const hopeless = predicted - o.decidable;
   // Rounded up to the minute: the suggestion should not fall short by its own rounding.
   const minutes = (ms: number) => formatDuration(Math.ceil(ms / 60_000) * 60_000);
-  return `to decide them: about ${minutes(o.moreMs)} more of steps would decide ${o.decidable} ` +
-    `of the ${o.open} open verdicts (a --budget of about ${minutes(usedMs + o.moreMs)})` +
-    (never ? `; ${never}` : "");
+  const clauses: string[] = [];
+  if (o.decidable > 0) {
+    clauses.push(
+      `about ${minutes(o.moreMs)} more of steps would decide ${o.decidable} of the ${o.open} ` +
+        `open verdicts (a --budget of about ${minutes(usedMs + o.moreMs)})`,
+    );
+  }
+  if (o.unmeasured > 0) {
+    clauses.push(
+      `${o.unmeasured} have fewer than 2 runs a side, too few to predict from: their first ` +
+        `rounds need about ${minutes(o.firstRoundsMs)} more (a --budget of about ${
+          minutes(usedMs + o.firstRoundsMs + o.moreMs)
+        }), then what deciding them takes can be told`,
+    );
+  }
+  if (hopeless > 0) {
+    clauses.push(
+      `${hopeless} would need more than 32 times their runs (a wider margin, or a quieter host)`,
+    );
+  }
+  if (o.decidable === 0 && o.unmeasured === 0) {
+    return `of the ${o.open} open verdicts, ${clauses[0]}`;
+  }
+  return `to decide them: ${clauses.join("; ")}`;
 }
 
 /**
@@ -653,6 +709,88 @@ function decisionOf(metric: string, v: VerdictResult, look: number): MetricDecis
     baselineN: v.baselineN,
     reason: v.reason,
   };
+}
+
+/**
+ * Every step of the first rounds: `firstRounds` iterations (warm-ups first) of each cell, only the
+ * first measured one of a not-comparable cell.
+ */
+function firstRoundSteps(
+  plan: SchedulePlan,
+  firstRounds: number,
+  notComparable: ReadonlyMap<string, string>,
+): PlanStep[] {
+  return plan.cells.flatMap((cell) => {
+    const iterations = notComparable.has(cellKey(cell))
+      ? [plan.warmups]
+      : Array.from({ length: firstRounds }, (_, i) => i);
+    return iterations.map((iteration) => ({
+      runtime: cell.runtime,
+      benchmark: cell.benchmark,
+      iteration,
+      warmup: iteration < plan.warmups,
+    }));
+  });
+}
+
+/**
+ * The next block of the first rounds. First, where a benchmark's step cost is not known yet, the
+ * baseline's warm-ups and first measured run of it (one step of each benchmark tells what each
+ * costs); then every pending first-round step of the cheapest benchmark, round by round, each
+ * round in a seeded shuffled order across runtimes. A short budget so ends with the cheap
+ * benchmarks measured `min-runs` times on every runtime, decidable at its one look, rather than
+ * every benchmark measured once and nothing decidable. A benchmark's runtimes still share each
+ * round, so a drift of the host spreads over them; benchmarks are compared only within
+ * themselves. Without a baseline cell, a benchmark's cost is known after its first block.
+ */
+function firstRoundsBlock(
+  plan: SchedulePlan,
+  measured: Measured,
+  pending: readonly PlanStep[],
+  baseline: string,
+  fallbackMs: number,
+): { steps: PlanStep[]; costOf: (benchmark: string) => number } {
+  // Each benchmark's step cost: the mean over its cells measured so far of their mean step time.
+  const sums = new Map<string, { total: number; cells: number }>();
+  for (const t of measured.cells.values()) {
+    if (t.measuredRuns === 0) continue;
+    const sum = sums.get(t.benchmark) ?? { total: 0, cells: 0 };
+    sums.set(t.benchmark, {
+      total: sum.total + t.elapsedMs / t.measuredRuns,
+      cells: sum.cells + 1,
+    });
+  }
+  const known = new Map([...sums].map(([b, { total, cells }]) => [b, total / cells]));
+  const costOf = (benchmark: string) => known.get(benchmark) ?? fallbackMs;
+  const benchmarks = [...new Set(pending.map((s) => s.benchmark))];
+  const probe = pending.filter((s) =>
+    s.runtime === baseline && !known.has(s.benchmark) && s.iteration <= plan.warmups
+  );
+  if (probe.length > 0) {
+    const random = createRandom((plan.seed ^ 0x2545f491) >>> 0);
+    const order = shuffled([...new Set(probe.map((s) => s.benchmark))], random);
+    return {
+      steps: order.flatMap((b) =>
+        probe.filter((s) => s.benchmark === b).sort((x, y) => x.iteration - y.iteration)
+      ),
+      costOf,
+    };
+  }
+  // Known costs first, cheapest first; unknown ones (no baseline cell) after, in plan order.
+  const next =
+    [...benchmarks].sort((a, b) => (known.get(a) ?? Infinity) - (known.get(b) ?? Infinity) || 0)[0];
+  const mine = pending.filter((s) => s.benchmark === next);
+  const cells = [...new Map(mine.map((s) => [cellKey(s), { runtime: s.runtime, benchmark: next }]))
+    .values()];
+  const steps: PlanStep[] = [];
+  for (const iteration of [...new Set(mine.map((s) => s.iteration))].sort((a, b) => a - b)) {
+    const wanted = new Set(mine.filter((s) => s.iteration === iteration).map(stepKey));
+    steps.push(
+      ...buildRound(cells, { iteration, warmup: iteration < plan.warmups, seed: plan.seed })
+        .filter((step) => wanted.has(stepKey(step))),
+    );
+  }
+  return { steps, costOf };
 }
 
 /**

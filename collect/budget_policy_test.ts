@@ -213,10 +213,30 @@ Deno.test("budgetPolicy() stops when every cell is decided, says so, and interle
       "equivalent",
     );
   }
-  // Warm-up round, then 3 measured rounds of every cell, each a shuffle of all 8 cells.
-  assert(schedules[0].steps.every((s) => s.warmup));
-  for (const s of schedules.slice(0, 4)) assertEquals(s.steps.length, 8);
-  const orders = schedules.slice(0, 4).map((s) => s.steps.map((x) => x.runtime).join());
+  // First the baseline's warm-up and first run of each benchmark (what each costs), then each
+  // benchmark's first rounds whole: round by round, each round a shuffle of its runtimes.
+  const key = (x: PlanStep) => `${x.runtime}/${x.benchmark}/${x.iteration}`;
+  assertEquals(schedules[0].steps.map(key).sort(), [
+    "native/other/0",
+    "native/other/1",
+    "native/work/0",
+    "native/work/1",
+  ]);
+  const blocks = schedules.slice(1, 3);
+  assertEquals(blocks.map((b) => b.steps[0].benchmark).sort(), ["other", "work"]);
+  const orders: string[] = [];
+  for (const block of blocks) {
+    assertEquals(new Set(block.steps.map((x) => x.benchmark)).size, 1);
+    // 4 runtimes × (1 warm-up + 3 runs), less the baseline's 2 steps already made.
+    assertEquals(block.steps.length, 14);
+    assert(block.steps.every((x, i) => i === 0 || block.steps[i - 1].iteration <= x.iteration));
+    assert(block.steps.every((x) => x.warmup === (x.iteration === 0)));
+    for (const iteration of [2, 3]) {
+      orders.push(
+        block.steps.filter((x) => x.iteration === iteration).map((x) => x.runtime).join(),
+      );
+    }
+  }
   assert(new Set(orders).size > 1, "every round in the same order");
   // Every step of the run has its own iteration per cell.
   const keys = schedules.flatMap((s) =>
@@ -330,10 +350,11 @@ Deno.test("budgetPolicy() spent within the first rounds makes one look with the 
   const sim = simpleSimulation(
     ["native", "a", "b"],
     // a is 1.5× native; b 3 % off at 5 % spread, which three runs cannot decide.
+    // Cheaper than the other benchmark, so its first rounds come first.
     (r) =>
       r === "a"
-        ? { median: 150, cv: 0.02, stepMs: 1000 }
-        : { median: r === "b" ? 103 : 100, cv: 0.05, stepMs: 1000 },
+        ? { median: 150, cv: 0.02, stepMs: 800 }
+        : { median: r === "b" ? 103 : 100, cv: 0.05, stepMs: 800 },
   );
   const run = (budgetMs: number) =>
     drive(
@@ -341,8 +362,9 @@ Deno.test("budgetPolicy() spent within the first rounds makes one look with the 
       sim,
       4,
     );
-  // 6 cells, 1.2 s a step with the harness: warm-ups and three rounds take about 29 s.
-  for (const budgetMs of [24_000, 29_500]) {
+  // 6 cells, 1.0–1.2 s a step with the harness: warm-ups and three rounds take about 26 s, the
+  // benchmark "work" (first after the baseline's) done by about 15 s.
+  for (const budgetMs of [20_000, 25_000]) {
     const { measured, schedules } = run(budgetMs);
     const last = schedules.at(-1)!;
     assert(last.endReason!.includes("(one look)"), last.endReason);
@@ -350,6 +372,57 @@ Deno.test("budgetPolicy() spent within the first rounds makes one look with the 
     assertEquals(a.decisions?.get("work.time")?.verdict, "worse", `${budgetMs}: ${last.endReason}`);
     assertEquals(a.decisions?.get("work.time")?.level! > 0.95, true);
   }
+});
+
+Deno.test("budgetPolicy() given too little time for the first rounds measures whole benchmarks, cheapest first, and predicts nothing of the rest", () => {
+  // Three benchmarks: "cheap" (0.5 s a step), "mid" (1 s) and "dear" (20 s), listed dearest
+  // first; runtime "a" is twice as slow as native on everything, "b" like native.
+  const benchmarks = ["dear", "mid", "cheap"];
+  const stepOf: Record<string, number> = { cheap: 500, mid: 1000, dear: 20_000 };
+  const sim: Simulation = {
+    plan: { cells: planPairs(["native", "a", "b"], benchmarks), warmups: 0, seed: 5 },
+    metrics: benchmarks.map((b) => ({
+      id: `${b}.time`,
+      benchmark: b,
+      direction: "lower" as const,
+    })),
+    cellOf: (runtime, metric) => ({
+      median: runtime === "a" ? 200 : 100,
+      cv: 0.02,
+      stepMs: stepOf[metric.split(".")[0]],
+    }),
+  };
+  // The baseline's probe (about 22 s), then 3 runtimes × 3 runs of "cheap" and of "mid" less the
+  // baseline's first (about 6 s and 10 s): 60 s leaves "dear" with its probe only.
+  const { measured, schedules } = drive(
+    budgetPolicy({
+      budgetMs: 60_000,
+      minRuns: 3,
+      baseline: "native",
+      looks: 10,
+      metrics: sim.metrics,
+    }),
+    sim,
+    8,
+  );
+  const blocks = schedules.slice(1).filter((s) => s.steps.length > 0).map((s) =>
+    s.steps[0].benchmark
+  );
+  assertEquals(blocks.slice(0, 2), ["cheap", "mid"]);
+  for (const b of ["cheap", "mid"]) {
+    assertEquals(measured.cells.get(`a/${b}`)!.decisions?.get(`${b}.time`)?.verdict, "worse", b);
+    assertEquals(measured.cells.get(`b/${b}`)!.measuredRuns, 3);
+  }
+  assert((measured.cells.get("a/dear")?.measuredRuns ?? 0) <= 1);
+  const reason = schedules.at(-1)!.endReason!;
+  assert(reason.startsWith("budget spent before the first rounds ended (one look)"), reason);
+  // "dear" has at most one run a side: no prediction of what deciding it takes, only the time
+  // its first rounds still need.
+  assert(
+    /(: |; )2 have fewer than 2 runs a side, too few to predict from: their first rounds need about \d+m\d\ds more \(a --budget of about \d+m\d\ds\)/
+      .test(reason),
+    reason,
+  );
 });
 
 Deno.test("remainingShare() gives the last look what the earlier looks left, whichever look ends", () => {

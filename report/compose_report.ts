@@ -151,10 +151,27 @@ export function composeReport(
   };
 }
 
+/**
+ * Longest text alternative kept whole, in characters. A figure of every runtime × metric would
+ * otherwise carry all its values twice more (label and title: 270 KB for one heat map of 16
+ * runtimes), values its tables and CSV files already give.
+ */
+export const MAX_ALT_CHARS = 3000;
+
+/** `alt` cut at a list boundary before {@link MAX_ALT_CHARS}, saying where the rest is. */
+export function boundedAlt(alt: string): string {
+  if (alt.length <= MAX_ALT_CHARS) return alt;
+  const cut = alt.lastIndexOf("; ", MAX_ALT_CHARS);
+  const head = alt.slice(0, cut > MAX_ALT_CHARS / 2 ? cut : MAX_ALT_CHARS);
+  return `${head}; … (${alt.length - head.length} more characters of values: the report's ` +
+    "tables and CSV files give them all)";
+}
+
 /** Puts the text alternative on the SVG root (`aria-label`) and as its `<title>`. */
-function labelSvg(svg: string, alt: string): string {
+function labelSvg(svg: string, fullAlt: string): string {
   const open = /^<svg\b[^>]*>/.exec(svg);
   if (!open) return svg;
+  const alt = boundedAlt(fullAlt);
   const tag = open[0].replace(/^<svg/, `<svg aria-label="${escapeMarkupText(alt)}"`);
   return `${tag}<title>${escapeMarkupText(alt)}</title>${svg.slice(open[0].length)}`;
 }

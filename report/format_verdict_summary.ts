@@ -19,6 +19,11 @@ export const HOW_TO_DECIDE =
 export interface VerdictSummaryOptions {
   /** Decided verdicts listed per runtime (the largest first); default 3. */
   perRuntime?: number;
+  /**
+   * What deciding the undetermined cells would take, when the run knows better than the general
+   * advice (a budgeted run's own outlook); default {@link HOW_TO_DECIDE}.
+   */
+  howToDecide?: string;
 }
 
 function marginText(v: BaselineVerdict): string {
@@ -111,7 +116,9 @@ export function formatVerdictSummary(
     counts.undetermined === 0
       ? "Every cell is decided."
       : `Undetermined: ${counts.undetermined} of ${s.total} cells (differences the intervals ` +
-        `cannot tell from 1, nor bound inside the margin); ${HOW_TO_DECIDE}.`,
+        `cannot tell from 1, nor bound inside the margin); ${
+          options.howToDecide ?? HOW_TO_DECIDE
+        }.`,
   );
   return lines.map((l) => escapeTerminal(l)).join("\n");
 }

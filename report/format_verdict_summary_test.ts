@@ -80,6 +80,12 @@ Deno.test("no 'best' is named when the runtimes' differences are undecided", () 
   assertStringIncludes(summary, "nothing decided for runc, crun");
   assertStringIncludes(summary, "Undetermined: 2 of 2 cells");
   assertStringIncludes(summary, "more repetitions (collect --repetitions N or --target-ci)");
+  // A budgeted run's own outlook replaces the general advice.
+  const own = "to decide them: about 12m00s more of steps would decide 2 of the 2 open verdicts";
+  const budgeted = formatVerdictSummary(g, { howToDecide: own });
+  assertStringIncludes(budgeted, `Undetermined: 2 of 2 cells`);
+  assertStringIncludes(budgeted, own);
+  assert(!budgeted.includes("collect --budget 45m"), budgeted);
 });
 
 Deno.test("a decided difference leads the summary as a verdict line with its interval", () => {

@@ -201,6 +201,7 @@ td.tone-mixed { background: #f5e3b3; }
 td.tone-undetermined { color: #666; font-style: italic; }
 td.tone-not-comparable { color: #888; font-style: italic; background: #f2f2f2; }
 @media (min-width: 56rem) { figure.table:has(td.tone) { margin-left: -4.5rem; margin-right: -4.5rem; } }
+@media (min-width: 76rem) { figure.table:has(td.tone) { margin-left: -12rem; margin-right: -12rem; } }
 .table-note { font-size: .8rem; color: var(--muted); margin: .4rem 1rem 0; }
 .cell-text { font-variant-numeric: lining-nums; }
 .cell-error, .inline-error { color: #8a1111; }

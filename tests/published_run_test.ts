@@ -1,6 +1,8 @@
 import { assert, assertEquals } from "./assert.ts";
 import { readResultSet, readResultSets } from "../model/read_result_set.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
+import { summarizeVerdicts } from "../analyze/summarize_verdicts.ts";
+import { BUILTIN_PROFILES } from "../analyze/profiles.ts";
 
 const RUNS = new URL("../fixtures/runs/", import.meta.url).pathname;
 const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
@@ -85,4 +87,91 @@ Deno.test("the published run: untrusted multi-tenant recommends a syscall sandbo
       );
     }
   }
+});
+
+/** The published run: the newest committed run that was collected with `--budget`. */
+async function publishedBudgetRun() {
+  const runs = (await readResultSets([RUNS])).filter((r) => r.set.budget !== undefined);
+  assert(runs.length >= 1, "a budgeted run is committed");
+  return runs.sort((a, b) => a.set.runId.localeCompare(b.set.runId)).at(-1)!.set;
+}
+
+Deno.test("the published budgeted run: untrusted multi-tenant's first meets its requirements on gVisor's current platform", async () => {
+  const set = await publishedBudgetRun();
+  const group = analyzeResultSets([set]).groups[0];
+  const rec = group.recommendations.find((r) => r.profile.id === "untrusted-multi-tenant")!;
+  const first = rec.entries.find((e) => e.eligible && e.rank === 1);
+  assert(first, `no first: ${rec.entries.map((e) => e.ineligible.join("; ")).join(" | ")}`);
+  const runtime = set.runtimes.find((r) => r.id === first.runtime)!;
+  assertEquals(runtime.isolation, "syscall-sandbox");
+  assert(!runtime.platform?.legacy, `${runtime.id} runs on a legacy platform`);
+  assertEquals(first.securityMeasured, true);
+  assert((first.requirementChecks ?? []).length > 0);
+  for (const check of first.requirementChecks!) assert(check.met, check.requirement);
+  // No plain OS container, and nothing on a legacy platform, is eligible.
+  for (const e of rec.entries.filter((x) => x.eligible)) {
+    const r = set.runtimes.find((x) => x.id === e.runtime)!;
+    assert(r.isolation !== "os-container" && r.isolation !== "native" && !r.platform?.legacy, r.id);
+  }
+});
+
+Deno.test("the published budgeted run: every ranked runtime rests on at least 2 runs of each metric its profile weighs", async () => {
+  const set = await publishedBudgetRun();
+  const group = analyzeResultSets([set]).groups[0];
+  const runs = new Map<string, Set<number>>();
+  for (const s of set.samples) {
+    if (s.kind !== "sample" || s.warmup) continue;
+    const key = `${s.runtime}\u0000${s.metric}`;
+    runs.set(key, (runs.get(key) ?? new Set()).add(s.iteration));
+  }
+  let checked = 0;
+  for (const rec of group.recommendations) {
+    const profile = BUILTIN_PROFILES.find((p) => p.id === rec.profile.id)!;
+    const weighed = group.metrics.filter((m) =>
+      m.direction !== "none" && (profile.weights[m.category] ?? 0) > 0 &&
+      (profile.metricWeights?.[m.metric] ?? 1) > 0
+    );
+    // The baseline's own cost is 1 by definition; the others are ranked against it.
+    for (const e of rec.entries.filter((x) => x.eligible && x.runtime !== group.baseline.used)) {
+      for (const m of weighed) {
+        const base = runs.get(`${group.baseline.used}\u0000${m.metric}`)?.size ?? 0;
+        const own = runs.get(`${e.runtime}\u0000${m.metric}`)?.size ?? 0;
+        const left = group.verdicts.find((v) => v.runtime === e.runtime && v.metric === m.metric)
+          ?.notComparable;
+        if (base < 2 || left !== undefined) continue;
+        // A metric the tool timed in fewer runs than its siblings is left out, and said so.
+        const siblings = Math.max(
+          ...group.metrics.filter((x) => x.benchmark === m.benchmark)
+            .map((x) => runs.get(`${e.runtime}\u0000${x.metric}`)?.size ?? 0),
+        );
+        if (own < siblings) {
+          assert(
+            e.reasons.some((r) => r.includes(m.metric) || r.includes("more")),
+            `${rec.profile.id} ${e.runtime} ${m.metric}: ${e.reasons.join(" | ")}`,
+          );
+          continue;
+        }
+        assert(own >= 2, `${rec.profile.id}: ${e.runtime} ranked on ${own} run(s) of ${m.metric}`);
+        checked++;
+      }
+    }
+  }
+  assert(checked > 100, `only ${checked} cells checked`);
+});
+
+Deno.test("the published budgeted run's README states the verdict counts its analysis gives", async () => {
+  const set = await publishedBudgetRun();
+  const group = analyzeResultSets([set]).groups[0];
+  const { counts, notComparable, total } = summarizeVerdicts(group);
+  const decided = counts.worse + counts.better + counts.equivalent;
+  const readme = await Deno.readTextFile(`${RUNS}README.md`);
+  const section = readme.slice(readme.indexOf(`## \`${set.runId}\``));
+  assert(section.length > 0 && readme.includes(`## \`${set.runId}\``), "a section of its own");
+  for (
+    const text of [
+      `${decided} of ${total} runtime × metric verdicts`,
+      `${counts.undetermined} undetermined`,
+      `${notComparable.count} not comparable`,
+    ]
+  ) assert(section.includes(text), `README: "${text}" missing`);
 });
