@@ -196,6 +196,18 @@ function untimedIn(
     "metrics (e.g. bonnie++'s +++++, too fast to time: served from a cache, not measured)";
 }
 
+/** A cell left out of a runtime's score as not comparable, with the reason. */
+function notComparableCell(metric: string, reason: string): ScoringCell {
+  return {
+    cost: null,
+    equivalent: false,
+    resampled: new Float64Array(0),
+    fixed: false,
+    missing: `${metric}: ${reason}`,
+    notComparable: reason,
+  };
+}
+
 function orient(direction: "higher" | "lower", value: number, base: number): number {
   if (direction === "lower") return value / base;
   return value === 0 ? Infinity : base / value;
@@ -275,28 +287,11 @@ export function scoringTable(
           });
           continue;
         }
-        const excluded = options.exclude?.(m.metric, s.runtime) ?? null;
+        // Left out as not comparable: flagged by the caller, or not timed where its siblings were.
+        const excluded = options.exclude?.(m.metric, s.runtime) ??
+          untimedIn(values, raw, s.runtime);
         if (excluded !== null) {
-          cells.set(s.runtime, {
-            cost: null,
-            equivalent: false,
-            resampled: new Float64Array(0),
-            fixed: false,
-            missing: `${m.metric}: ${excluded}`,
-            notComparable: excluded,
-          });
-          continue;
-        }
-        const untimed = untimedIn(values, raw, s.runtime);
-        if (untimed !== null) {
-          cells.set(s.runtime, {
-            cost: null,
-            equivalent: false,
-            resampled: new Float64Array(0),
-            fixed: false,
-            missing: `${m.metric}: ${untimed}`,
-            notComparable: untimed,
-          });
+          cells.set(s.runtime, notComparableCell(m.metric, excluded));
           continue;
         }
         const own = draws(s.runtime);
@@ -352,15 +347,7 @@ export function scoringTable(
         for (const runtime of v.runtimes.keys()) {
           if (cells.has(runtime) || runtime === baseline) continue;
           const untimed = untimedIn(values, raw, runtime);
-          if (untimed === null) continue;
-          cells.set(runtime, {
-            cost: null,
-            equivalent: false,
-            resampled: new Float64Array(0),
-            fixed: false,
-            missing: `${m.metric}: ${untimed}`,
-            notComparable: untimed,
-          });
+          if (untimed !== null) cells.set(runtime, notComparableCell(m.metric, untimed));
         }
       }
     }
