@@ -20,7 +20,7 @@ import { observationCount } from "../model/sample_columns.ts";
 import { readResultSet } from "../model/read_result_set.ts";
 import { checkOutputDirectory } from "../model/read_text_file.ts";
 import { analyzeResultSets } from "../analyze/analyze_result_sets.ts";
-import { formatVerdictSummary } from "../report/format_verdict_summary.ts";
+import { budgetOutlook, formatVerdictSummary } from "../report/format_verdict_summary.ts";
 import { buildReport } from "../report/build_report.ts";
 import { startSandbox } from "../report/run_cells.ts";
 import type { ResultSet } from "../model/result_set.ts";
@@ -179,9 +179,11 @@ export const warCommand: Command = {
     );
     for (const s of outcome.skippedRuntimes) console.log(`Skipped ${s.runtime}: ${s.reason}`);
     // A budgeted run said, when it ended, what deciding the rest would take on this host.
-    const outlook = set.budget?.endReason?.match(/; (to decide them: .*)$/)?.[1];
+    const outlook = budgetOutlook(set.budget?.endReason);
     for (const group of analysis.groups) {
-      console.log(formatVerdictSummary(group, outlook ? { howToDecide: outlook } : {}));
+      console.log(
+        formatVerdictSummary(group, outlook ? { howToDecide: `to decide them: ${outlook}` } : {}),
+      );
     }
     return EXIT_OK;
   },

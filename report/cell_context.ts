@@ -35,7 +35,7 @@ import { formatPropertyCheck } from "./format_security.ts";
 import { verdictChanges } from "../analyze/verdict_changes.ts";
 import * as overviewApi from "./verdict_overview.ts";
 import { verdictChangeRows } from "./format_verdict_changes.ts";
-import { HOW_TO_DECIDE } from "./format_verdict_summary.ts";
+import { budgetOutlook, HOW_TO_DECIDE } from "./format_verdict_summary.ts";
 
 const OUTPUT = Symbol("ocibench.output");
 
@@ -480,9 +480,10 @@ export const CELL_LIB = { ...analyzeApi, verdictChanges, readPaperClaims, readBe
 /**
  * The report's own summaries a cell may call: the verdict matrix, the counts, the decided costs
  * per runtime, the recommendation per profile and its caution notes (`verdict_overview.ts`), and
- * the rows of a table of verdicts that moved since a previous run.
+ * the rows of a table of verdicts that moved since a previous run, and a budgeted run's own
+ * estimate of what deciding the rest takes.
  */
-export const CELL_OVERVIEW = { ...overviewApi, verdictChangeRows, HOW_TO_DECIDE };
+export const CELL_OVERVIEW = { ...overviewApi, verdictChangeRows, HOW_TO_DECIDE, budgetOutlook };
 
 /** Everything a cell can use by name. */
 export interface CellContext {

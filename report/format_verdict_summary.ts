@@ -15,6 +15,14 @@ export const HOW_TO_DECIDE =
   "collect --budget 45m spends a time budget on them, the closest to a decision first; more " +
   "repetitions (collect --repetitions N or --target-ci) also narrow the intervals";
 
+/**
+ * What a budgeted run said, when its time ran out, deciding the rest would take: the clause after
+ * "to decide them: " of its end reason (collect/budget_policy.ts's describeOutlook), or undefined.
+ */
+export function budgetOutlook(endReason: string | undefined): string | undefined {
+  return endReason?.match(/; to decide them: (.*)$/)?.[1];
+}
+
 /** Options of {@link formatVerdictSummary}. */
 export interface VerdictSummaryOptions {
   /** Decided verdicts listed per runtime (the largest first); default 3. */
